@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Install the front-end libraries from npm (locked) and copy what the pages load into the
+# package's static folder. Nothing is ever loaded from a CDN.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+vendor="$root/src/wayhome/web/static/vendor"
+cd "$root/frontend"
+npm ci --no-audit --no-fund --loglevel=error
+mkdir -p "$vendor"
+cp node_modules/@picocss/pico/css/pico.min.css "$vendor/pico.min.css"
+cp node_modules/htmx.org/dist/htmx.min.js "$vendor/htmx.min.js"
+echo "front-end assets copied to $vendor"

@@ -1,0 +1,1 @@
+"""Need-to-know: accounts, authentication, markings, sharing scopes and the visibility rule."""

@@ -1,0 +1,50 @@
+"""FIRST's Traffic Light Protocol 2.0 markings and the sharing scopes of Wayhome records.
+
+The meanings below are TLP 2.0's published definitions; `docs/architecture.md` explains
+how Wayhome maps each onto member agencies.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Marking(StrEnum):
+    """A TLP 2.0 label."""
+
+    CLEAR = "CLEAR"
+    GREEN = "GREEN"
+    AMBER = "AMBER"
+    AMBER_STRICT = "AMBER+STRICT"
+    RED = "RED"
+
+    @property
+    def meaning(self) -> str:
+        """TLP 2.0's published meaning of the label."""
+        return TLP_MEANINGS[self]
+
+
+TLP_MEANINGS: dict[Marking, str] = {
+    Marking.CLEAR: "Recipients can spread this to the world; there is no limit on disclosure.",
+    Marking.GREEN: "Limited disclosure: recipients can spread this within their community.",
+    Marking.AMBER: "Limited disclosure: recipients can only spread this on a need-to-know basis "
+    "within their organization and its clients.",
+    Marking.AMBER_STRICT: "Limited disclosure: recipients can only spread this on a need-to-know "
+    "basis within their organization only.",
+    Marking.RED: "For the eyes and ears of individual recipients only, no further disclosure.",
+}
+
+
+class Scope(StrEnum):
+    """Which agencies a record is shared with, besides its owner."""
+
+    OWNER = "owner"
+    NAMED = "named"
+    ALL = "all"
+
+
+def check_marking_scope(marking: Marking, scope: Scope) -> str | None:
+    """Why a marking and scope cannot go together, or None when they can."""
+    if marking is Marking.RED and scope is Scope.ALL:
+        return "a RED record goes to named recipients only; it cannot be shared with all agencies"
+    return None

@@ -1,0 +1,86 @@
+"""The one rule for who may see an intelligence record; every read query is built through it.
+
+A record is visible to a viewer when all of these hold:
+  * the viewer's role reads intelligence (administrators manage accounts, not intelligence);
+  * the viewer's agency owns it, or the scope is ALL, or the scope is NAMED and the viewer's
+    agency is among the named recipients;
+  * the record is not RED, or the viewer is an investigator or supervisor (TLP:RED is for
+    named individuals; Wayhome grants it to the sworn roles of recipient agencies only).
+Anything else is invisible, and invisible is indistinguishable from non-existent.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select, true
+
+from wayhome.access.markings import Marking, Scope
+from wayhome.access.models import MarkedMixin, RecordShare, Role
+
+READING_ROLES = frozenset({Role.ANALYST, Role.INVESTIGATOR, Role.SUPERVISOR})
+RED_ROLES = frozenset({Role.INVESTIGATOR, Role.SUPERVISOR})
+
+M = TypeVar("M", bound=MarkedMixin)
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is asking: the facts visibility depends on."""
+
+    user_id: uuid.UUID
+    username: str
+    agency_id: uuid.UUID
+    role: Role
+
+
+class Visibility:
+    """Builds visibility-filtered queries and checks single records for one viewer."""
+
+    def __init__(self, viewer: Viewer) -> None:
+        self.viewer = viewer
+
+    def clause(self, model: type[MarkedMixin]) -> ColumnElement[bool]:
+        """SQL condition selecting the rows of `model` this viewer may see."""
+        role = self.viewer.role
+        if role not in READING_ROLES:
+            return false()
+        agency = self.viewer.agency_id
+        share_kind, share_id = model.share_key()
+        shared_with_me = exists().where(
+            RecordShare.record_kind == share_kind,
+            RecordShare.record_id == share_id,
+            RecordShare.agency_id == agency,
+        )
+        reach = or_(
+            model.agency_id == agency,
+            model.scope == Scope.ALL,
+            and_(model.scope == Scope.NAMED, shared_with_me),
+        )
+        red_ok: ColumnElement[bool] = true() if role in RED_ROLES else model.marking != Marking.RED
+        return and_(reach, red_ok)
+
+    def select(self, model: type[M]) -> Select[M]:
+        """`SELECT model WHERE visible` — the starting point of every intelligence query."""
+        return select(model).where(self.clause(model))
+
+    def allows(self, record: MarkedMixin, shared_with: set[uuid.UUID]) -> bool:
+        """The same rule in Python, for a record already in hand and its named recipients."""
+        role = self.viewer.role
+        if role not in READING_ROLES:
+            return False
+        agency = self.viewer.agency_id
+        reach = (
+            record.agency_id == agency
+            or record.scope is Scope.ALL
+            or (record.scope is Scope.NAMED and agency in shared_with)
+        )
+        return reach and (record.marking is not Marking.RED or role in RED_ROLES)
+
+
+def record_kind(model: type[Any]) -> str:
+    """The kind name under which a model's shares and audit entries are recorded."""
+    kind: str = model.__record_kind__
+    return kind

@@ -1,0 +1,1 @@
+"""Member agencies of the network: national central bureaux, police units, NGOs, providers."""

@@ -1,0 +1,1 @@
+"""The tamper-evident audit log: every write and every read of marked intelligence."""

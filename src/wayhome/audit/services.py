@@ -1,0 +1,132 @@
+"""Appending to the audit log and verifying it against the database."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from wayhome.audit.chain import GENESIS_HASH, ChainBreak, ChainLink, entry_digest, verify_chain
+from wayhome.audit.models import AuditEntry, AuditHead
+from wayhome.db.base import utcnow
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting, as the audit log records it."""
+
+    user_id: uuid.UUID | None
+    username: str | None
+    agency_id: uuid.UUID | None
+    purpose: str | None = None
+
+
+SYSTEM = Actor(user_id=None, username="system", agency_id=None)
+
+
+def _fields(entry: AuditEntry) -> dict[str, Any]:
+    return {
+        "seq": entry.seq,
+        "at": entry.at.isoformat(),
+        "user_id": str(entry.user_id) if entry.user_id else None,
+        "username": entry.username,
+        "agency_id": str(entry.agency_id) if entry.agency_id else None,
+        "action": entry.action,
+        "object_kind": entry.object_kind,
+        "object_id": entry.object_id,
+        "purpose": entry.purpose,
+        "detail": entry.detail,
+    }
+
+
+def ensure_head(session: Session) -> None:
+    """Create the chain's head row if the log is new."""
+    if session.get(AuditHead, 1) is None:
+        session.add(AuditHead(id=1, seq=0, last_hash=GENESIS_HASH))
+        session.flush()
+
+
+def record(
+    session: Session,
+    actor: Actor,
+    action: str,
+    object_kind: str | None = None,
+    object_id: str | uuid.UUID | None = None,
+    detail: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Append one entry to the chain inside the caller's transaction."""
+    # The UPDATE comes first: it takes the write lock that serialises chain appends.
+    session.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq + 1))
+    head = session.execute(
+        select(AuditHead).where(AuditHead.id == 1).execution_options(populate_existing=True)
+    ).scalar_one()
+    entry = AuditEntry(
+        seq=head.seq,
+        at=utcnow(),
+        user_id=actor.user_id,
+        username=actor.username,
+        agency_id=actor.agency_id,
+        action=action,
+        object_kind=object_kind,
+        object_id=str(object_id) if object_id is not None else None,
+        purpose=actor.purpose,
+        detail=detail or {},
+        prev_hash=head.last_hash,
+        entry_hash="",
+    )
+    entry.entry_hash = entry_digest(entry.prev_hash, _fields(entry))
+    head.last_hash = entry.entry_hash
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def _links(session: Session, entries: Iterable[AuditEntry]) -> Iterator[ChainLink]:
+    for entry in entries:
+        yield ChainLink(entry.seq, _fields(entry), entry.prev_hash, entry.entry_hash)
+        session.expunge(entry)
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    """Outcome of a full verification."""
+
+    checked: int
+    head_seq: int
+    broken: ChainBreak | None
+
+    @property
+    def ok(self) -> bool:
+        """True when every entry holds."""
+        return self.broken is None
+
+
+def verify(session: Session) -> VerifyResult:
+    """Walk the whole log and report the first edited, inserted or deleted entry."""
+    head = session.get(AuditHead, 1)
+    head_seq, head_hash = (head.seq, head.last_hash) if head else (0, GENESIS_HASH)
+    stmt = select(AuditEntry).order_by(AuditEntry.seq).execution_options(yield_per=5000)
+    entries = session.scalars(stmt)
+    try:
+        checked, broken = verify_chain(_links(session, entries), head_seq, head_hash)
+    finally:
+        entries.close()
+    return VerifyResult(checked=checked, head_seq=head_seq, broken=broken)
+
+
+def agency_trail(
+    session: Session, agency_id: uuid.UUID, limit: int, offset: int
+) -> list[AuditEntry]:
+    """Newest entries made by users of one agency."""
+    stmt = (
+        select(AuditEntry)
+        .where(AuditEntry.agency_id == agency_id)
+        .order_by(AuditEntry.seq.desc())
+        .limit(limit)
+        .offset(offset)
+    )
+    return list(session.scalars(stmt))

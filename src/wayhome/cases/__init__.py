@@ -1,0 +1,1 @@
+"""Missing-child and exploitation cases, the persons in them, and their timelines."""

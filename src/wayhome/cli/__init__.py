@@ -1,0 +1,1 @@
+"""The `wayhome` command line: a thin shell over the domain services."""

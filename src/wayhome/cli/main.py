@@ -1,0 +1,242 @@
+"""`wayhome` — serve, migrate, administer, load the demo and verify the audit log."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated
+
+import typer
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from wayhome.access import services as access
+from wayhome.access.models import ApiToken, User
+from wayhome.agencies.models import Agency
+from wayhome.audit import services as audit
+from wayhome.db import migrate
+from wayhome.db.engine import make_engine, make_session_factory, session_scope
+from wayhome.errors import WayhomeError
+from wayhome.settings import get_settings
+
+app = typer.Typer(
+    help="Wayhome: find missing children by joining what agencies hold.", no_args_is_help=True
+)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+agencies_app = typer.Typer(help="Member agencies.", no_args_is_help=True)
+users_app = typer.Typer(help="User accounts.", no_args_is_help=True)
+tokens_app = typer.Typer(help="API tokens for machine clients.", no_args_is_help=True)
+audit_app = typer.Typer(help="The tamper-evident audit log.", no_args_is_help=True)
+demo_app = typer.Typer(help="The demo case.", invoke_without_command=True)
+app.add_typer(db_app, name="db")
+app.add_typer(agencies_app, name="agencies")
+app.add_typer(users_app, name="users")
+app.add_typer(tokens_app, name="tokens")
+app.add_typer(audit_app, name="audit")
+app.add_typer(demo_app, name="demo")
+
+CLI_ACTOR = audit.Actor(user_id=None, username="cli", agency_id=None)
+
+
+@contextmanager
+def _transaction() -> Iterator[Session]:
+    """A session on the configured database, committed on success; the engine is disposed."""
+    engine = make_engine(get_settings().effective_database_url)
+    try:
+        with session_scope(make_session_factory(engine)) as session:
+            yield session
+    finally:
+        engine.dispose()
+
+
+def _revision() -> str:
+    engine = make_engine(get_settings().effective_database_url)
+    try:
+        return migrate.current_revision(engine) or "empty"
+    finally:
+        engine.dispose()
+
+
+def _fail(error: WayhomeError) -> typer.Exit:
+    typer.secho(f"error: {error}", fg=typer.colors.RED, err=True)
+    return typer.Exit(code=2)
+
+
+# -- db ------------------------------------------------------------------------------------------
+@db_app.command("upgrade")
+def db_upgrade(revision: str = "head") -> None:
+    """Migrate the database up to REVISION (default: the newest)."""
+    migrate.upgrade(get_settings().effective_database_url, revision)
+    typer.echo(f"database at {_revision()}")
+
+
+@db_app.command("downgrade")
+def db_downgrade(revision: str) -> None:
+    """Migrate the database down to REVISION ('base' removes every table)."""
+    migrate.downgrade(get_settings().effective_database_url, revision)
+    typer.echo(f"database at {_revision()}")
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Print the schema revision of the database."""
+    typer.echo(_revision())
+
+
+# -- serve ---------------------------------------------------------------------------------------
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+) -> None:
+    """Serve the web application and the API."""
+    import uvicorn
+
+    from wayhome.web.app import create_app
+
+    settings = get_settings()
+    host = host or settings.host
+    port = port or settings.port
+    typer.secho(f"Wayhome is at http://{host}:{port}/", fg=typer.colors.GREEN, bold=True)
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
+# -- agencies and users ----------------------------------------------------------------------------
+@agencies_app.command("list")
+def agencies_list() -> None:
+    """List member agencies."""
+    with _transaction() as session:
+        for agency in session.scalars(select(Agency).order_by(Agency.country)):
+            typer.echo(f"{agency.code:12} {agency.country}  {agency.kind.value:24} {agency.name}")
+
+
+@agencies_app.command("add")
+def agencies_add(code: str, name: str, country: str, kind: str = "police_unit") -> None:
+    """Register a member agency."""
+    try:
+        with _transaction() as session:
+            agency = access.create_agency(session, CLI_ACTOR, code, name, country, kind)
+            typer.echo(f"agency {agency.code} created")
+    except WayhomeError as error:
+        raise _fail(error) from error
+
+
+@users_app.command("list")
+def users_list() -> None:
+    """List user accounts."""
+    with _transaction() as session:
+        for user in session.scalars(select(User).order_by(User.username)):
+            typer.echo(
+                f"{user.username:20} {user.agency.code:12} {user.role.value:13} "
+                f"{'active' if user.active else 'disabled'}"
+            )
+
+
+@users_app.command("add")
+def users_add(
+    username: str,
+    agency: Annotated[str, typer.Option(help="Agency code.")],
+    role: Annotated[str, typer.Option(help="analyst, investigator, supervisor or admin.")],
+    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)],
+    display_name: str = "",
+) -> None:
+    """Create a user account."""
+    try:
+        with _transaction() as session:
+            found = session.scalar(select(Agency).where(Agency.code == agency.lower()))
+            if found is None:
+                raise WayhomeError(f"no agency with code {agency!r}", location="--agency")
+            access.create_user(session, CLI_ACTOR, found, username, display_name, role, password)
+            typer.echo(f"user {username} created")
+    except WayhomeError as error:
+        raise _fail(error) from error
+
+
+# -- tokens ----------------------------------------------------------------------------------------
+@tokens_app.command("create")
+def tokens_create(
+    username: str,
+    name: Annotated[str, typer.Option(help="What the token is for.")] = "cli",
+    scope: Annotated[list[str] | None, typer.Option(help="read and/or write.")] = None,
+) -> None:
+    """Issue an API token for a user; the secret is printed once."""
+    try:
+        with _transaction() as session:
+            user = session.scalar(select(User).where(User.username == username.lower()))
+            if user is None:
+                raise WayhomeError(f"no user {username!r}", location="USERNAME")
+            issued = access.issue_token(session, CLI_ACTOR, user, name, scope or ["read"])
+            typer.echo(issued.secret)
+    except WayhomeError as error:
+        raise _fail(error) from error
+
+
+@tokens_app.command("list")
+def tokens_list() -> None:
+    """List API tokens (never their secrets)."""
+    with _transaction() as session:
+        for token in session.scalars(select(ApiToken).order_by(ApiToken.created_at)):
+            state = "revoked" if token.revoked_at else "active"
+            typer.echo(
+                f"{token.id}  {token.prefix}…  {token.user.username:16} "
+                f"{','.join(token.scopes):11} {state:8} {token.name}"
+            )
+
+
+@tokens_app.command("revoke")
+def tokens_revoke(token_id: uuid.UUID) -> None:
+    """Revoke an API token."""
+    try:
+        with _transaction() as session:
+            access.revoke_token(session, CLI_ACTOR, token_id)
+            typer.echo("revoked")
+    except WayhomeError as error:
+        raise _fail(error) from error
+
+
+# -- audit -----------------------------------------------------------------------------------------
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Check the whole hash chain; exit 1 and name the first broken entry if it does not hold."""
+    with _transaction() as session:
+        result = audit.verify(session)
+    if result.broken is None:
+        typer.echo(f"audit log intact: {result.checked} entries, head #{result.head_seq}")
+        return
+    typer.secho(
+        f"audit log BROKEN at entry #{result.broken.seq}: {result.broken.reason} "
+        f"({result.checked} entries read)",
+        fg=typer.colors.RED,
+        err=True,
+    )
+    raise typer.Exit(code=1)
+
+
+# -- demo ------------------------------------------------------------------------------------------
+@demo_app.callback()
+def demo(
+    ctx: typer.Context,
+    serve_after: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Serve afterwards.")
+    ] = True,
+) -> None:
+    """Migrate, load the demo agencies, users and case (once), then serve."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from wayhome.demo.loader import DEMO_PASSWORD, load_demo
+
+    settings = get_settings()
+    migrate.upgrade(settings.effective_database_url)
+    with _transaction() as session:
+        loaded = load_demo(session)
+    typer.echo("demo data " + ("loaded" if loaded.created else "already present"))
+    typer.echo(f"demo accounts (password for all: {DEMO_PASSWORD}):")
+    for username, description in loaded.accounts:
+        typer.echo(f"  {username:18} {description}")
+    if serve_after:
+        serve(None, None)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

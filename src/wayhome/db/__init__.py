@@ -1,0 +1,1 @@
+"""Storage: SQLAlchemy engine, the declarative base and Alembic migrations."""

@@ -1,0 +1,77 @@
+"""Every difference between SQLite and PostgreSQL lives here; the rest is dialect-free."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+SQLITE_PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA foreign_keys=ON",
+    "PRAGMA busy_timeout=10000",
+    "PRAGMA synchronous=NORMAL",
+)
+
+
+def is_sqlite(url_or_name: str) -> bool:
+    """True when a URL or dialect name designates SQLite."""
+    return url_or_name.startswith("sqlite")
+
+
+def configure_engine(engine: Engine) -> None:
+    """Apply per-connection settings: WAL, foreign keys and a busy timeout on SQLite."""
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # pysqlite's own transaction handling would begin transactions too late for
+        # the audit chain's serialising UPDATE; SQLAlchemy emits BEGIN itself instead.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        for pragma in SQLITE_PRAGMAS:
+            cursor.execute(pragma)
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN")
+
+
+def append_only_ddl(dialect_name: str, table: str) -> list[str]:
+    """DDL that makes the database itself refuse UPDATE and DELETE on an append-only table."""
+    if dialect_name == "sqlite":
+        return [
+            f"CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} "
+            f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END",
+            f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} "
+            f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END",
+        ]
+    return [
+        f"CREATE FUNCTION {table}_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        f"BEGIN RAISE EXCEPTION '{table} is append-only'; END $$",
+        f"CREATE TRIGGER {table}_no_change BEFORE UPDATE OR DELETE ON {table} "
+        f"FOR EACH ROW EXECUTE FUNCTION {table}_append_only()",
+    ]
+
+
+def drop_append_only_ddl(dialect_name: str, table: str) -> list[str]:
+    """DDL that removes the append-only guard (used by downgrades only)."""
+    if dialect_name == "sqlite":
+        return [
+            f"DROP TRIGGER IF EXISTS {table}_no_update",
+            f"DROP TRIGGER IF EXISTS {table}_no_delete",
+        ]
+    return [
+        f"DROP TRIGGER IF EXISTS {table}_no_change ON {table}",
+        f"DROP FUNCTION IF EXISTS {table}_append_only()",
+    ]
+
+
+def suspend_append_only_ddl(dialect_name: str, table: str) -> list[str]:
+    """DDL a database owner would run to tamper with the table; tests use it to prove detection."""
+    if dialect_name == "sqlite":
+        return drop_append_only_ddl(dialect_name, table)
+    return [f"ALTER TABLE {table} DISABLE TRIGGER {table}_no_change"]

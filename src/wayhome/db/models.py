@@ -1,0 +1,17 @@
+"""Imports every table module so that the metadata Alembic compares against is complete."""
+
+from wayhome.access import models as access_models
+from wayhome.agencies import models as agency_models
+from wayhome.audit import models as audit_models
+from wayhome.cases import models as case_models
+from wayhome.db.base import Base
+from wayhome.intake import models as intake_models
+
+__all__ = [
+    "Base",
+    "access_models",
+    "agency_models",
+    "audit_models",
+    "case_models",
+    "intake_models",
+]

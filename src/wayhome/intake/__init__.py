@@ -1,0 +1,1 @@
+"""Intake: reports from member agencies in STIX, MISP, CyberTipline XML, CSV or free text."""

@@ -1,0 +1,1 @@
+"""The web shell: the FastAPI application, shared dependencies, error mapping and templates."""

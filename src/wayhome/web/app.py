@@ -1,0 +1,77 @@
+"""The application factory: one FastAPI app serving the JSON API and the pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from sqlalchemy.orm import Session, sessionmaker
+
+from wayhome import __version__
+from wayhome.access import api as access_api
+from wayhome.access import pages as access_pages
+from wayhome.audit import api as audit_api
+from wayhome.audit import pages as audit_pages
+from wayhome.cases import api as cases_api
+from wayhome.cases import pages as cases_pages
+from wayhome.db.engine import make_engine, make_session_factory
+from wayhome.intake import api as intake_api
+from wayhome.settings import Settings, get_settings
+from wayhome.web import errors
+from wayhome.web.limits import BodySizeLimit
+
+HERE = Path(__file__).parent
+API_PREFIX = "/api/v1"
+
+
+def create_app(
+    settings: Settings | None = None, session_factory: sessionmaker[Session] | None = None
+) -> FastAPI:
+    """Build the application for the given settings (and, in tests, a session factory)."""
+    settings = settings or get_settings()
+    if session_factory is None:
+        session_factory = make_session_factory(make_engine(settings.effective_database_url))
+    app = FastAPI(
+        title="Wayhome",
+        version=__version__,
+        summary="Joins what police agencies hold about missing children and their abductors.",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=f"{API_PREFIX}/docs",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.session_factory = session_factory
+    templates = Jinja2Templates(directory=HERE / "templates")
+    templates.env.globals["version"] = __version__
+    app.state.templates = templates
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+
+    api = APIRouter(prefix=API_PREFIX)
+    for module in (access_api, cases_api, intake_api, audit_api):
+        api.include_router(module.router)
+    app.include_router(api)
+    for pages in (access_pages, cases_pages, audit_pages):
+        app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=HERE / "static", check_dir=False), name="static")
+    errors.install(app)
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next: object) -> Response:
+        response: Response = await call_next(request)  # type: ignore[operator]
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'",
+        )
+        return response
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> Response:
+        return RedirectResponse("/static/favicon.svg")
+
+    return app

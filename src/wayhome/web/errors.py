@@ -1,0 +1,107 @@
+"""Errors mapped in one place: RFC 9457 problem details for API clients, a page for browsers."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from wayhome.errors import WayhomeError
+
+PROBLEM_JSON = "application/problem+json"
+
+
+def wants_json(request: Request) -> bool:
+    """API paths, and clients that ask for JSON, get problem details rather than a page."""
+    if request.url.path.startswith(("/api/", "/notices/")):
+        return True
+    accept = request.headers.get("accept", "")
+    return "json" in accept and "text/html" not in accept
+
+
+def problem_response(
+    request: Request,
+    status: int,
+    title: str,
+    detail: str,
+    errors: list[dict[str, Any]] | None = None,
+) -> Response:
+    """Render one problem as JSON or as the error page."""
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": request.url.path,
+    }
+    if errors:
+        body["errors"] = errors
+    if wants_json(request):
+        return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
+    templates = request.app.state.templates
+    return templates.TemplateResponse(  # type: ignore[no-any-return]
+        request, "error.html", {"problem": body}, status_code=status
+    )
+
+
+def _location(loc: tuple[Any, ...] | list[Any]) -> str:
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in {"body", "query", "path", "header", "cookie"}:
+        head, rest = parts[0], parts[1:]
+        return ".".join([head, *rest]) if rest else head
+    return ".".join(parts)
+
+
+def _validation_errors(exc: RequestValidationError) -> tuple[int, str, list[dict[str, Any]]]:
+    errors = []
+    status = 422
+    for error in exc.errors():
+        kind = str(error.get("type", ""))
+        where = _location(error.get("loc", ()))
+        message = str(error.get("msg", "invalid"))
+        if kind == "json_invalid":
+            status = 400
+            ctx = error.get("ctx") or {}
+            reason = ctx.get("error", "malformed JSON")
+            message = f"the body is not valid JSON: {reason}"
+        errors.append({"location": where, "message": message, "type": kind})
+    first = errors[0] if errors else {"location": "body", "message": "invalid"}
+    return status, f"{first['location']}: {first['message']}", errors
+
+
+def install(app: FastAPI) -> None:
+    """Register the exception handlers on the application."""
+
+    @app.exception_handler(WayhomeError)
+    async def _wayhome(request: Request, exc: WayhomeError) -> Response:
+        errors = [{"location": exc.location, "message": exc.detail}] if exc.location else None
+        detail = f"{exc.location}: {exc.detail}" if exc.location else exc.detail
+        if exc.status == 401 and not wants_json(request):
+            return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
+        response = problem_response(request, exc.status, exc.title, detail, errors)
+        if exc.status == 401:
+            response.headers["WWW-Authenticate"] = "Bearer"
+        return response
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
+        status, detail, errors = _validation_errors(exc)
+        title = "Malformed request" if status == 400 else "Invalid input"
+        return problem_response(request, status, title, detail, errors)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        cause = exc.__cause__
+        if exc.status_code == 400 and isinstance(cause, UnicodeDecodeError):
+            detail = (
+                f"the body is not valid JSON: not UTF-8 text (bad byte at offset {cause.start})"
+            )
+            errors = [{"location": f"body[{cause.start}]", "message": "invalid UTF-8"}]
+            return problem_response(request, 400, "Malformed request", detail, errors)
+        titles = {400: "Malformed request", 404: "Not found", 405: "Method not allowed"}
+        title = titles.get(exc.status_code, "Error")
+        return problem_response(request, exc.status_code, title, str(exc.detail))

@@ -1,0 +1,32 @@
+"""Query parameters for paging, with the configured maximum."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Query
+
+from wayhome.errors import InvalidInput
+from wayhome.web.deps import SettingsDep
+
+
+class Paging:
+    """A validated limit and offset."""
+
+    def __init__(self, limit: int, offset: int) -> None:
+        self.limit = limit
+        self.offset = offset
+
+
+def paging(
+    settings: SettingsDep,
+    limit: Annotated[int, Query(ge=1)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> Paging:
+    """Limit and offset, refusing pages over the configured maximum."""
+    if limit > settings.page_size_max:
+        raise InvalidInput(f"at most {settings.page_size_max}", location="query.limit")
+    return Paging(limit, offset)
+
+
+PagingDep = Annotated[Paging, Depends(paging)]

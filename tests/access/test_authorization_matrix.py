@@ -1,0 +1,300 @@
+"""Every API route × every role × every marking × own/other agency, generated from the route table.
+
+A route that does not declare its access class fails `test_every_route_declares_access`,
+and an intelligence route whose record kind has no builder here fails its matrix test: a new
+route cannot slip through without a rule.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from tests.conftest import World
+from wayhome.access import services as access
+from wayhome.access.markings import Marking, Scope
+from wayhome.access.models import Role, User
+from wayhome.access.records import Records
+from wayhome.agencies.models import Agency
+from wayhome.cases import services as cases
+from wayhome.cases.models import CaseKind, PersonRole
+from wayhome.cases.schemas import CaseIn, EventIn, NameIn, PersonIn
+from wayhome.intake import services as intake
+from wayhome.intake.schemas import ReportIn
+from wayhome.web.app import API_PREFIX, create_app
+from wayhome.web.deps import ACCESS_CLASSES, ACCESS_KEY
+
+INTEL_KINDS = {"case", "person", "event", "report"}
+RELATIONS = ("own", "all", "named_me", "named_other", "other_owner_only")
+
+
+def expected_visible(role: Role, marking: Marking, relation: str) -> bool:
+    """The policy, restated independently of the implementation."""
+    if role is Role.ADMIN:
+        return False
+    if relation in ("named_other", "other_owner_only"):
+        return False
+    return not (marking is Marking.RED and role is Role.ANALYST)
+
+
+@dataclass(frozen=True)
+class ApiRoute:
+    """One operation of the published OpenAPI document."""
+
+    method: str
+    path: str
+    access: str | None
+
+
+def api_routes() -> list[ApiRoute]:
+    """Every operation under the API prefix, read from the application's OpenAPI document."""
+    document = create_app().openapi()
+    found = []
+    for path, operations in document["paths"].items():
+        if not path.startswith(API_PREFIX):
+            continue
+        for method, operation in operations.items():
+            value = operation.get(ACCESS_KEY)
+            found.append(ApiRoute(method.upper(), path, value if isinstance(value, str) else None))
+    return found
+
+
+def route_id(route: ApiRoute) -> str:
+    return f"{route.method} {route.path}"
+
+
+def access_of(route: ApiRoute) -> str | None:
+    return route.access
+
+
+ROUTES = api_routes()
+INTEL_READS = [r for r in ROUTES if r.access in INTEL_KINDS and r.method == "GET"]
+INTEL_WRITES = [r for r in ROUTES if r.access in INTEL_KINDS and r.method == "POST"]
+OTHER_ROUTES = [r for r in ROUTES if r.access not in INTEL_KINDS]
+
+
+def test_every_route_declares_access() -> None:
+    assert ROUTES, "no API routes found"
+    for route in ROUTES:
+        declared = access_of(route)
+        assert declared is not None, f"{route_id(route)} declares no {ACCESS_KEY}"
+        assert declared in INTEL_KINDS | ACCESS_CLASSES, f"{route_id(route)}: unknown {declared!r}"
+
+
+@dataclass
+class Cast:
+    """The agencies and users of one matrix run."""
+
+    viewer_agency: Agency
+    owner_agency: Agency
+    third_agency: Agency
+    viewers: dict[Role, dict[str, str]]
+    owner: User
+
+
+@pytest.fixture
+def cast(world: World) -> Cast:
+    viewer_agency = world.agency("viewer", "NL")
+    owner_agency = world.agency("owner", "RU")
+    third = world.agency("third", "GB")
+    viewers = {role: world.headers(world.user(viewer_agency, role)) for role in Role}
+    owner = world.user(owner_agency, Role.SUPERVISOR)
+    return Cast(viewer_agency, owner_agency, third, viewers, owner)
+
+
+def _placement(cast: Cast, relation: str) -> tuple[User | None, Scope, list[uuid.UUID]]:
+    """Who owns the record and how it is shared, for a relation to the viewer's agency."""
+    if relation == "own":
+        return None, Scope.OWNER, []
+    if relation == "all":
+        return cast.owner, Scope.ALL, []
+    if relation == "named_me":
+        return cast.owner, Scope.NAMED, [cast.viewer_agency.id, cast.third_agency.id]
+    if relation == "named_other":
+        return cast.owner, Scope.NAMED, [cast.third_agency.id]
+    return cast.owner, Scope.OWNER, []
+
+
+def _records(db: Session, user: User) -> Records:
+    return Records(db, access.viewer_of(user))
+
+
+def build(
+    db: Session,
+    world: World,
+    cast: Cast,
+    kind: str,
+    marking: Marking,
+    relation: str,
+    viewer_owner: User,
+) -> tuple[uuid.UUID, dict[str, uuid.UUID]]:
+    """Create one record of `kind` placed as `relation` says; returns its id and path params."""
+    owner, scope, shared = _placement(cast, relation)
+    records = _records(db, owner or viewer_owner)
+    marks = {"marking": marking, "scope": scope, "shared_with": shared}
+    if kind == "case":
+        case = cases.open_case(
+            records, CaseIn(title=f"case {marking} {relation}", kind=CaseKind.OTHER, **marks)
+        )
+        return case.id, {"case_id": case.id}
+    if kind == "report":
+        report, _ = intake.submit_report(
+            records, ReportIn(title=f"report {marking} {relation}", source="test", **marks)
+        )
+        return report.id, {"report_id": report.id}
+    # Parts of a case: the case itself is CLEAR and shared with all, so only the part's own
+    # marking decides.
+    parent = cases.open_case(
+        records, CaseIn(title="parent", kind=CaseKind.OTHER, marking=Marking.CLEAR, scope=Scope.ALL)
+    )
+    if kind == "person":
+        person = cases.add_person(
+            records,
+            parent.id,
+            PersonIn(role=PersonRole.SUSPECT, names=[NameIn(full_name="Test Person")], **marks),
+        )
+        return person.id, {"case_id": parent.id, "person_id": person.id}
+    if kind == "event":
+        event = cases.add_event(records, parent.id, EventIn(summary="seen", **marks))
+        return event.id, {"case_id": parent.id, "event_id": event.id}
+    raise AssertionError(f"no builder for intelligence kind {kind!r}: add one with its rule")
+
+
+def _fill(path: str, params: dict[str, uuid.UUID]) -> str:
+    def value(match: re.Match[str]) -> str:
+        name = match.group(1)
+        assert name in params, f"no value for path parameter {name}"
+        return str(params[name])
+
+    return re.sub(r"\{(\w+)\}", value, path)
+
+
+def _listed(body: Any, record_id: uuid.UUID) -> bool:
+    items = body["items"] if isinstance(body, dict) else body
+    return str(record_id) in {item["id"] for item in items}
+
+
+@pytest.mark.parametrize("route", INTEL_READS, ids=route_id)
+def test_intelligence_reads(
+    route: ApiRoute, client: TestClient, db: Session, world: World, cast: Cast
+) -> None:
+    kind = access_of(route)
+    assert kind is not None
+    own_user = world.user(cast.viewer_agency, Role.SUPERVISOR)
+    placed = [
+        (marking, relation, *build(db, world, cast, kind, marking, relation, own_user))
+        for marking in Marking
+        for relation in RELATIONS
+        if not (marking is Marking.RED and relation == "all")
+    ]
+    db.commit()
+    is_item = route.path.endswith(f"{{{kind}_id}}")
+    failures = []
+    for role, headers in cast.viewers.items():
+        for marking, relation, record_id, params in placed:
+            want = expected_visible(role, marking, relation)
+            response = client.get(_fill(route.path, params), headers=headers, params={"limit": 200})
+            if is_item:
+                got = response.status_code == 200
+                assert response.status_code in (200, 404), response.text
+            else:
+                if response.status_code == 200:
+                    got = _listed(response.json(), record_id)
+                else:
+                    assert response.status_code == 404 and kind != "case", response.text
+                    got = False
+            if got != want:
+                failures.append(f"{role.value} {marking.value} {relation}: got {got}, want {want}")
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("route", INTEL_WRITES, ids=route_id)
+def test_intelligence_writes(
+    route: ApiRoute, client: TestClient, db: Session, world: World, cast: Cast
+) -> None:
+    """Writing under a record follows its visibility; admins never write intelligence."""
+    bodies: dict[str, dict[str, Any]] = {
+        "case": {"title": "new case", "kind": "other", "marking": "GREEN"},
+        "report": {
+            "title": "new report",
+            "source": "t",
+            "marking": "GREEN",
+            "body": uuid.uuid4().hex,
+        },
+        "person": {"role": "witness", "names": [{"full_name": "W. Witness"}], "marking": "GREEN"},
+        "event": {"summary": "sighting", "marking": "GREEN"},
+    }
+    kind = access_of(route)
+    assert kind in bodies, f"no body for {kind}"
+    own_user = world.user(cast.viewer_agency, Role.SUPERVISOR)
+    parents = [
+        (marking, relation, *build(db, world, cast, "case", marking, relation, own_user))
+        for marking in (Marking.GREEN, Marking.RED)
+        for relation in RELATIONS
+        if not (marking is Marking.RED and relation == "all")
+    ]
+    db.commit()
+    failures = []
+    for role, headers in cast.viewers.items():
+        for marking, relation, _case_id, params in parents:
+            path = _fill(route.path, params)
+            if "{" not in route.path:
+                want = 201 if role is not Role.ADMIN else 403
+            elif role is Role.ADMIN:
+                want = 403
+            else:
+                want = 201 if expected_visible(role, marking, relation) else 404
+            body = dict(bodies[kind])
+            if kind == "report":
+                body["body"] = uuid.uuid4().hex
+            got = client.post(path, json=body, headers=headers).status_code
+            if got != want:
+                failures.append(f"{role.value} on {marking.value} {relation}: {got} != {want}")
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("route", OTHER_ROUTES, ids=route_id)
+def test_account_routes(route: ApiRoute, client: TestClient, world: World, cast: Cast) -> None:
+    """Account routes: nobody anonymous; admin-only and supervisor-only routes hold."""
+    declared = access_of(route)
+    method = route.method
+    params = {"token_id": uuid.uuid4()}
+    path = _fill(route.path, params)
+    bodies: dict[str, Any] = {
+        "/api/v1/agencies": {
+            "code": f"x{uuid.uuid4().hex[:6]}",
+            "name": "New",
+            "country": "FR",
+            "kind": "police_unit",
+        },
+        "/api/v1/users": {
+            "username": f"n{uuid.uuid4().hex[:6]}",
+            "role": "analyst",
+            "password": "long enough password",
+        },
+        "/api/v1/tokens": {"name": "t", "scopes": ["read"]},
+    }
+    kwargs: dict[str, Any] = {"json": bodies.get(route.path)} if method == "POST" else {}
+    if declared != "public":
+        assert client.request(method, path, **kwargs).status_code == 401
+    for role, headers in cast.viewers.items():
+        response = client.request(method, path, headers=headers, **kwargs)
+        if declared == "admin":
+            allowed = role is Role.ADMIN
+        elif declared == "supervisor":
+            allowed = role is Role.SUPERVISOR
+        else:
+            allowed = True
+        if allowed:
+            # An allowed caller may still get 404 (no such token) or 403 (hub-only action).
+            assert response.status_code in (200, 201, 404, 403), (role, response.text)
+            if route.path == "/api/v1/agencies" and method == "POST":
+                assert response.status_code == 403  # the viewer agency is not the hub
+        else:
+            assert response.status_code == 403, (role, response.status_code, response.text)
