@@ -51,6 +51,12 @@ class Settings(BaseSettings):
     )
     login_window_seconds: int = Field(900, description="Window over which failures are counted.")
     page_size_max: int = Field(200, description="Largest page a listing returns.")
+    overcommon_threshold: int = Field(
+        50, description="A selector held by more records than this is flagged as over-common."
+    )
+    max_import_bytes: int = Field(
+        200 * 1024 * 1024, description="Largest file `wayhome import` and the upload page accept."
+    )
 
     @model_validator(mode="after")
     def _production_is_strict(self) -> Settings:

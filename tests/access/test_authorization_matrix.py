@@ -30,7 +30,7 @@ from wayhome.intake.schemas import ReportIn
 from wayhome.web.app import API_PREFIX, create_app
 from wayhome.web.deps import ACCESS_CLASSES, ACCESS_KEY
 
-INTEL_KINDS = {"case", "person", "event", "report"}
+INTEL_KINDS = {"case", "person", "event", "report", "selector"}
 RELATIONS = ("own", "all", "named_me", "named_other", "other_owner_only")
 
 
@@ -50,6 +50,7 @@ class ApiRoute:
     method: str
     path: str
     access: str | None
+    query: frozenset[str]
 
 
 def api_routes() -> list[ApiRoute]:
@@ -61,7 +62,12 @@ def api_routes() -> list[ApiRoute]:
             continue
         for method, operation in operations.items():
             value = operation.get(ACCESS_KEY)
-            found.append(ApiRoute(method.upper(), path, value if isinstance(value, str) else None))
+            query = frozenset(
+                p["name"] for p in operation.get("parameters", []) if p.get("in") == "query"
+            )
+            found.append(
+                ApiRoute(method.upper(), path, value if isinstance(value, str) else None, query)
+            )
     return found
 
 
@@ -143,11 +149,19 @@ def build(
             records, CaseIn(title=f"case {marking} {relation}", kind=CaseKind.OTHER, **marks)
         )
         return case.id, {"case_id": case.id}
-    if kind == "report":
+    if kind in ("report", "selector"):
+        token = uuid.uuid4().hex
+        body = f"marker {token} contact {token[:12]}@example.net"
         report, _ = intake.submit_report(
-            records, ReportIn(title=f"report {marking} {relation}", source="test", **marks)
+            records,
+            ReportIn(title=f"report {marking} {relation}", source="test", body=body, **marks),
         )
-        return report.id, {"report_id": report.id}
+        return report.id, {
+            "report_id": report.id,
+            "q": token,
+            "type": "email",
+            "value": f"{token[:12]}@example.net",
+        }
     # Parts of a case: the case itself is CLEAR and shared with all, so only the part's own
     # marking decides.
     parent = cases.open_case(
@@ -166,7 +180,7 @@ def build(
     raise AssertionError(f"no builder for intelligence kind {kind!r}: add one with its rule")
 
 
-def _fill(path: str, params: dict[str, uuid.UUID]) -> str:
+def _fill(path: str, params: dict[str, Any]) -> str:
     def value(match: re.Match[str]) -> str:
         name = match.group(1)
         assert name in params, f"no value for path parameter {name}"
@@ -175,9 +189,20 @@ def _fill(path: str, params: dict[str, uuid.UUID]) -> str:
     return re.sub(r"\{(\w+)\}", value, path)
 
 
-def _listed(body: Any, record_id: uuid.UUID) -> bool:
-    items = body["items"] if isinstance(body, dict) else body
-    return str(record_id) in {item["id"] for item in items}
+def _seen(status: int, body: Any, record_id: uuid.UUID, params: dict[str, Any]) -> bool:
+    """Whether an answer shows the record: listed, among a selector's occurrences, in an
+    exported bundle, or itself."""
+    if status == 404:
+        return False
+    assert status == 200, body
+    if isinstance(body, dict) and body.get("type") == "bundle" and "q" in params:
+        reports = [o for o in body["objects"] if o["type"] == "report"]
+        return any(params["q"] in o.get("description", "") for o in reports)
+    if isinstance(body, dict) and "occurrences" in body:
+        return str(record_id) in {o["report_id"] for o in body["occurrences"]}
+    if isinstance(body, dict) and isinstance(body.get("items"), list) and "total" in body:
+        return str(record_id) in {item["id"] for item in body["items"]}
+    return True
 
 
 @pytest.mark.parametrize("route", INTEL_READS, ids=route_id)
@@ -194,24 +219,41 @@ def test_intelligence_reads(
         if not (marking is Marking.RED and relation == "all")
     ]
     db.commit()
-    is_item = route.path.endswith(f"{{{kind}_id}}")
     failures = []
     for role, headers in cast.viewers.items():
         for marking, relation, record_id, params in placed:
             want = expected_visible(role, marking, relation)
-            response = client.get(_fill(route.path, params), headers=headers, params={"limit": 200})
-            if is_item:
-                got = response.status_code == 200
-                assert response.status_code in (200, 404), response.text
-            else:
-                if response.status_code == 200:
-                    got = _listed(response.json(), record_id)
-                else:
-                    assert response.status_code == 404 and kind != "case", response.text
-                    got = False
+            query = {k: v for k, v in params.items() if k in route.query}
+            if "limit" in route.query:
+                query["limit"] = 200
+            response = client.get(_fill(route.path, params), headers=headers, params=query)
+            got = _seen(response.status_code, response.json(), record_id, params)
             if got != want:
                 failures.append(f"{role.value} {marking.value} {relation}: got {got}, want {want}")
     assert not failures, "\n".join(failures)
+
+
+def _report_json() -> dict[str, Any]:
+    return {"title": "new report", "source": "t", "marking": "GREEN", "body": uuid.uuid4().hex}
+
+
+WRITE_REQUESTS: dict[str, Any] = {
+    f"{API_PREFIX}/cases": lambda: {
+        "json": {"title": "new case", "kind": "other", "marking": "GREEN"}
+    },
+    f"{API_PREFIX}/reports": lambda: {"json": _report_json()},
+    f"{API_PREFIX}/reports/bulk": lambda: {"json": {"reports": [_report_json()]}},
+    f"{API_PREFIX}/imports": lambda: {
+        "files": {"file": ("notes.txt", f"note {uuid.uuid4().hex} a@example.net".encode())},
+        "data": {"marking": "GREEN"},
+    },
+    f"{API_PREFIX}/cases/{{case_id}}/persons": lambda: {
+        "json": {"role": "witness", "names": [{"full_name": "W. Witness"}], "marking": "GREEN"}
+    },
+    f"{API_PREFIX}/cases/{{case_id}}/events": lambda: {
+        "json": {"summary": "sighting", "marking": "GREEN"}
+    },
+}
 
 
 @pytest.mark.parametrize("route", INTEL_WRITES, ids=route_id)
@@ -250,10 +292,7 @@ def test_intelligence_writes(
                 want = 403
             else:
                 want = 201 if expected_visible(role, marking, relation) else 404
-            body = dict(bodies[kind])
-            if kind == "report":
-                body["body"] = uuid.uuid4().hex
-            got = client.post(path, json=body, headers=headers).status_code
+            got = client.post(path, headers=headers, **WRITE_REQUESTS[route.path]()).status_code
             if got != want:
                 failures.append(f"{role.value} on {marking.value} {relation}: {got} != {want}")
     assert not failures, "\n".join(failures)

@@ -93,16 +93,24 @@ class Records:
         )
         return list(self.session.scalars(stmt))
 
-    def _audit_reads(self, model: type[M], rows: Sequence[M]) -> None:
+    def _audit_reads(
+        self, model: type[M], rows: Sequence[M], detail: dict[str, Any] | None = None
+    ) -> None:
         marked = [r for r in rows if r.marking is not Marking.CLEAR]
         if not marked:
             return
         kind = record_kind(model)
-        if len(marked) == 1:
+        if len(marked) == 1 and detail is None:
             audit.record(self.session, self.actor, "read", kind, str(_id(marked[0])))
         else:
             ids = [str(_id(r)) for r in marked]
-            audit.record(self.session, self.actor, "list", kind, None, {"ids": ids})
+            audit.record(
+                self.session, self.actor, "list", kind, None, {"ids": ids, **(detail or {})}
+            )
+
+    def audit_listing(self, model: type[M], rows: Sequence[M], detail: dict[str, Any]) -> None:
+        """Audit rows a caller was shown by a query built outside `find` (e.g. search)."""
+        self._audit_reads(model, rows, detail)
 
     # -- writes ----------------------------------------------------------------------------
     def require_writer(self) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -193,6 +194,67 @@ def tokens_revoke(token_id: uuid.UUID) -> None:
             typer.echo("revoked")
     except WayhomeError as error:
         raise _fail(error) from error
+
+
+# -- intake --------------------------------------------------------------------------------------
+@app.command("import")
+def import_file(
+    path: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+    user: Annotated[str, typer.Option(help="Username of the submitting analyst.")],
+    marking: Annotated[str, typer.Option(help="CLEAR, GREEN, AMBER, AMBER+STRICT or RED.")],
+    agency: Annotated[
+        str | None, typer.Option(help="Agency code (checked against --user).")
+    ] = None,
+    format: Annotated[str | None, typer.Option(help="stix, misp, cybertip, csv or text.")] = None,
+    scope: Annotated[str, typer.Option(help="owner, named or all.")] = "owner",
+    share: Annotated[list[str] | None, typer.Option(help="Agency code, for scope 'named'.")] = None,
+    silent: Annotated[bool, typer.Option(help="Hits tell other agencies nothing.")] = False,
+) -> None:
+    """Import a file all-or-nothing; importing the same file again stores nothing new."""
+    from wayhome.access.markings import Marking, Scope
+    from wayhome.access.records import Records
+    from wayhome.intake.services import import_file as run_import
+    from wayhome.intake.store import Placement
+
+    settings = get_settings()
+    try:
+        try:
+            chosen_marking, chosen_scope = Marking(marking.upper()), Scope(scope)
+        except ValueError as error:
+            raise WayhomeError(str(error), location="--marking/--scope") from None
+        with _transaction() as session:
+            account = session.scalar(select(User).where(User.username == user.lower()))
+            if account is None:
+                raise WayhomeError(f"no user {user!r}", location="--user")
+            if agency and account.agency.code != agency.lower():
+                raise WayhomeError(f"{user} belongs to {account.agency.code}", location="--agency")
+            shared = []
+            for code in share or []:
+                found = session.scalar(select(Agency).where(Agency.code == code.lower()))
+                if found is None:
+                    raise WayhomeError(f"no agency {code!r}", location="--share")
+                shared.append(found.id)
+            records = Records(session, access.viewer_of(account), "file import")
+            placement = Placement(chosen_marking, chosen_scope, shared, silent)
+            result, kind = run_import(
+                records,
+                path.read_bytes(),
+                placement,
+                filename=path.name,
+                format_name=format,
+                max_bytes=settings.max_import_bytes,
+            )
+    except WayhomeError as error:
+        raise _fail(error) from error
+    if not result.created:
+        typer.echo(f"{path.name}: imported before ({kind}); nothing new stored")
+        return
+    typer.echo(
+        f"{path.name}: {kind}, {len(result.report_ids)} report(s), "
+        f"{result.selector_count} selector(s) stored"
+    )
+    for warning in result.warnings:
+        typer.echo(f"note: {warning}")
 
 
 # -- audit -----------------------------------------------------------------------------------------

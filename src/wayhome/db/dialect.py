@@ -75,3 +75,55 @@ def suspend_append_only_ddl(dialect_name: str, table: str) -> list[str]:
     if dialect_name == "sqlite":
         return drop_append_only_ddl(dialect_name, table)
     return [f"ALTER TABLE {table} DISABLE TRIGGER {table}_no_change"]
+
+
+# -- full-text search ----------------------------------------------------------------------------
+# Report texts are stemmed in Python (Snowball, Russian and English) on both engines, so word
+# forms match identically; the engines index the stems: FTS5 on SQLite, a tsvector with the
+# 'simple' configuration and a GIN index on PostgreSQL.
+SEARCH_TABLE = "report_search"
+
+
+def search_table_ddl(dialect_name: str) -> list[str]:
+    """DDL creating the full-text index of report texts."""
+    if dialect_name == "sqlite":
+        return [
+            f"CREATE VIRTUAL TABLE {SEARCH_TABLE} USING fts5("
+            "report_id UNINDEXED, terms, tokenize = 'unicode61 remove_diacritics 2')"
+        ]
+    return [
+        f"CREATE TABLE {SEARCH_TABLE} (report_id uuid PRIMARY KEY REFERENCES reports(id), "
+        "terms text NOT NULL, "
+        "tsv tsvector GENERATED ALWAYS AS (to_tsvector('simple', terms)) STORED)",
+        f"CREATE INDEX ix_{SEARCH_TABLE}_tsv ON {SEARCH_TABLE} USING gin (tsv)",
+    ]
+
+
+def drop_search_table_ddl(dialect_name: str) -> list[str]:
+    """DDL removing the full-text index."""
+    return [f"DROP TABLE IF EXISTS {SEARCH_TABLE}"]
+
+
+def search_query_sql(dialect_name: str) -> str:
+    """SQL returning (report_id, rank) for the stems in :terms, best first (lower rank first)."""
+    if dialect_name == "sqlite":
+        return (
+            "SELECT report_id, bm25(report_search) AS rank FROM report_search "
+            "WHERE report_search MATCH :terms"
+        )
+    return (
+        "SELECT report_id, -ts_rank(tsv, plainto_tsquery('simple', :terms)) AS rank "
+        "FROM report_search WHERE tsv @@ plainto_tsquery('simple', :terms)"
+    )
+
+
+def search_terms_param(dialect_name: str, stems: list[str]) -> str:
+    """The stems as the engine's query string: every stem must match."""
+    if dialect_name == "sqlite":
+        return " ".join('"' + stem.replace('"', '""') + '"' for stem in stems)
+    return " ".join(stems)
+
+
+def is_unmanaged_table(name: str | None) -> bool:
+    """Tables made by hand-written DDL (and FTS5's shadow tables) that Alembic must not diff."""
+    return bool(name) and str(name).startswith(SEARCH_TABLE)

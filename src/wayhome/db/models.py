@@ -5,6 +5,7 @@ from wayhome.agencies import models as agency_models
 from wayhome.audit import models as audit_models
 from wayhome.cases import models as case_models
 from wayhome.db.base import Base
+from wayhome.inbox import models as inbox_models
 from wayhome.intake import models as intake_models
 
 __all__ = [
@@ -13,5 +14,6 @@ __all__ = [
     "agency_models",
     "audit_models",
     "case_models",
+    "inbox_models",
     "intake_models",
 ]

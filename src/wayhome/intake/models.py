@@ -6,11 +6,13 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wayhome.access.models import MarkedMixin
 from wayhome.db.base import Base, IdMixin, TimestampMixin, utcnow
+
+BIG_ID = BigInteger().with_variant(Integer, "sqlite")
 
 
 class Report(IdMixin, TimestampMixin, MarkedMixin, Base):
@@ -28,30 +30,67 @@ class Report(IdMixin, TimestampMixin, MarkedMixin, Base):
     body: Mapped[str] = mapped_column(Text, default="")
     items: Mapped[dict[str, Any]] = mapped_column(default=dict)
     content_hash: Mapped[str] = mapped_column(String(64))
+    silent: Mapped[bool] = mapped_column(default=False, server_default=false())
+    format: Mapped[str] = mapped_column(String(16), default="api", server_default="api")
+    import_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("intake_imports.id"))
     submitted_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
 
 
+class SelectorValue(Base):
+    """One canonical identifier, held once however many reports name it.
+
+    Correlation is an index from value to occurrences (`selectors.value_id`), never a table
+    of pairs: storage grows with the number of occurrences, not with their square.
+    """
+
+    __tablename__ = "selector_values"
+    __table_args__ = (UniqueConstraint("kind", "canonical"),)
+
+    id: Mapped[int] = mapped_column(BIG_ID, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(24))
+    canonical: Mapped[str] = mapped_column(String(512))
+    occurrences: Mapped[int] = mapped_column(default=0)
+
+
 class Selector(MarkedMixin, Base):
-    """One occurrence of a typed identifier in a report, as written and in canonical form."""
+    """One occurrence of a selector value in a report, as written there."""
 
     __tablename__ = "selectors"
     __record_kind__ = "selector"
-    __table_args__ = (Index("ix_selectors_kind_canonical", "kind", "canonical"),)
+    __table_args__ = (Index("ix_selectors_value_agency", "value_id", "agency_id"),)
 
     @classmethod
     def share_key(cls) -> tuple[str, Any]:
         """A selector is shared exactly as the report it came from."""
         return "report", cls.report_id
 
-    id: Mapped[int] = mapped_column(
-        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
-    )
+    id: Mapped[int] = mapped_column(BIG_ID, primary_key=True, autoincrement=True)
+    value_id: Mapped[int] = mapped_column(BIG_ID, ForeignKey("selector_values.id"))
     report_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("reports.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(24))
-    canonical: Mapped[str] = mapped_column(String(512))
     original: Mapped[str] = mapped_column(String(1024))
+    origin: Mapped[str] = mapped_column(String(300), default="", server_default="")
     span_start: Mapped[int | None]
     span_end: Mapped[int | None]
+    observed_at: Mapped[datetime | None]
+    context: Mapped[str | None] = mapped_column(String(120))
+
+    value: Mapped[SelectorValue] = relationship(lazy="joined")
+
+
+class Import(IdMixin, Base):
+    """One file imported by an agency; the same file twice is recognised by its SHA-256."""
+
+    __tablename__ = "intake_imports"
+    __table_args__ = (UniqueConstraint("agency_id", "sha256"),)
+
+    agency_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("agencies.id"))
+    user_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    sha256: Mapped[str] = mapped_column(String(64))
+    filename: Mapped[str] = mapped_column(String(300), default="")
+    format: Mapped[str] = mapped_column(String(16))
+    report_count: Mapped[int]
+    selector_count: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Persona(IdMixin, MarkedMixin, Base):
@@ -60,6 +99,11 @@ class Persona(IdMixin, MarkedMixin, Base):
     __tablename__ = "personas"
     __record_kind__ = "persona"
     __table_args__ = (Index("ix_personas_platform_handle", "platform", "handle_canonical"),)
+
+    @classmethod
+    def share_key(cls) -> tuple[str, Any]:
+        """A persona named in a report is shared exactly as that report."""
+        return "report", cls.report_id
 
     report_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("reports.id"), index=True)
     platform: Mapped[str] = mapped_column(String(120))
@@ -73,6 +117,11 @@ class Location(IdMixin, MarkedMixin, Base):
 
     __tablename__ = "locations"
     __record_kind__ = "location"
+
+    @classmethod
+    def share_key(cls) -> tuple[str, Any]:
+        """A location from a report is shared exactly as that report."""
+        return "report", cls.report_id
 
     case_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("cases.id"), index=True)
     report_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("reports.id"), index=True)

@@ -1,56 +1,113 @@
-"""Storing reports: idempotent, all-or-nothing, through the caller's `Records` gate."""
+"""Report submission and file import through the caller's `Records` gate."""
 
 from __future__ import annotations
 
 import hashlib
-import json
 import uuid
 
 from sqlalchemy import select
 
 from wayhome.access.records import Page, Records
-from wayhome.cases.models import Case
-from wayhome.db.base import utcnow
+from wayhome.agencies.models import Agency
+from wayhome.intake.formats.submission import parse_submission
 from wayhome.intake.models import Report
+from wayhome.intake.parsed import ParsedItem, ParsedReport, ParsedSubmission
 from wayhome.intake.schemas import ReportIn
+from wayhome.intake.selectors.extract import extract_selectors
+from wayhome.intake.selectors.normalise import make_selector
+from wayhome.intake.store import IngestResult, Placement, ingest, report_hash
 
 
-def content_hash(data: ReportIn) -> str:
-    """SHA-256 of what makes two submissions the same report (not who sent it, nor when)."""
-    fields = data.model_dump(mode="json", exclude={"received_at"})
-    canonical = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode()).hexdigest()
+def _region(records: Records, given: str | None) -> str | None:
+    if given:
+        return given.upper()
+    agency = records.session.get(Agency, records.viewer.agency_id)
+    return agency.country if agency else None
+
+
+def to_parsed(records: Records, data: ReportIn, location: str = "body") -> ParsedReport:
+    """An API report as a parsed report: structured selectors validated, body extracted."""
+    region = _region(records, data.region)
+    items = [
+        ParsedItem(
+            make_selector(
+                s.type,
+                s.value,
+                region=region,
+                platform=s.platform,
+                location=f"{location}.selectors[{i}]",
+            ),
+            f"selectors[{i}]",
+        )
+        for i, s in enumerate(data.selectors)
+    ]
+    items += [ParsedItem(s, "body") for s in extract_selectors(data.body, region=region)]
+    return ParsedReport(
+        title=data.title,
+        source=data.source,
+        body=data.body,
+        received_at=data.received_at,
+        items=items,
+        extra=data.items,
+    )
+
+
+def _placement(data: ReportIn) -> Placement:
+    return Placement(data.marking, data.scope, data.shared_with, data.silent, data.case_id)
 
 
 def submit_report(records: Records, data: ReportIn) -> tuple[Report, bool]:
     """Store a report; the same report submitted again returns the first copy and False."""
-    records.require_writer()
-    records.check_marking(data.marking, data.scope, data.shared_with, "body")
-    if data.case_id is not None:
-        records.get(Case, data.case_id)
-    digest = content_hash(data)
+    parsed = to_parsed(records, data)
+    result = ingest(records, ParsedSubmission("api", [parsed]), _placement(data))
+    if result.report_ids:
+        return records.get(Report, result.report_ids[0]), True
     existing = records.session.scalar(
         select(Report).where(
-            Report.agency_id == records.viewer.agency_id, Report.content_hash == digest
+            Report.agency_id == records.viewer.agency_id,
+            Report.content_hash == report_hash(parsed),
         )
     )
-    if existing is not None:
-        return existing, False
-    report = Report(
-        case_id=data.case_id,
-        title=data.title,
-        source=data.source,
-        legal_basis=data.legal_basis,
-        received_at=data.received_at or utcnow(),
-        body=data.body,
-        items=data.items,
-        content_hash=digest,
-        marking=data.marking,
-        scope=data.scope,
-        submitted_by=records.viewer.user_id,
+    assert existing is not None
+    return existing, False
+
+
+def submit_bulk(records: Records, reports: list[ReportIn]) -> IngestResult:
+    """Store several reports all together or not at all (each keeps its own marking)."""
+    parsed = [to_parsed(records, r, f"body.reports[{i}]") for i, r in enumerate(reports)]
+    total = IngestResult(None, True)
+    for data, report in zip(reports, parsed, strict=True):
+        part = ingest(records, ParsedSubmission("api", [report]), _placement(data))
+        total.report_ids += part.report_ids
+        total.selector_count += part.selector_count
+        total.value_ids |= part.value_ids
+    total.created = bool(total.report_ids)
+    return total
+
+
+def import_file(
+    records: Records,
+    data: bytes,
+    placement: Placement,
+    *,
+    filename: str = "",
+    format_name: str | None = None,
+    max_bytes: int,
+    region: str | None = None,
+) -> tuple[IngestResult, str]:
+    """Parse and store a file all-or-nothing; the same file again stores nothing new."""
+    records.require_writer()
+    submission = parse_submission(
+        data,
+        filename=filename,
+        format=format_name,
+        max_bytes=max_bytes,
+        region=_region(records, region),
     )
-    records.add(report, data.shared_with, {"title": data.title, "source": data.source})
-    return report, True
+    digest = hashlib.sha256(data).hexdigest()
+    return ingest(records, submission, placement, sha256=digest, filename=filename), (
+        submission.format
+    )
 
 
 def list_reports(

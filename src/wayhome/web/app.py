@@ -18,7 +18,9 @@ from wayhome.audit import pages as audit_pages
 from wayhome.cases import api as cases_api
 from wayhome.cases import pages as cases_pages
 from wayhome.db.engine import make_engine, make_session_factory
+from wayhome.inbox import api as inbox_api
 from wayhome.intake import api as intake_api
+from wayhome.intake import pages as intake_pages
 from wayhome.settings import Settings, get_settings
 from wayhome.web import errors
 from wayhome.web.limits import BodySizeLimit
@@ -50,10 +52,10 @@ def create_app(
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
 
     api = APIRouter(prefix=API_PREFIX)
-    for module in (access_api, cases_api, intake_api, audit_api):
+    for module in (access_api, cases_api, intake_api, audit_api, inbox_api):
         api.include_router(module.router)
     app.include_router(api)
-    for pages in (access_pages, cases_pages, audit_pages):
+    for pages in (access_pages, cases_pages, intake_pages, audit_pages):
         app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=HERE / "static", check_dir=False), name="static")
     errors.install(app)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
+from wayhome.db.dialect import is_unmanaged_table
 from wayhome.db.engine import make_engine
 from wayhome.db.models import Base
 
@@ -22,6 +23,9 @@ def run_migrations() -> None:
             target_metadata=target_metadata,
             render_as_batch=True,
             compare_type=True,
+            include_name=lambda name, kind, _parent: (
+                not (kind == "table" and is_unmanaged_table(name))
+            ),
         )
         with context.begin_transaction():
             context.run_migrations()

@@ -1,0 +1,104 @@
+"""Selector lists as CSV, with a fixed, documented header.
+
+Header (first line, any order, case-insensitive): `type,value` are required;
+`observed_at` (ISO 8601), `platform` (for handles and messenger ids), `note`, `report`
+(rows with the same report name form one report) and `marking` (a TLP label) are optional.
+Any other column is an error naming it. `type` is a selector type (`email`, `phone`,
+`ipv4`, ... `sha256`), or one of `ip`/`host` (classified by value) or `text` (the value goes
+through the free-text extractor). Errors name the line.
+
+Example:
+    type,value,observed_at,platform,note,report
+    handle,@blue_fox42,2024-03-02T14:22:10Z,telegram,groomer's main account,Case 17
+    phone,+44 7400 123456,,,,Case 17
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from wayhome.access.markings import Marking
+from wayhome.errors import InvalidInput
+from wayhome.intake.formats.common import decode_text, marking_from_tlp, parse_datetime
+from wayhome.intake.parsed import ParsedItem, ParsedReport, strictest
+from wayhome.intake.selectors.extract import extract_selectors
+from wayhome.intake.selectors.normalise import classify_host, make_selector
+
+FORMAT = "csv"
+REQUIRED_COLUMNS = ("type", "value")
+OPTIONAL_COLUMNS = ("observed_at", "platform", "note", "report", "marking")
+_ALIASES = {"bitcoin": "btc", "ethereum": "eth", "monero": "xmr", "e-mail": "email"}
+
+
+def parse_csv(data: bytes, *, region: str | None = None) -> list[ParsedReport]:
+    """Parse a selector CSV into one report per distinct `report` column value."""
+    text = decode_text(data)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader, None)
+        if header is None:
+            raise InvalidInput("CSV file is empty", location="line 1")
+        columns = [name.strip().lower() for name in header]
+        for name in columns:
+            if name not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS:
+                raise InvalidInput(f"unknown column {name!r}", location="line 1")
+        for name in REQUIRED_COLUMNS:
+            if name not in columns:
+                raise InvalidInput(f"missing column {name!r}", location="line 1")
+        reports: dict[str, ParsedReport] = {}
+        markings: dict[str, list[Marking | None]] = {}
+        for row in reader:
+            line = reader.line_num
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) != len(columns):
+                raise InvalidInput(
+                    f"row has {len(row)} fields, the header has {len(columns)}",
+                    location=f"line {line}",
+                )
+            record = dict(zip(columns, (cell.strip() for cell in row), strict=True))
+            name = record.get("report") or "CSV selectors"
+            report = reports.setdefault(name, ParsedReport(title=name, source=FORMAT))
+            marking_text = record.get("marking")
+            marking = marking_from_tlp(marking_text) if marking_text else None
+            if marking_text and marking is None:
+                raise InvalidInput(f"unknown marking {marking_text!r}", location=f"line {line}")
+            markings.setdefault(name, []).append(marking)
+            _row(report, record, f"line {line}", region)
+    except csv.Error as error:
+        raise InvalidInput(
+            f"CSV is malformed: {error}", location=f"line {reader.line_num}"
+        ) from None
+    for name, report in reports.items():
+        report.marking = strictest(markings[name])
+    if not reports:
+        raise InvalidInput("CSV file has a header but no rows", location="line 2")
+    return list(reports.values())
+
+
+def _row(report: ParsedReport, record: dict[str, str], where: str, region: str | None) -> None:
+    kind = record["type"].lower()
+    kind = _ALIASES.get(kind, kind)
+    value = record["value"]
+    if not value:
+        raise InvalidInput("value is empty", location=where)
+    observed = parse_datetime(record.get("observed_at"), where)
+    note = record.get("note") or None
+    if kind == "text":
+        report.body = f"{report.body}\n{value}" if report.body else value
+        for selector in extract_selectors(value, region=region):
+            report.items.append(
+                ParsedItem(selector, origin=where, observed_at=observed, context=note)
+            )
+        return
+    if kind in {"ip", "host", "hostname"}:
+        host = classify_host(value)
+        if host is None:
+            raise InvalidInput(f"{value!r} is not an IP address or host name", location=where)
+        selector = host
+    else:
+        selector = make_selector(
+            kind, value, region=region, platform=record.get("platform") or None, location=where
+        )
+    report.items.append(ParsedItem(selector, origin=where, observed_at=observed, context=note))

@@ -1,0 +1,349 @@
+"""CyberTipline-style XML reports (the shape NCMEC's reporting API uses) into `ParsedReport`s.
+
+Read elements: `incidentSummary` (incidentType, incidentDateTime, escalateToHighPriority),
+`internetDetails` (urls, e-mail addresses, chat client/room, free text), `reporter` (espName,
+reporting person), `personOrUserReported` (person, espIdentifier, espService, screenName,
+displayName, profileUrl, ipCaptureEvent, deviceId, estimatedLocation, additionalInfo),
+`victim`, `additionalInfo`, and `fileDetails`/`uploadedFile` with `originalFileHash`. A TLP
+label may sit in a root `tlp` attribute or a top-level `<tlp>`/`<marking>` element.
+
+Unknown elements are not fatal: their text is kept in `extra` under the element path.
+Free-text elements (`additionalInfo`, chat text, notes) go through the selector extractor.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from wayhome.errors import InvalidInput
+from wayhome.intake.formats.common import (
+    marking_from_tlp,
+    parse_bool,
+    parse_date,
+    parse_datetime,
+    script_of,
+)
+from wayhome.intake.formats.safe_xml import XmlNode, parse_xml
+from wayhome.intake.parsed import (
+    ParsedFileHash,
+    ParsedItem,
+    ParsedLocation,
+    ParsedPerson,
+    ParsedPersona,
+    ParsedReport,
+)
+from wayhome.intake.selectors.extract import extract_selectors
+from wayhome.intake.selectors.handles import canonical_platform
+from wayhome.intake.selectors.normalise import canonical_value, classify_host, make_selector
+from wayhome.intake.selectors.types import Selector, SelectorType
+
+FORMAT = "cybertip"
+_FREE_TEXT = {"additionalInfo", "chatText", "note", "notes", "comment", "description"}
+_PERSON_FIELDS = {
+    "firstName",
+    "middleName",
+    "lastName",
+    "fullName",
+    "dateOfBirth",
+    "approximateAge",
+    "sex",
+    "gender",
+    "nationality",
+    "address",
+    "email",
+    "phone",
+}
+_HASH_LENGTHS = {"md5": 32, "sha1": 40, "sha-1": 40, "sha256": 64, "sha-256": 64}
+
+
+class _Reader:
+    """Walks one report element, collecting everything into a `ParsedReport`."""
+
+    def __init__(self, root: XmlNode, region: str | None) -> None:
+        self.root = root
+        self.region = region
+        self.report = ParsedReport(title="CyberTipline report", source=FORMAT)
+        self.esp = (root.child("reporter") or root).text_of("espName") or "esp"
+        self.texts: list[str] = []
+
+    def item(self, kind: SelectorType, value: str, node: XmlNode, path: str, **kw: Any) -> None:
+        selector = make_selector(kind, value, region=self.region, location=_at(path, node))
+        self.report.items.append(ParsedItem(selector=selector, origin=_at(path, node), **kw))
+
+    def free_text(self, node: XmlNode, path: str) -> None:
+        text = node.text.strip()
+        if not text:
+            return
+        self.texts.append(text)
+        for selector in extract_selectors(text, region=self.region):
+            self.report.items.append(
+                ParsedItem(selector=selector, origin=_at(path, node), context="free text")
+            )
+
+    def keep(self, node: XmlNode, path: str) -> None:
+        if node.children:
+            for child in node.children:
+                self.keep(child, f"{path}/{child.tag}")
+            return
+        text = node.text.strip()
+        if text:
+            self.report.extra.setdefault(path, []).append(text)
+
+    def run(self) -> ParsedReport:
+        root = self.root
+        self.report.marking = marking_from_tlp(
+            root.attributes.get("tlp") or root.text_of("tlp") or root.text_of("marking")
+        )
+        for child in root.children:
+            path = f"{root.tag}/{child.tag}"
+            handler = getattr(self, f"on_{child.tag}", None)
+            if handler is not None:
+                handler(child, path)
+            elif child.tag in _FREE_TEXT:
+                self.free_text(child, path)
+            elif child.tag not in {"tlp", "marking"}:
+                self.keep(child, path)
+        self.report.body = "\n\n".join(self.texts)
+        return self.report
+
+    def on_incidentSummary(self, node: XmlNode, path: str) -> None:
+        kind = node.text_of("incidentType")
+        if kind:
+            self.report.title = f"CyberTipline report: {kind}"
+            self.report.extra["incidentType"] = kind
+        when = node.child("incidentDateTime")
+        if when is not None:
+            self.report.observed_at = parse_datetime(
+                when.text, _at(f"{path}/incidentDateTime", when)
+            )
+        escalate = parse_bool(node.text_of("escalateToHighPriority"))
+        if escalate is not None:
+            self.report.extra["escalateToHighPriority"] = escalate
+        for child in node.children:
+            if child.tag not in {"incidentType", "incidentDateTime", "escalateToHighPriority"}:
+                self.keep(child, f"{path}/{child.tag}")
+
+    def on_internetDetails(self, node: XmlNode, path: str) -> None:
+        self.walk_values(node, path)
+
+    def walk_values(self, node: XmlNode, path: str) -> None:
+        for child in node.children:
+            here = f"{path}/{child.tag}"
+            text = child.text.strip()
+            if child.children:
+                self.walk_values(child, here)
+            elif child.tag in {"url", "profileUrl", "webPage"} and text:
+                self.item(SelectorType.URL, text, child, here)
+            elif child.tag in {"emailAddress", "email"} and text:
+                self.item(SelectorType.EMAIL, text, child, here)
+            elif child.tag in {"phone", "phoneNumber", "mobile"} and text:
+                self.item(SelectorType.PHONE, text, child, here)
+            elif child.tag in {"ipAddress", "ip"} and text:
+                self.host(text, child, here)
+            elif child.tag in _FREE_TEXT:
+                self.free_text(child, here)
+            else:
+                self.keep(child, here)
+
+    def host(self, text: str, node: XmlNode, path: str, **kw: Any) -> None:
+        selector = classify_host(text)
+        if selector is None or selector.type not in (SelectorType.IPV4, SelectorType.IPV6):
+            raise InvalidInput(f"{text!r} is not an IP address", location=_at(path, node))
+        self.report.items.append(ParsedItem(selector=selector, origin=_at(path, node), **kw))
+
+    def on_reporter(self, node: XmlNode, path: str) -> None:
+        for child in node.children:
+            here = f"{path}/{child.tag}"
+            if child.tag == "espName":
+                self.report.source = f"{FORMAT}:{child.text.strip()}"
+            else:
+                self.keep(child, here)
+
+    def person(self, node: XmlNode, path: str, role: str) -> None:
+        first = node.text_of("firstName") or ""
+        middle = node.text_of("middleName") or ""
+        last = node.text_of("lastName") or ""
+        name = node.text_of("fullName") or " ".join(p for p in (first, middle, last) if p)
+        birth = node.child("dateOfBirth")
+        if name:
+            self.report.persons.append(
+                ParsedPerson(
+                    name=name,
+                    script=script_of(name),
+                    date_of_birth=parse_date(birth.text, _at(f"{path}/dateOfBirth", birth))
+                    if birth is not None
+                    else None,
+                    sex=(node.text_of("sex") or node.text_of("gender") or "")[:1].upper() or None,
+                    nationalities=[
+                        c.text.strip().upper()
+                        for c in node.children
+                        if c.tag == "nationality" and c.text.strip()
+                    ],
+                    role=role,
+                )
+            )
+        for child in node.children:
+            here = f"{path}/{child.tag}"
+            text = child.text.strip()
+            if child.tag == "email" and text:
+                self.item(SelectorType.EMAIL, text, child, here)
+            elif child.tag == "phone" and text:
+                self.item(SelectorType.PHONE, text, child, here)
+            elif child.tag == "address":
+                self.address(child, here, "address")
+            elif child.tag not in _PERSON_FIELDS:
+                self.keep(child, here)
+
+    def address(self, node: XmlNode, path: str, kind: str) -> None:
+        parts = [
+            node.text_of(t) for t in ("address", "street", "city", "region", "state", "zipCode")
+        ]
+        place = ", ".join(p for p in parts if p)
+        country = node.text_of("countryCode") or node.text_of("country")
+        lat, lon = node.text_of("latitude"), node.text_of("longitude")
+        try:
+            latitude = float(lat) if lat else None
+            longitude = float(lon) if lon else None
+        except ValueError:
+            raise InvalidInput(
+                "latitude/longitude is not a number", location=_at(path, node)
+            ) from None
+        if place or country or latitude is not None:
+            self.report.locations.append(
+                ParsedLocation(
+                    latitude=latitude,
+                    longitude=longitude,
+                    place_name=place or None,
+                    country=country.upper()[:2] if country else None,
+                    kind=kind,
+                )
+            )
+
+    def account(self, node: XmlNode, path: str, role: str) -> None:
+        service = node.text_of("espService")
+        platform = self.esp
+        if service:
+            self.report.extra.setdefault(f"{path}/espService", []).append(service)
+        screen = node.text_of("screenName")
+        display = node.text_of("displayName")
+        profile = node.text_of("profileUrl")
+        esp_id = node.text_of("espIdentifier")
+        if screen or esp_id:
+            handle = screen or esp_id or ""
+            canonical = canonical_value(SelectorType.HANDLE, handle, platform=platform)
+            if canonical is None:
+                raise InvalidInput(
+                    f"screen name {handle!r} is not usable", location=_at(path, node)
+                )
+            self.report.personas.append(
+                ParsedPersona(
+                    platform=canonical_platform(platform),
+                    handle=handle,
+                    handle_canonical=canonical,
+                    display_name=display,
+                    profile_url=profile,
+                    role=role,
+                )
+            )
+            origin = _at(f"{path}/screenName", node.child("screenName") or node)
+            selector = Selector(type=SelectorType.HANDLE, value=canonical, original=handle)
+            self.report.items.append(ParsedItem(selector=selector, origin=origin, context=role))
+            if esp_id:
+                self.report.extra.setdefault(f"{path}/espIdentifier", []).append(esp_id)
+        if profile:
+            here = f"{path}/profileUrl"
+            self.item(SelectorType.URL, profile, node.child("profileUrl") or node, here)
+
+    def reported(self, node: XmlNode, path: str, role: str) -> None:
+        self.account(node, path, role)
+        handled = {"espService", "screenName", "displayName", "profileUrl", "espIdentifier"}
+        for child in node.children:
+            here = f"{path}/{child.tag}"
+            if child.tag in handled:
+                continue
+            if child.tag in {"personOrUserReportedPerson", "victimPerson", "person"}:
+                self.person(child, here, role)
+            elif child.tag == "ipCaptureEvent":
+                self.ip_event(child, here)
+            elif child.tag == "estimatedLocation":
+                self.address(child, here, "estimated")
+            elif child.tag == "deviceId":
+                self.keep(child, here)
+            elif child.tag in _FREE_TEXT:
+                self.free_text(child, here)
+            elif child.tag in {"email", "emailAddress"} and child.text.strip():
+                self.item(SelectorType.EMAIL, child.text.strip(), child, here)
+            elif child.tag in {"phone", "phoneNumber"} and child.text.strip():
+                self.item(SelectorType.PHONE, child.text.strip(), child, here)
+            else:
+                self.keep(child, here)
+
+    def on_personOrUserReported(self, node: XmlNode, path: str) -> None:
+        self.reported(node, path, "reported")
+
+    def on_victim(self, node: XmlNode, path: str) -> None:
+        self.reported(node, path, "victim")
+
+    def ip_event(self, node: XmlNode, path: str) -> None:
+        address = node.child("ipAddress")
+        if address is None or not address.text.strip():
+            raise InvalidInput("ipCaptureEvent without ipAddress", location=_at(path, node))
+        when = node.child("dateTime")
+        observed = parse_datetime(when.text, _at(f"{path}/dateTime", when)) if when else None
+        label = node.text_of("eventName") or "ip capture"
+        details = [label]
+        if parse_bool(node.text_of("possibleProxy")):
+            details.append("possible proxy")
+        port = node.text_of("port")
+        if port:
+            details.append(f"port {port}")
+        self.host(
+            address.text.strip(),
+            address,
+            f"{path}/ipAddress",
+            observed_at=observed,
+            context="; ".join(details),
+        )
+
+    def on_fileDetails(self, node: XmlNode, path: str) -> None:
+        name = node.text_of("fileName")
+        for child in node.children:
+            here = f"{path}/{child.tag}"
+            if child.tag == "originalFileHash":
+                self.file_hash(child, here, name)
+            elif child.tag != "fileName":
+                self.keep(child, here)
+
+    on_uploadedFile = on_fileDetails
+
+    def file_hash(self, node: XmlNode, path: str, name: str | None) -> None:
+        algorithm = (node.attributes.get("hashType") or "").lower()
+        value = node.text.strip()
+        if not algorithm:
+            algorithm = {32: "md5", 40: "sha1", 64: "sha256"}.get(len(value), "")
+        if algorithm not in _HASH_LENGTHS:
+            raise InvalidInput(f"unknown hashType {algorithm!r}", location=_at(path, node))
+        kind = SelectorType(algorithm.replace("-", ""))
+        self.item(kind, value, node, path, context=name)
+        canonical = self.report.items[-1].selector.value
+        self.report.file_hashes.append(
+            ParsedFileHash(algorithm=kind.value, value=canonical, file_name=name)
+        )
+
+
+def _at(path: str, node: XmlNode) -> str:
+    return f"{path} (line {node.line})"
+
+
+def parse_cybertip(data: bytes, *, region: str | None = None) -> list[ParsedReport]:
+    """Parse a CyberTipline-style XML file (one `<report>`, or several under a wrapper)."""
+    root = parse_xml(data)
+    if root.child("incidentSummary") is not None:
+        reports = [root]
+    else:
+        reports = [c for c in root.children if c.child("incidentSummary") is not None]
+    if not reports:
+        raise InvalidInput(
+            "not a CyberTipline report: no incidentSummary element", location=_at(root.tag, root)
+        )
+    return [_Reader(node, region).run() for node in reports]

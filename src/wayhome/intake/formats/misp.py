@@ -1,0 +1,399 @@
+"""MISP event JSON (`{"Event": {...}}`, a bare event, or a search `response` list).
+
+Attribute types read (also inside objects): `email`, `email-src`, `email-dst`,
+`target-email`, `whois-registrant-email`, `ip-src`, `ip-dst`, `ip-src|port`, `ip-dst|port`,
+`domain`, `hostname`, `domain|ip`, `hostname|port`, `url`, `uri`, `link`, `phone-number`,
+`whois-registrant-phone`, `btc`, `xmr`, `onion-address`, `github-username`, `twitter-id`,
+`jabber-id`, `md5`, `sha1`, `sha256`, `filename|md5/sha1/sha256`; `text`, `comment`, `other`
+and `pgp-public-key` go through the free-text extractor.
+Objects read: `coin-address` (`address`, `address-xmr`, `address-crypto`), account objects
+(`user-account` with `account-type`, `telegram-account`, `twitter-account`, ...: `username`
+or `user-id`), `pgp-meta` (`key-id`: 40 hex is a fingerprint, 16 a key id), `person`,
+`geolocation`, `file`.
+
+Types that MISP defines but Wayhome does not model are kept in `extra`; a type MISP itself
+does not know is an error naming the attribute's uuid (or index). `tlp:*` tags on the event or
+on attributes map to markings; the report takes the strictest.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from wayhome.access.markings import Marking
+from wayhome.errors import InvalidInput
+from wayhome.intake.formats.common import (
+    MALFORMED,
+    malformed,
+    marking_from_tlp,
+    parse_date,
+    parse_datetime,
+    script_of,
+)
+from wayhome.intake.formats.jsonfile import load_json
+from wayhome.intake.parsed import (
+    ParsedFileHash,
+    ParsedItem,
+    ParsedLocation,
+    ParsedPerson,
+    ParsedPersona,
+    ParsedReport,
+    strictest,
+)
+from wayhome.intake.selectors.extract import extract_selectors
+from wayhome.intake.selectors.handles import canonical_platform, is_messenger_service
+from wayhome.intake.selectors.normalise import canonical_value, classify_host, make_selector
+from wayhome.intake.selectors.types import Selector, SelectorType
+
+FORMAT = "misp"
+_SIMPLE_TYPES: dict[str, SelectorType] = {
+    "email": SelectorType.EMAIL,
+    "email-src": SelectorType.EMAIL,
+    "email-dst": SelectorType.EMAIL,
+    "target-email": SelectorType.EMAIL,
+    "whois-registrant-email": SelectorType.EMAIL,
+    "email-reply-to": SelectorType.EMAIL,
+    "url": SelectorType.URL,
+    "uri": SelectorType.URL,
+    "link": SelectorType.URL,
+    "phone-number": SelectorType.PHONE,
+    "whois-registrant-phone": SelectorType.PHONE,
+    "btc": SelectorType.BTC,
+    "xmr": SelectorType.XMR,
+    "onion-address": SelectorType.ONION,
+    "md5": SelectorType.MD5,
+    "sha1": SelectorType.SHA1,
+    "sha256": SelectorType.SHA256,
+}
+_HOST_TYPES = {"ip-src", "ip-dst", "domain", "hostname", "ip-src|port", "ip-dst|port"}
+_HOST_TYPES |= {"hostname|port", "domain|ip"}
+_HANDLE_TYPES = {"github-username": "github", "twitter-id": "twitter"}
+_FREE_TEXT_TYPES = {"text", "comment", "other", "pgp-public-key"}
+_ACCOUNT_RELATIONS = {"username", "user-id", "screen-name", "account-name", "login", "id"}
+_PERSON_RELATIONS = {"first-name", "middle-name", "last-name", "full-name", "date-of-birth"}
+_PERSON_RELATIONS |= {"gender", "nationality", "sex"}
+
+
+@cache
+def misp_types() -> frozenset[str]:
+    """Every attribute type MISP defines, from PyMISP's bundled `describeTypes.json`."""
+    source = resources.files("pymisp").joinpath("data/describeTypes.json").read_text("utf-8")
+    return frozenset(json.loads(source)["result"]["types"])
+
+
+def _events(document: Any) -> list[dict[str, Any]]:
+    if isinstance(document, dict) and isinstance(document.get("response"), list):
+        document = document["response"]
+    if isinstance(document, list):
+        return [_event(entry, f"response[{i}]") for i, entry in enumerate(document)]
+    return [_event(document, "Event")]
+
+
+def _event(document: Any, where: str) -> dict[str, Any]:
+    if isinstance(document, dict) and isinstance(document.get("Event"), dict):
+        return dict(document["Event"])
+    if isinstance(document, dict) and ("Attribute" in document or "info" in document):
+        return document
+    raise InvalidInput("not a MISP event: no 'Event', 'Attribute' or 'info'", location=where)
+
+
+def _tags_marking(holder: dict[str, Any]) -> Marking | None:
+    found: list[Marking | None] = []
+    for tag in holder.get("Tag", []) or []:
+        name = str(tag.get("name", "")) if isinstance(tag, dict) else str(tag)
+        if name.lower().startswith("tlp:"):
+            found.append(marking_from_tlp(name))
+    return strictest(found)
+
+
+def _timestamp(value: Any, location: str) -> datetime | None:
+    if value in (None, "", "0", 0):
+        return None
+    try:
+        return datetime.fromtimestamp(int(value), tz=UTC)
+    except (TypeError, ValueError, OverflowError):
+        raise InvalidInput(f"{value!r} is not a Unix timestamp", location=location) from None
+
+
+class _EventReader:
+    """Reads one MISP event into a `ParsedReport`."""
+
+    def __init__(self, event: dict[str, Any], index: int, region: str | None) -> None:
+        self.event = event
+        self.where = f"Event[{index}]" if index else "Event"
+        self.region = region
+        org = event.get("Orgc") or event.get("Org") or {}
+        source = (
+            f"{FORMAT}:{org.get('name')}" if isinstance(org, dict) and org.get("name") else FORMAT
+        )
+        self.report = ParsedReport(
+            title=str(event.get("info") or "MISP event"),
+            source=source,
+            received_at=_timestamp(
+                event.get("publish_timestamp") or event.get("timestamp"), f"{self.where}.timestamp"
+            ),
+        )
+        date = parse_date(event.get("date"), f"{self.where}.date")
+        if date is not None:
+            self.report.observed_at = datetime(date.year, date.month, date.day, tzinfo=UTC)
+        if event.get("uuid"):
+            self.report.extra["misp_event_uuid"] = event["uuid"]
+        self.markings: list[Marking | None] = [_tags_marking(event)]
+        self.texts: list[str] = []
+
+    def run(self) -> ParsedReport:
+        attributes = self.event.get("Attribute", []) or []
+        if not isinstance(attributes, list):
+            raise InvalidInput("'Attribute' must be a list", location=f"{self.where}.Attribute")
+        for index, attribute in enumerate(attributes):
+            where = f"{self.where}.Attribute[{index}]"
+            try:
+                self.attribute(attribute, where)
+            except MALFORMED as error:
+                raise malformed(error, where) from None
+        objects = self.event.get("Object", []) or []
+        if not isinstance(objects, list):
+            raise InvalidInput("'Object' must be a list", location=f"{self.where}.Object")
+        for index, obj in enumerate(objects):
+            where = f"{self.where}.Object[{index}]"
+            try:
+                self.object(obj, where)
+            except MALFORMED as error:
+                raise malformed(error, where) from None
+        self.report.marking = strictest(self.markings)
+        self.report.body = "\n\n".join(self.texts)
+        return self.report
+
+    def origin(self, attribute: dict[str, Any], where: str) -> str:
+        return f"{where} ({attribute['uuid']})" if attribute.get("uuid") else where
+
+    def check(self, attribute: Any, where: str) -> tuple[str, str]:
+        if not isinstance(attribute, dict):
+            raise InvalidInput("attribute must be a JSON object", location=where)
+        kind = str(attribute.get("type", ""))
+        if kind not in misp_types():
+            raise InvalidInput(
+                f"unknown MISP attribute type {kind!r}", location=self.origin(attribute, where)
+            )
+        value = attribute.get("value")
+        if value is None or str(value).strip() == "":
+            raise InvalidInput("attribute has no value", location=self.origin(attribute, where))
+        self.markings.append(_tags_marking(attribute))
+        return kind, str(value).strip()
+
+    def add(self, selector: Selector, attribute: dict[str, Any], where: str) -> None:
+        observed = parse_datetime(attribute.get("first_seen"), f"{where}.first_seen")
+        self.report.items.append(
+            ParsedItem(
+                selector=selector,
+                origin=self.origin(attribute, where),
+                observed_at=observed,
+                context=attribute.get("comment") or None,
+            )
+        )
+
+    def typed(self, kind: SelectorType | str, value: str, attribute: dict[str, Any], where: str,
+              platform: str | None = None) -> None:  # fmt: skip
+        selector = make_selector(
+            kind,
+            value,
+            region=self.region,
+            platform=platform,
+            location=self.origin(attribute, where),
+        )
+        self.add(selector, attribute, where)
+
+    def host(self, value: str, attribute: dict[str, Any], where: str) -> None:
+        for part in value.split("|"):
+            if part.isdigit():
+                continue
+            selector = classify_host(part)
+            if selector is None:
+                raise InvalidInput(
+                    f"{part!r} is not an IP address or host name",
+                    location=self.origin(attribute, where),
+                )
+            self.add(selector, attribute, where)
+
+    def attribute(self, attribute: Any, where: str) -> None:
+        kind, value = self.check(attribute, where)
+        if kind in _SIMPLE_TYPES:
+            self.typed(_SIMPLE_TYPES[kind], value, attribute, where)
+        elif kind in _HOST_TYPES:
+            self.host(value, attribute, where)
+        elif kind.startswith("filename|") and kind.split("|", 1)[1] in {"md5", "sha1", "sha256"}:
+            name, _, digest = value.partition("|")
+            self.file_hash(kind.split("|", 1)[1], digest, name, attribute, where)
+        elif kind in _HANDLE_TYPES:
+            self.account(_HANDLE_TYPES[kind], value, attribute, where)
+        elif kind == "jabber-id":
+            self.typed(SelectorType.MESSENGER_ID, value, attribute, where, platform="xmpp")
+        elif kind in _FREE_TEXT_TYPES:
+            self.free_text(value, attribute, where)
+        else:
+            self.report.extra.setdefault("misp_attributes", []).append([kind, value])
+
+    def free_text(self, value: str, attribute: dict[str, Any], where: str) -> None:
+        self.texts.append(value)
+        for selector in extract_selectors(value, region=self.region):
+            self.add(selector, attribute, where)
+
+    def file_hash(self, algorithm: str, digest: str, name: str | None,
+                  attribute: dict[str, Any], where: str) -> None:  # fmt: skip
+        self.typed(algorithm, digest, attribute, where)
+        value = self.report.items[-1].selector.value
+        self.report.file_hashes.append(
+            ParsedFileHash(algorithm=algorithm, value=value, file_name=name or None)
+        )
+
+    def account(self, platform: str, login: str, attribute: dict[str, Any], where: str) -> None:
+        if is_messenger_service(platform):
+            self.typed(SelectorType.MESSENGER_ID, login, attribute, where, platform=platform)
+            return
+        self.typed(SelectorType.HANDLE, login, attribute, where, platform=platform)
+        self.report.personas.append(
+            ParsedPersona(
+                platform=canonical_platform(platform),
+                handle=login,
+                handle_canonical=self.report.items[-1].selector.value,
+            )
+        )
+
+    def object(self, obj: Any, where: str) -> None:
+        if not isinstance(obj, dict):
+            raise InvalidInput("object must be a JSON object", location=where)
+        name = str(obj.get("name", ""))
+        attributes = obj.get("Attribute", []) or []
+        self.markings.append(_tags_marking(obj))
+        relations: dict[str, list[tuple[str, dict[str, Any], str]]] = {}
+        for index, attribute in enumerate(attributes):
+            here = f"{where}.Attribute[{index}]"
+            _, value = self.check(attribute, here)
+            relations.setdefault(str(attribute.get("object_relation", "")), []).append(
+                (value, attribute, here)
+            )
+        if name == "coin-address":
+            self.coin_address(relations)
+        elif name == "user-account" or name.endswith(("-account", "-user")):
+            platform_values = relations.pop("account-type", [])
+            platform = platform_values[0][0] if platform_values else name.rsplit("-", 1)[0]
+            for relation in _ACCOUNT_RELATIONS & relations.keys():
+                for value, attribute, here in relations.pop(relation):
+                    self.account(platform, value, attribute, here)
+        elif name == "pgp-meta":
+            for value, attribute, here in relations.pop("key-id", []):
+                digits = value.replace(" ", "").removeprefix("0x")
+                kind = (
+                    SelectorType.PGP_FINGERPRINT if len(digits) == 40 else SelectorType.PGP_KEY_ID
+                )
+                self.typed(kind, value, attribute, here)
+        elif name == "person":
+            self.person(relations, where)
+        elif name == "geolocation":
+            self.location(relations, where)
+        elif name == "file":
+            file_name = next((v for v, _, _ in relations.get("filename", [])), None)
+            for algorithm in ("md5", "sha1", "sha256"):
+                for value, attribute, here in relations.pop(algorithm, []):
+                    self.file_hash(algorithm, value, file_name, attribute, here)
+        for relation, entries in relations.items():
+            for value, attribute, here in entries:
+                if name in {"person", "geolocation", "file"}:
+                    kept = self.report.extra.setdefault("misp_object_attributes", [])
+                    kept.append([name, relation, value])
+                else:
+                    self.attribute(attribute, here)
+
+    def coin_address(self, relations: dict[str, list[tuple[str, dict[str, Any], str]]]) -> None:
+        symbol = next((v.lower() for v, _, _ in relations.pop("symbol", [])), "")
+        for relation in ("address", "address-xmr", "address-crypto"):
+            for value, attribute, here in relations.pop(relation, []):
+                kinds = [SelectorType.BTC, SelectorType.ETH, SelectorType.XMR]
+                preferred = {
+                    "eth": SelectorType.ETH,
+                    "xmr": SelectorType.XMR,
+                    "btc": SelectorType.BTC,
+                }
+                if symbol in preferred:
+                    kinds = [preferred[symbol]]
+                elif relation == "address-xmr":
+                    kinds = [SelectorType.XMR]
+                for kind in kinds:
+                    canonical = canonical_value(kind, value)
+                    if canonical is not None:
+                        self.add(
+                            Selector(type=kind, value=canonical, original=value), attribute, here
+                        )
+                        break
+                else:
+                    raise InvalidInput(
+                        f"{value!r} is not a valid wallet address",
+                        location=self.origin(attribute, here),
+                    )
+
+    def person(
+        self, relations: dict[str, list[tuple[str, dict[str, Any], str]]], where: str
+    ) -> None:
+        def first(relation: str) -> str | None:
+            return next((v for v, _, _ in relations.get(relation, [])), None)
+
+        name = first("full-name") or " ".join(
+            p for p in (first("first-name"), first("middle-name"), first("last-name")) if p
+        )
+        if not name:
+            return
+        birth = parse_date(first("date-of-birth"), f"{where}.date-of-birth")
+        sex = (first("gender") or first("sex") or "")[:1].upper() or None
+        nationalities = [v.upper() for v, _, _ in relations.get("nationality", [])]
+        self.report.persons.append(
+            ParsedPerson(
+                name=name,
+                script=script_of(name),
+                date_of_birth=birth,
+                sex=sex,
+                nationalities=nationalities,
+            )
+        )
+        for relation in _PERSON_RELATIONS:
+            relations.pop(relation, None)
+
+    def location(
+        self, relations: dict[str, list[tuple[str, dict[str, Any], str]]], where: str
+    ) -> None:
+        def first(relation: str) -> str | None:
+            return next((v for v, _, _ in relations.pop(relation, [])), None)
+
+        lat, lon = first("latitude"), first("longitude")
+        try:
+            latitude = float(lat) if lat else None
+            longitude = float(lon) if lon else None
+        except ValueError:
+            raise InvalidInput("latitude/longitude is not a number", location=where) from None
+        country = first("countrycode") or first("country")
+        self.report.locations.append(
+            ParsedLocation(
+                latitude=latitude,
+                longitude=longitude,
+                place_name=", ".join(
+                    p for p in (first("address"), first("city"), first("region")) if p
+                )
+                or None,
+                country=country.upper()[:2] if country else None,
+            )
+        )
+
+
+def parse_misp(data: bytes, *, region: str | None = None) -> list[ParsedReport]:
+    """Parse MISP event JSON into one report per event."""
+    reports: list[ParsedReport] = []
+    for index, event in enumerate(_events(load_json(data))):
+        try:
+            reader = _EventReader(event, index, region)
+        except MALFORMED as error:
+            raise malformed(error, f"Event[{index}]" if index else "Event") from None
+        reports.append(reader.run())
+    return reports

@@ -1,0 +1,368 @@
+"""STIX 2.1 bundles into `ParsedReport`s, each object checked by the `stix2` library.
+
+- Cyber observables: `email-addr`, `ipv4-addr`, `ipv6-addr` (single addresses; CIDR
+  ranges are kept in `extra`), `domain-name` (`.onion` names become onion selectors), `url`,
+  `user-account` (`account_type` is the platform; messenger services give messenger ids),
+  `file` hashes (MD5, SHA-1, SHA-256), and the custom `cryptocurrency-wallet`,
+  `phone-number` and Wayhome's `x-wayhome-selector` objects.
+- `indicator`: equality comparisons in the pattern (`[ipv4-addr:value = '...']`,
+  `[file:hashes.'SHA-256' = '...']`) become selectors; anything else is kept as text.
+- `observed-data`: the objects it refers to get its `first_observed` time.
+- `report`: each report becomes one `ParsedReport` with the objects it refers to; objects
+  no report refers to go into one more report named after the bundle.
+- `identity` with `identity_class` `individual` becomes a person; `location` a location;
+  `relationship`, `note` and unknown types are kept in `extra`.
+- Markings: TLP 1.0 built-ins and TLP 2.0 definitions (by id, extension or name) map to
+  Wayhome markings; a report takes the strictest marking among itself and its objects.
+- A reference (`*_ref`, `*_refs`) to an object that is neither in the bundle nor a known TLP
+  marking is an error naming the referring object id.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import stix2
+
+from wayhome.access.markings import Marking
+from wayhome.errors import InvalidInput
+from wayhome.intake.formats.common import MALFORMED, malformed, parse_datetime, script_of
+from wayhome.intake.formats.jsonfile import load_json
+from wayhome.intake.formats.stix_markings import KNOWN_MARKING_IDS, marking_of_definition
+from wayhome.intake.parsed import (
+    ParsedFileHash,
+    ParsedItem,
+    ParsedLocation,
+    ParsedPerson,
+    ParsedPersona,
+    ParsedReport,
+    strictest,
+)
+from wayhome.intake.selectors.extract import extract_selectors
+from wayhome.intake.selectors.handles import canonical_platform, is_messenger_service
+from wayhome.intake.selectors.normalise import canonical_value, classify_host, make_selector
+from wayhome.intake.selectors.types import Selector, SelectorType
+
+FORMAT = "stix"
+_COMPARISON = re.compile(r"([a-z0-9-]+):([A-Za-z0-9_.'\-\[\]*]+)\s*=\s*'((?:[^'\\]|\\.)*)'")
+_HASH_KEYS = {
+    "md5": SelectorType.MD5,
+    "sha-1": SelectorType.SHA1,
+    "sha1": SelectorType.SHA1,
+    "sha-256": SelectorType.SHA256,
+    "sha256": SelectorType.SHA256,
+}
+_WALLET_TYPES = (SelectorType.BTC, SelectorType.ETH, SelectorType.XMR)
+
+
+def _references(value: Any, key: str = "") -> Iterator[str]:
+    """Every id the object refers to through `*_ref` / `*_refs` properties, at any depth."""
+    if isinstance(value, dict):
+        for name, inner in value.items():
+            yield from _references(inner, name)
+    elif isinstance(value, list):
+        for inner in value:
+            yield from _references(inner, key)
+    elif isinstance(value, str) and key.endswith(("_ref", "_refs")):
+        yield value
+
+
+class _Bundle:
+    """The bundle's objects by id, checked, with their markings resolved."""
+
+    def __init__(self, document: Any, region: str | None) -> None:
+        if not isinstance(document, dict) or document.get("type") != "bundle":
+            raise InvalidInput("not a STIX bundle: top-level type is not 'bundle'", location="type")
+        objects = document.get("objects", [])
+        if not isinstance(objects, list):
+            raise InvalidInput("'objects' must be a list", location="objects")
+        self.id = str(document.get("id", "bundle"))
+        self.region = region
+        self.objects: dict[str, dict[str, Any]] = {}
+        for index, obj in enumerate(objects):
+            where = f"objects[{index}]"
+            if isinstance(obj, dict) and obj.get("id"):
+                where = str(obj["id"])
+            if not isinstance(obj, dict):
+                raise InvalidInput("STIX object must be a JSON object", location=str(where))
+            if not isinstance(obj.get("id"), str) or not isinstance(obj.get("type"), str):
+                raise InvalidInput("STIX object needs a string 'id' and 'type'", location=where)
+            try:
+                stix2.parse(obj, allow_custom=True, version="2.1")
+            except Exception as error:  # any failure inside stix2 means the object is bad input
+                raise InvalidInput(f"invalid STIX object: {error}", location=str(where)) from None
+            self.objects[str(obj["id"])] = obj
+        for object_id, obj in self.objects.items():
+            for ref in _references(obj):
+                if ref not in self.objects and ref not in KNOWN_MARKING_IDS:
+                    raise InvalidInput(
+                        f"refers to {ref}, which is not in the bundle", location=object_id
+                    )
+        self.markings: dict[str, Marking] = dict(KNOWN_MARKING_IDS)
+        for object_id, obj in self.objects.items():
+            if obj["type"] == "marking-definition":
+                marking = marking_of_definition(obj)
+                if marking is not None:
+                    self.markings[object_id] = marking
+
+    def marking_of(self, obj: dict[str, Any]) -> Marking | None:
+        refs = list(obj.get("object_marking_refs", []))
+        for granular in obj.get("granular_markings", []):
+            if isinstance(granular, dict) and granular.get("marking_ref"):
+                refs.append(granular["marking_ref"])
+        return strictest([self.markings.get(ref) for ref in refs])
+
+
+class _ReportBuilder:
+    """Turns a set of STIX objects into one `ParsedReport`."""
+
+    def __init__(self, bundle: _Bundle, report: ParsedReport) -> None:
+        self.bundle = bundle
+        self.report = report
+        self.markings: list[Marking | None] = [report.marking]
+        self.seen: set[str] = set()
+
+    def add(self, object_id: str, observed: Any = None) -> None:
+        if object_id in self.seen or object_id not in self.bundle.objects:
+            return
+        self.seen.add(object_id)
+        obj = self.bundle.objects[object_id]
+        kind = obj["type"]
+        if kind == "marking-definition":
+            return
+        self.markings.append(self.bundle.marking_of(obj))
+        handler = getattr(self, "on_" + kind.replace("-", "_"), None)
+        if handler is not None:
+            try:
+                handler(obj, observed)
+            except MALFORMED as error:
+                raise malformed(error, object_id) from None
+        else:
+            self.report.extra.setdefault("stix_objects", []).append(
+                {"id": object_id, "type": kind, "name": obj.get("name")}
+            )
+
+    def item(
+        self, selector: Selector, obj: dict[str, Any], observed: Any, context: str | None = None
+    ) -> None:
+        self.report.items.append(
+            ParsedItem(selector=selector, origin=obj["id"], observed_at=observed, context=context)
+        )
+
+    def value(
+        self,
+        kind: SelectorType | str,
+        text: Any,
+        obj: dict[str, Any],
+        observed: Any,
+        platform: str | None = None,
+    ) -> None:
+        selector = make_selector(
+            kind, str(text), region=self.bundle.region, platform=platform, location=obj["id"]
+        )
+        self.item(selector, obj, observed)
+
+    def on_email_addr(self, obj: dict[str, Any], observed: Any) -> None:
+        self.value(SelectorType.EMAIL, obj["value"], obj, observed)
+
+    def on_ipv4_addr(self, obj: dict[str, Any], observed: Any) -> None:
+        self.address(SelectorType.IPV4, obj, observed, "/32")
+
+    def on_ipv6_addr(self, obj: dict[str, Any], observed: Any) -> None:
+        self.address(SelectorType.IPV6, obj, observed, "/128")
+
+    def address(self, kind: SelectorType, obj: dict[str, Any], observed: Any, host: str) -> None:
+        text = str(obj["value"]).removesuffix(host)
+        if "/" in text:
+            self.report.extra.setdefault("cidr_ranges", []).append(text)
+            return
+        self.value(kind, text, obj, observed)
+
+    def on_domain_name(self, obj: dict[str, Any], observed: Any) -> None:
+        selector = classify_host(str(obj["value"]))
+        if selector is None or selector.type not in (SelectorType.DOMAIN, SelectorType.ONION):
+            raise InvalidInput(f"{obj['value']!r} is not a domain name", location=obj["id"])
+        self.item(selector, obj, observed)
+
+    def on_url(self, obj: dict[str, Any], observed: Any) -> None:
+        self.value(SelectorType.URL, obj["value"], obj, observed)
+
+    def on_phone_number(self, obj: dict[str, Any], observed: Any) -> None:
+        self.value(SelectorType.PHONE, obj.get("value") or obj.get("number"), obj, observed)
+
+    def on_cryptocurrency_wallet(self, obj: dict[str, Any], observed: Any) -> None:
+        text = str(obj.get("value") or obj.get("address") or "")
+        for kind in _WALLET_TYPES:
+            canonical = canonical_value(kind, text)
+            if canonical is not None:
+                self.item(Selector(type=kind, value=canonical, original=text), obj, observed)
+                return
+        raise InvalidInput(f"{text!r} is not a valid BTC, ETH or XMR wallet", location=obj["id"])
+
+    def on_x_wayhome_selector(self, obj: dict[str, Any], observed: Any) -> None:
+        self.value(str(obj.get("selector_type")), obj.get("value", ""), obj, observed)
+
+    def on_user_account(self, obj: dict[str, Any], observed: Any) -> None:
+        login = obj.get("account_login") or obj.get("user_id")
+        if not login:
+            self.report.extra.setdefault("stix_objects", []).append({"id": obj["id"]})
+            return
+        platform = str(obj.get("account_type") or "unknown")
+        kind = SelectorType.MESSENGER_ID if is_messenger_service(platform) else SelectorType.HANDLE
+        canonical = canonical_value(kind, str(login), platform=platform)
+        if canonical is None:
+            raise InvalidInput(f"account {login!r} is not usable", location=obj["id"])
+        self.item(Selector(type=kind, value=canonical, original=str(login)), obj, observed)
+        if kind is SelectorType.HANDLE:
+            self.report.personas.append(
+                ParsedPersona(
+                    platform=canonical_platform(platform),
+                    handle=str(login),
+                    handle_canonical=canonical,
+                    display_name=obj.get("display_name"),
+                )
+            )
+
+    def on_file(self, obj: dict[str, Any], observed: Any) -> None:
+        for key, digest in (obj.get("hashes") or {}).items():
+            kind = _HASH_KEYS.get(str(key).lower())
+            if kind is None:
+                continue
+            self.value(kind, digest, obj, observed)
+            self.report.file_hashes.append(
+                ParsedFileHash(
+                    algorithm=kind.value,
+                    value=self.report.items[-1].selector.value,
+                    file_name=obj.get("name"),
+                )
+            )
+
+    def on_indicator(self, obj: dict[str, Any], observed: Any) -> None:
+        pattern = str(obj.get("pattern", ""))
+        found = False
+        for object_type, path, raw in _COMPARISON.findall(pattern):
+            text = raw.replace("\\'", "'").replace("\\\\", "\\")
+            selector = _pattern_selector(object_type, path, text)
+            if selector is not None:
+                found = True
+                self.item(selector, obj, observed, context=obj.get("name"))
+        if not found:
+            self.report.extra.setdefault("patterns", []).append(pattern)
+
+    def on_observed_data(self, obj: dict[str, Any], observed: Any) -> None:
+        when = parse_datetime(obj.get("first_observed"), f"{obj['id']}.first_observed")
+        for ref in obj.get("object_refs", []):
+            self.add(ref, when)
+
+    def on_identity(self, obj: dict[str, Any], observed: Any) -> None:
+        if obj.get("identity_class") == "individual":
+            name = str(obj["name"])
+            self.report.persons.append(ParsedPerson(name=name, script=script_of(name)))
+        else:
+            self.report.extra.setdefault("identities", []).append(obj["name"])
+
+    def on_location(self, obj: dict[str, Any], observed: Any) -> None:
+        place = ", ".join(str(obj[k]) for k in ("street_address", "city", "region") if obj.get(k))
+        country = obj.get("country")
+        self.report.locations.append(
+            ParsedLocation(
+                latitude=obj.get("latitude"),
+                longitude=obj.get("longitude"),
+                place_name=place or obj.get("name"),
+                country=str(country).upper()[:2] if country else None,
+            )
+        )
+
+    def on_relationship(self, obj: dict[str, Any], observed: Any) -> None:
+        self.report.extra.setdefault("relationships", []).append(
+            [obj["source_ref"], obj["relationship_type"], obj["target_ref"]]
+        )
+
+    def on_note(self, obj: dict[str, Any], observed: Any) -> None:
+        self.free_text(str(obj.get("content", "")), obj)
+
+    def free_text(self, text: str, obj: dict[str, Any]) -> None:
+        if not text:
+            return
+        for selector in extract_selectors(text, region=self.bundle.region):
+            self.item(selector, obj, None, context="free text")
+
+    def finish(self) -> ParsedReport:
+        self.report.marking = strictest(self.markings)
+        return self.report
+
+
+def _pattern_selector(object_type: str, path: str, text: str) -> Selector | None:
+    kind: SelectorType | None = None
+    path = path.lower()
+    if path == "value":
+        kind = {
+            "email-addr": SelectorType.EMAIL,
+            "ipv4-addr": SelectorType.IPV4,
+            "ipv6-addr": SelectorType.IPV6,
+            "url": SelectorType.URL,
+            "phone-number": SelectorType.PHONE,
+        }.get(object_type)
+        if object_type == "domain-name":
+            return classify_host(text)
+        if object_type == "cryptocurrency-wallet":
+            for wallet in _WALLET_TYPES:
+                canonical = canonical_value(wallet, text)
+                if canonical is not None:
+                    return Selector(type=wallet, value=canonical, original=text)
+    elif object_type == "file" and path.startswith("hashes."):
+        kind = _HASH_KEYS.get(path.removeprefix("hashes.").strip("'"))
+    if kind is None:
+        return None
+    canonical = canonical_value(kind, text)
+    return None if canonical is None else Selector(type=kind, value=canonical, original=text)
+
+
+def parse_stix(data: bytes, *, region: str | None = None) -> list[ParsedReport]:
+    """Parse a STIX 2.1 bundle into one report per STIX report plus one for the rest."""
+    document = load_json(data)
+    try:
+        return _parse_bundle(document, region)
+    except MALFORMED as error:
+        raise malformed(error, "bundle") from None
+
+
+def _parse_bundle(document: Any, region: str | None) -> list[ParsedReport]:
+    bundle = _Bundle(document, region)
+    reports: list[ParsedReport] = []
+    covered: set[str] = set()
+    for object_id, obj in bundle.objects.items():
+        if obj["type"] != "report":
+            continue
+        parsed = ParsedReport(
+            title=str(obj.get("name") or object_id),
+            source=f"{FORMAT}:{object_id}",
+            body=str(obj.get("description", "")),
+            received_at=parse_datetime(obj.get("published"), f"{object_id}.published"),
+            marking=bundle.marking_of(obj),
+        )
+        builder = _ReportBuilder(bundle, parsed)
+        builder.free_text(parsed.body, obj)
+        for ref in obj.get("object_refs", []):
+            builder.add(ref)
+        covered |= builder.seen | {object_id}
+        reports.append(builder.finish())
+    creators = {
+        str(o["created_by_ref"]) for o in bundle.objects.values() if o.get("created_by_ref")
+    }
+    covered |= creators
+    rest = [i for i, o in bundle.objects.items() if i not in covered and o["type"] != "report"]
+    rest = [i for i in rest if bundle.objects[i]["type"] != "marking-definition"]
+    if rest or not reports:
+        builder = _ReportBuilder(
+            bundle, ParsedReport(title=f"STIX bundle {bundle.id}", source=f"{FORMAT}:{bundle.id}")
+        )
+        for object_id in rest:
+            if bundle.objects[object_id]["type"] == "observed-data":
+                builder.add(object_id)
+        for object_id in rest:
+            builder.add(object_id)
+        reports.append(builder.finish())
+    return reports

@@ -1,0 +1,125 @@
+"""Plain records that every intake format parses into, before anything touches the database.
+
+A submission is a list of reports; each report carries its text, times, source, marking,
+the selectors found in it (with the text they came from), personas, persons, locations and
+file hashes, plus `extra` for elements Wayhome does not model but keeps.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from wayhome.access.markings import Marking
+from wayhome.intake.selectors.types import Selector
+
+MARKING_ORDER: tuple[Marking, ...] = (
+    Marking.CLEAR,
+    Marking.GREEN,
+    Marking.AMBER,
+    Marking.AMBER_STRICT,
+    Marking.RED,
+)
+
+
+def strictest(markings: list[Marking | None]) -> Marking | None:
+    """The most restrictive of several markings, or None when none is given."""
+    present = [m for m in markings if m is not None]
+    return max(present, key=MARKING_ORDER.index) if present else None
+
+
+@dataclass(slots=True)
+class ParsedItem:
+    """One selector from a report, with where in the input it came from and when it was seen.
+
+    `origin` names the field, element path, object id or line the value was read from;
+    `context` is a short label such as an IP capture event's name.
+    """
+
+    selector: Selector
+    origin: str
+    observed_at: datetime | None = None
+    context: str | None = None
+
+
+@dataclass(slots=True)
+class ParsedPersona:
+    """An online account named in a report: platform and handle, as written."""
+
+    platform: str
+    handle: str
+    handle_canonical: str
+    display_name: str | None = None
+    profile_url: str | None = None
+    role: str | None = None
+
+
+@dataclass(slots=True)
+class ParsedPerson:
+    """A person named in a report: name (with its script), birth date, sex, nationalities."""
+
+    name: str
+    script: str | None = None
+    date_of_birth: date | None = None
+    sex: str | None = None
+    nationalities: list[str] = field(default_factory=list)
+    role: str | None = None
+
+
+@dataclass(slots=True)
+class ParsedLocation:
+    """A place in a report: coordinates and/or a place name, optionally a country."""
+
+    latitude: float | None = None
+    longitude: float | None = None
+    place_name: str | None = None
+    country: str | None = None
+    observed_at: datetime | None = None
+    kind: str = "reported"
+
+
+@dataclass(slots=True)
+class ParsedFileHash:
+    """A file named in a report by its digest."""
+
+    algorithm: str
+    value: str
+    file_name: str | None = None
+
+
+@dataclass(slots=True)
+class ParsedReport:
+    """One report from a submission, all-or-nothing parsed."""
+
+    title: str
+    source: str
+    body: str = ""
+    received_at: datetime | None = None
+    observed_at: datetime | None = None
+    marking: Marking | None = None
+    items: list[ParsedItem] = field(default_factory=list)
+    personas: list[ParsedPersona] = field(default_factory=list)
+    persons: list[ParsedPerson] = field(default_factory=list)
+    locations: list[ParsedLocation] = field(default_factory=list)
+    file_hashes: list[ParsedFileHash] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def selectors(self) -> list[Selector]:
+        """The report's selectors, in input order."""
+        return [item.selector for item in self.items]
+
+
+@dataclass(slots=True)
+class ParsedSubmission:
+    """What one uploaded file holds: its format, its reports and any non-fatal notes."""
+
+    format: str
+    reports: list[ParsedReport]
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def marking(self) -> Marking | None:
+        """The strictest marking any report carries."""
+        return strictest([r.marking for r in self.reports])

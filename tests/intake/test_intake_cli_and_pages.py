@@ -1,0 +1,125 @@
+"""`wayhome import` from the command line, and the report, selector, search and import pages."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+from typer.testing import CliRunner
+
+from tests.access.test_authentication import _sign_in
+from tests.conftest import DatabaseFactory, World
+from tests.intake.samples_path import SAMPLES
+from wayhome.access import services as access
+from wayhome.access.models import Role
+from wayhome.audit import services as audit
+from wayhome.cli.main import app as cli
+from wayhome.db import migrate
+from wayhome.db.engine import make_engine, make_session_factory, session_scope
+from wayhome.settings import get_settings
+
+
+def test_cli_import_is_idempotent_and_names_errors(
+    databases: DatabaseFactory, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    url = databases.new_url()
+    migrate.upgrade(url)
+    engine = make_engine(url)
+    with session_scope(make_session_factory(engine)) as session:
+        agency = access.create_agency(session, audit.SYSTEM, "uk-x", "UK", "GB", "police_unit")
+        access.create_user(
+            session, audit.SYSTEM, agency, "uk.analyst", "a", "analyst", "long enough password"
+        )
+    engine.dispose()
+    monkeypatch.setenv("WAYHOME_DATABASE_URL", url)
+    get_settings.cache_clear()
+    runner = CliRunner()
+    args = [
+        "import",
+        str(SAMPLES / "cybertip_report.xml"),
+        "--user",
+        "uk.analyst",
+        "--marking",
+        "amber",
+        "--agency",
+        "uk-x",
+    ]
+    try:
+        first = runner.invoke(cli, args)
+        again = runner.invoke(cli, args)
+        broken = tmp_path / "broken.xml"
+        broken.write_bytes(b"<report><personOrUserReported><screenName>x</screenName>")
+        bad = runner.invoke(
+            cli, ["import", str(broken), "--user", "uk.analyst", "--marking", "GREEN"]
+        )
+    finally:
+        get_settings.cache_clear()
+    assert first.exit_code == 0, first.output
+    assert "cybertip, 1 report(s)" in first.output
+    assert again.exit_code == 0 and "nothing new stored" in again.output
+    assert bad.exit_code == 2 and "line" in bad.output
+
+
+def _csrf(client: TestClient, path: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', client.get(path).text)
+    assert match
+    return match.group(1)
+
+
+def test_pages_show_import_correlation_and_hits(
+    client: TestClient, world: World, db: Session
+) -> None:
+    ru = world.user(world.agency("ru-p", "RU"), Role.INVESTIGATOR)
+    de_headers = world.headers(world.user(world.agency("de-p", "DE"), Role.ANALYST))
+    client.post(
+        "/api/v1/reports",
+        headers=de_headers,
+        json={
+            "title": "German hosting data",
+            "source": "ISP",
+            "marking": "AMBER",
+            "scope": "owner",
+            "body": "customer email lantern.fox@example.org",
+        },
+    )
+    db.commit()
+    assert _sign_in(client, ru.username) == 303
+    page = client.post(
+        "/import",
+        data={
+            "marking": "AMBER",
+            "scope": "all",
+            "format": "",
+            "csrf_token": _csrf(client, "/import"),
+        },
+        files={"file": ("scrape.txt", b"Forum post by lantern.fox@example.org about the village")},
+    )
+    assert page.status_code == 200 and "stored 1 report(s)" in page.text
+    report_link = re.search(r'href="(/reports/[0-9a-f-]{36})"', page.text)
+    assert report_link
+    report_page = client.get(report_link.group(1)).text
+    assert "lantern.fox@example.org" in report_page
+    assert "holds a match" in report_page and "DE-P" in report_page
+    selector_page = client.get("/selectors/email/lantern.fox@example.org").text
+    assert "Hits in other agencies" in selector_page and "DE-P" in selector_page
+    assert "German hosting data" not in selector_page
+    search = client.get("/search", params={"q": "villages"}).text
+    assert "Forum post" in search or "scrape" in search
+
+
+def test_import_page_shows_the_error_and_stores_nothing(
+    client: TestClient, world: World, db: Session, count_rows: object
+) -> None:
+    user = world.user(world.agency(), Role.ANALYST)
+    db.commit()
+    _sign_in(client, user.username)
+    page = client.post(
+        "/import",
+        data={"marking": "GREEN", "format": "stix", "csrf_token": _csrf(client, "/import")},
+        files={"file": ("bad.json", b'{"type": "bundle", "objects": [{"type": "report"')},
+    )
+    assert page.status_code in (400, 422)
+    assert 'data-testid="import-error"' in page.text

@@ -1,0 +1,108 @@
+"""Correlation across agencies: visible records, hit/no-hit, silent records, warning flags."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tests.conftest import World
+from wayhome.access.models import Role
+from wayhome.audit.models import AuditEntry
+
+EMAIL = "dark.fox.77@example.net"
+
+
+def _report(client: TestClient, headers: dict[str, str], body: str, **over: Any) -> str:
+    payload = {"title": "fragment", "source": "test", "marking": "AMBER", "body": body, **over}
+    response = client.post("/api/v1/reports", json=payload, headers=headers)
+    assert response.status_code == 201, response.text
+    report_id: str = response.json()["id"]
+    return report_id
+
+
+def _cast(world: World) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    ru, de, nl = world.agency("ru", "RU"), world.agency("de", "DE"), world.agency("nl", "NL")
+    return (
+        world.headers(world.user(ru, Role.INVESTIGATOR)),
+        world.headers(world.user(de, Role.INVESTIGATOR)),
+        world.headers(world.user(nl, Role.ANALYST)),
+    )
+
+
+def test_second_fragment_finds_the_first(client: TestClient, world: World) -> None:
+    ru, de, nl = _cast(world)
+    _report(client, ru, f"Forum user wrote from {EMAIL}", scope="all")
+    second = _report(client, de, f"Hosting customer e-mail: {EMAIL.upper()}", scope="all")
+    links = client.get(f"/api/v1/reports/{second}/correlations", headers=de).json()
+    email = next(link for link in links if link["type"] == "email")
+    assert email["value"] == EMAIL
+    assert (email["other_reports"], email["other_agencies"]) == (1, 1)
+    assert email["hits"] == []
+    found = client.get(f"/api/v1/selectors/email/{EMAIL}", headers=nl).json()
+    assert found["total_visible"] == 2
+    assert {o["agency_code"] for o in found["occurrences"]} == {"ru", "de"}
+
+
+def test_hidden_holder_is_a_hit_without_content(client: TestClient, world: World) -> None:
+    ru, de, _ = _cast(world)
+    _report(client, ru, f"Secret lead {EMAIL}", scope="owner")
+    found = client.get(f"/api/v1/selectors/email/{EMAIL}", headers=de).json()
+    assert found["total_visible"] == 0 and found["occurrences"] == []
+    assert [(h["agency_code"], h["records"]) for h in found["hits"]] == [("ru", 1)]
+    assert "Secret lead" not in str(found)
+
+
+def test_silent_holder_is_told_and_the_querier_learns_nothing(
+    client: TestClient, world: World, db: Session
+) -> None:
+    ru, de, _ = _cast(world)
+    _report(client, ru, f"Undercover account {EMAIL}", scope="owner", silent=True)
+    found = client.get(f"/api/v1/selectors/email/{EMAIL}", headers=de).json()
+    assert found["hits"] == [] and found["total_visible"] == 0
+    inbox = client.get("/api/v1/inbox", headers=ru).json()
+    assert [m["kind"] for m in inbox] == ["silent_hit"]
+    assert inbox[0]["detail"]["value"] == EMAIL
+    # Asking again does not notify twice; the querier's own inbox stays empty.
+    client.get(f"/api/v1/selectors/email/{EMAIL}", headers=de)
+    assert len(client.get("/api/v1/inbox", headers=ru).json()) == 1
+    assert client.get("/api/v1/inbox", headers=de).json() == []
+    actions = set(db.scalars(select(AuditEntry.action)))
+    assert {"selector_query", "hit_notified"} <= actions
+
+
+def test_red_records_are_silent(client: TestClient, world: World) -> None:
+    ru, de, _ = _cast(world)
+    _report(client, ru, f"Named-source lead {EMAIL}", marking="RED", scope="owner")
+    found = client.get(f"/api/v1/selectors/email/{EMAIL}", headers=de).json()
+    assert found["hits"] == []
+    assert len(client.get("/api/v1/inbox", headers=ru).json()) == 1
+
+
+def test_warning_list_flags_rather_than_alarms(client: TestClient, world: World) -> None:
+    ru, de, _ = _cast(world)
+    _report(client, ru, "resolver 8.8.8.8 seen", scope="all")
+    second = _report(client, de, "same resolver 8.8.8.8", scope="all")
+    links = client.get(f"/api/v1/reports/{second}/correlations", headers=de).json()
+    ip = next(link for link in links if link["type"] == "ipv4")
+    assert ip["other_reports"] == 1  # still shown
+    assert ip["warning"] and "resolver" in ip["warning"].lower()
+
+
+def test_over_common_values_are_flagged(client: TestClient, world: World, settings: Any) -> None:
+    ru, _, _ = _cast(world)
+    settings.overcommon_threshold = 3
+    for i in range(4):
+        _report(client, ru, f"post {i} by common@example.net", scope="all")
+    found = client.get("/api/v1/selectors/email/common@example.net", headers=ru).json()
+    assert found["over_common"] is True and found["total_visible"] == 4
+
+
+def test_invalid_selector_in_path_is_named(client: TestClient, world: World) -> None:
+    ru, _, _ = _cast(world)
+    bad_type = client.get("/api/v1/selectors/shoe-size/42", headers=ru)
+    assert bad_type.status_code == 422 and "path.type" in bad_type.json()["detail"]
+    bad_value = client.get("/api/v1/selectors/btc/1BadChecksumAddr", headers=ru)
+    assert bad_value.status_code == 422 and "path.value" in bad_value.json()["detail"]

@@ -1,0 +1,90 @@
+"""CSV selector lists and free text: the samples and errors that name the line or byte."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from tests.intake.samples_path import sample, sample_values
+from wayhome.access.markings import Marking
+from wayhome.errors import InvalidInput
+from wayhome.intake.formats.csvfile import parse_csv
+from wayhome.intake.formats.freetext import parse_text
+
+
+def test_sample_csv() -> None:
+    values = sample_values()
+    first, second = parse_csv(sample("selectors.csv"), region="GB")
+    assert (first.title, second.title) == ("Operation Lantern", "Second report")
+    assert [(i.selector.type.value, i.selector.value, i.origin) for i in first.items] == [
+        ("handle", "telegram:night_owl_22", "line 2"),
+        ("phone", "+447400123456", "line 3"),
+        ("btc", values["btc"], "line 4"),
+        ("eth", values["eth"].lower(), "line 5"),
+        ("ipv4", "203.0.113.45", "line 6"),
+        ("messenger_id", "session:" + values["session"], "line 7"),
+        ("messenger_id", "wickr:owl.backup", "line 8"),
+        ("onion", values["onion"], "line 8"),
+    ]
+    assert first.items[0].observed_at == datetime(2024, 3, 2, 14, 20, 45, tzinfo=UTC)
+    assert first.items[0].context == "main account"
+    assert [i.selector.value for i in second.items] == ["night.owl22@example-mail.org"]
+
+
+@pytest.mark.parametrize(
+    ("data", "location", "words"),
+    [
+        (b"kind,value\nemail,a@example.org\n", "line 1", "unknown column"),
+        (b"type,note\nemail,x\n", "line 1", "missing column"),
+        (b"type,value\nemail,a@example.org\nemail,not-an-email\n", "line 3", "not a valid email"),
+        (b"type,value\nemail,a@example.org,extra\n", "line 2", "fields"),
+        (b"type,value,observed_at\nemail,a@example.org,yesterday\n", "line 2", "ISO 8601"),
+        (b"type,value,marking\nemail,a@example.org,TLP:PURPLE\n", "line 2", "marking"),
+        (b"type,value\n", "line 2", "no rows"),
+        (b"type,value\n\nfax,123\n", "line 3", "unknown selector type"),
+        (b'type,value\nemail,"a@example.org\n', "line 2", "malformed"),
+    ],
+)
+def test_csv_errors_name_the_line(data: bytes, location: str, words: str) -> None:
+    with pytest.raises(InvalidInput) as bad:
+        parse_csv(data)
+    assert bad.value.location == location
+    assert words in bad.value.detail
+
+
+def test_csv_marking_is_the_strictest_row() -> None:
+    data = b"type,value,marking\nemail,a@example.org,TLP:GREEN\nemail,b@example.org,tlp:red\n"
+    [report] = parse_csv(data)
+    assert report.marking is Marking.RED
+
+
+def test_csv_with_bom_and_crlf() -> None:
+    [report] = parse_csv(b"\xef\xbb\xbfType,Value\r\nipv4,198.51.100.1\r\n")
+    assert report.items[0].selector.value == "198.51.100.1"
+
+
+def test_non_utf8_names_the_byte_offset() -> None:
+    data = "type,value\nhandle,telegram:caf\xe9\n".encode("latin-1")
+    with pytest.raises(InvalidInput) as bad:
+        parse_csv(data)
+    assert bad.value.location == f"byte {data.index(0xE9)}"
+
+
+def test_free_text_report() -> None:
+    [report] = parse_text(sample("chat_log.txt"), region="GB")
+    assert report.title.startswith("=== export of seized phone")
+    assert report.body == sample("chat_log.txt").decode("utf-8")
+    assert len(report.items) == 18
+    first = report.items[0]
+    assert first.origin == f"offset {first.selector.start}"
+
+
+def test_free_text_in_utf16_with_bom() -> None:
+    [report] = parse_text("mail a@example.org".encode("utf-16"))
+    assert [i.selector.value for i in report.items] == ["a@example.org"]
+
+
+def test_binary_is_refused() -> None:
+    with pytest.raises(InvalidInput):
+        parse_text(b"GIF89a\x00\x00\x01")

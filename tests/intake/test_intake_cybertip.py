@@ -1,0 +1,153 @@
+"""CyberTipline-style XML: the sample, unknown elements, and every kind of bad input."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from tests.intake.samples_path import sample, sample_values
+from wayhome.access.markings import Marking
+from wayhome.errors import InvalidInput
+from wayhome.intake.formats.cybertip import parse_cybertip
+
+
+def test_sample_report() -> None:
+    [report] = parse_cybertip(sample("cybertip_report.xml"), region="GB")
+    values = sample_values()
+    assert report.title == "CyberTipline report: Online Enticement of Children for Sexual Acts"
+    assert report.source == "cybertip:Whisper Chat Ltd"
+    assert report.marking is Marking.AMBER
+    assert report.observed_at == datetime(2024, 3, 2, 14, 22, 10, tzinfo=UTC)
+    assert report.extra["escalateToHighPriority"] is True
+    pairs = {(i.selector.type.value, i.selector.value) for i in report.items}
+    assert {
+        ("handle", "whisper-chat-ltd:nightowl_22"),
+        ("handle", "whisper-chat-ltd:annasun_2011"),
+        ("handle", "telegram:night_owl_22"),
+        ("email", "night.owl22@example-mail.org"),
+        ("phone", "+447400123456"),
+        ("ipv4", "203.0.113.45"),
+        ("ipv6", "2001:db8::7"),
+        ("btc", values["btc"]),
+        ("messenger_id", "session:" + values["session"]),
+        ("url", "https://whisper.example/u/nightowl_22"),
+    } <= pairs
+    login = next(i for i in report.items if i.selector.value == "203.0.113.45")
+    assert login.observed_at == datetime(2024, 3, 2, 14, 1, tzinfo=UTC)
+    assert login.context == "Login; port 51234"
+    assert "line 4" in login.origin and "ipCaptureEvent/ipAddress" in login.origin
+    proxy = next(i for i in report.items if i.selector.value == "2001:db8::7")
+    assert proxy.context is not None and "possible proxy" in proxy.context
+    suspect, victim = report.persons
+    assert (suspect.name, suspect.script, suspect.date_of_birth, suspect.sex) == (
+        "Marek Novák",
+        "Latin",
+        date(1988, 7, 14),
+        "M",
+    )
+    assert suspect.nationalities == ["CZ"]
+    assert (victim.name, victim.script, victim.role) == ("Анна Соколова", "Cyrillic", "victim")
+    persona = report.personas[0]
+    assert (persona.platform, persona.handle, persona.display_name) == (
+        "whisper-chat-ltd",
+        "nightowl_22",
+        "Night Owl",
+    )
+    [place] = report.locations
+    assert (place.place_name, place.country, place.kind) == (
+        "Brno, South Moravian",
+        "CZ",
+        "estimated",
+    )
+    assert {(h.algorithm, h.file_name) for h in report.file_hashes} == {
+        ("sha256", "chat_export.txt"),
+        ("md5", "chat_export.txt"),
+    }
+    assert report.extra["report/customVendorBlock/ticket"] == ["WS-2024-0042"]
+    assert report.extra["report/personOrUserReported/deviceId/idValue"] == ["356938035643809"]
+    assert "btc" in report.body
+
+
+def _report(inner: str, prolog: str = '<?xml version="1.0" encoding="UTF-8"?>\n') -> bytes:
+    return (
+        f"{prolog}<report><incidentSummary><incidentType>Test</incidentType></incidentSummary>"
+        f"{inner}</report>"
+    ).encode()
+
+
+def test_external_entities_are_refused() -> None:
+    data = (
+        b'<?xml version="1.0"?>\n<!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n'
+        b"<report><incidentSummary/><additionalInfo>&x;</additionalInfo></report>"
+    )
+    with pytest.raises(InvalidInput) as refused:
+        parse_cybertip(data)
+    assert "DTD" in refused.value.detail and refused.value.location is not None
+
+
+def test_entity_expansion_is_refused() -> None:
+    data = (
+        b'<?xml version="1.0"?>\n<!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>'
+        b"<report><incidentSummary/><additionalInfo>&b;</additionalInfo></report>"
+    )
+    with pytest.raises(InvalidInput):
+        parse_cybertip(data)
+
+
+def test_truncated_xml_names_line_and_column() -> None:
+    data = sample("cybertip_report.xml")[:900]
+    with pytest.raises(InvalidInput) as truncated:
+        parse_cybertip(data)
+    assert truncated.value.location is not None and truncated.value.location.startswith("line ")
+
+
+def test_bad_value_names_element_path_and_line() -> None:
+    data = _report(
+        "\n<personOrUserReported>\n<ipCaptureEvent>\n<ipAddress>999.1.1.1</ipAddress>"
+        "</ipCaptureEvent></personOrUserReported>"
+    )
+    with pytest.raises(InvalidInput) as bad:
+        parse_cybertip(data)
+    assert bad.value.location == "report/personOrUserReported/ipCaptureEvent/ipAddress (line 5)"
+
+
+def test_bad_date_names_the_element() -> None:
+    data = _report(
+        "<victim><victimPerson><firstName>A</firstName><dateOfBirth>14/07/1988"
+        "</dateOfBirth></victimPerson></victim>"
+    )
+    with pytest.raises(InvalidInput) as bad:
+        parse_cybertip(data)
+    assert bad.value.location is not None and "dateOfBirth" in bad.value.location
+
+
+def test_declared_single_byte_encoding_is_decoded() -> None:
+    data = _report(
+        "<additionalInfo>Caf\xe9 owner, mail caf\xe9@example.org</additionalInfo>",
+        prolog='<?xml version="1.0" encoding="windows-1252"?>\n',
+    )
+    data = data.decode("utf-8").encode("cp1252")
+    [report] = parse_cybertip(data)
+    assert report.body == "Café owner, mail café@example.org"
+
+
+def test_undeclared_non_utf8_names_the_byte() -> None:
+    data = _report("<additionalInfo>Caf\xe9</additionalInfo>", prolog="")
+    data = data.decode("utf-8").encode("latin-1")
+    with pytest.raises(InvalidInput) as bad:
+        parse_cybertip(data)
+    assert bad.value.location == f"byte {data.index(0xE9)}"
+
+
+def test_xml_that_is_not_a_report() -> None:
+    with pytest.raises(InvalidInput) as bad:
+        parse_cybertip(b"<catalog><book/></catalog>")
+    assert "incidentSummary" in bad.value.detail
+
+
+def test_several_reports_in_one_file() -> None:
+    one = "<report><incidentSummary><incidentType>A</incidentType></incidentSummary></report>"
+    two = "<report><incidentSummary><incidentType>B</incidentType></incidentSummary></report>"
+    reports = parse_cybertip(f"<reports>{one}{two}</reports>".encode())
+    assert [r.title for r in reports] == ["CyberTipline report: A", "CyberTipline report: B"]
