@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import Table, event
+from sqlalchemy.dialects import postgresql as postgresql_dialect
+from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
 SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
@@ -127,3 +130,18 @@ def search_terms_param(dialect_name: str, stems: list[str]) -> str:
 def is_unmanaged_table(name: str | None) -> bool:
     """Tables made by hand-written DDL (and FTS5's shadow tables) that Alembic must not diff."""
     return bool(name) and str(name).startswith(SEARCH_TABLE)
+
+
+def add_counts(session: Session, table: Table, key: list[str], counter: str,
+               rows: list[dict[str, Any]]) -> None:
+    """INSERT rows, or add their `counter` to the existing row with the same key (upsert)."""
+    if not rows:
+        return
+    name = session.get_bind().dialect.name
+    module: Any = sqlite_dialect if name == "sqlite" else postgresql_dialect
+    statement = module.insert(table)
+    statement = statement.on_conflict_do_update(
+        index_elements=key,
+        set_={counter: table.c[counter] + statement.excluded[counter]},
+    )
+    session.execute(statement, rows)

@@ -12,6 +12,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from sqlalchemy import and_, func, not_, or_, select
+from sqlalchemy.orm import Session
 
 from wayhome.access.markings import Marking
 from wayhome.access.records import Records
@@ -21,12 +22,17 @@ from wayhome.audit import services as audit
 from wayhome.errors import InvalidInput
 from wayhome.inbox import services as inbox
 from wayhome.inbox.models import Notification
-from wayhome.intake.models import Report, Selector, SelectorValue
+from wayhome.intake.models import Report, Selector, SelectorHolder, SelectorValue
 from wayhome.intake.selectors.normalise import canonical_value
 from wayhome.intake.selectors.types import SelectorType
 from wayhome.intake.warninglists import BUILTIN_WARNINGS, WarningList
 
 OCCURRENCE_LIMIT = 200
+# Bounds that keep a look-up fast however common a value is: visible records are counted up
+# to COUNT_CAP (shown as "1000+"), and hit/no-hit is computed over the newest HIT_SCAN hidden
+# occurrences. Values that reach these bounds are over-common and flagged as such.
+COUNT_CAP = 1000
+HIT_SCAN = 10_000
 
 
 @dataclass(frozen=True)
@@ -67,6 +73,16 @@ class Correlation:
         return {o.agency.id for o in self.occurrences}
 
 
+def occurrences_of(session: Session, value_ids: list[int]) -> dict[int, int]:
+    """How many records, across all agencies, hold each value."""
+    stmt = (
+        select(SelectorHolder.value_id, func.sum(SelectorHolder.occurrences))
+        .where(SelectorHolder.value_id.in_(value_ids))
+        .group_by(SelectorHolder.value_id)
+    )
+    return {vid: int(total) for vid, total in session.execute(stmt)}
+
+
 def parse_selector(kind: str, value: str) -> tuple[str, str]:
     """Validate and canonicalise a selector given by type and value (the API's path)."""
     try:
@@ -88,17 +104,25 @@ def hidden_hits(
     if not value_ids or records.viewer.role not in READING_ROLES:
         return {}, {}
     hidden = not_(records.visibility.clause(Selector))
-    conditions = [Selector.value_id.in_(value_ids), hidden]
-    if exclude_report is not None:
-        conditions.append(Selector.report_id != exclude_report)
-    silent = or_(Report.silent.is_(True), Selector.marking == Marking.RED)
-    stmt = (
-        select(Selector.value_id, Selector.agency_id, silent.label("silent"), func.count())
-        .join(Report, Report.id == Selector.report_id)
-        .where(and_(*conditions))
-        .group_by(Selector.value_id, Selector.agency_id, silent)
-    )
-    rows = list(records.session.execute(stmt))
+    rows = []
+    for value_id in value_ids:
+        conditions = [Selector.value_id == value_id, hidden]
+        if exclude_report is not None:
+            conditions.append(Selector.report_id != exclude_report)
+        newest = (
+            select(Selector.value_id, Selector.agency_id, Selector.marking, Selector.report_id)
+            .where(and_(*conditions))
+            .order_by(Selector.id.desc())
+            .limit(HIT_SCAN)
+            .subquery()
+        )
+        silent = or_(Report.silent.is_(True), newest.c.marking == Marking.RED)
+        stmt = (
+            select(newest.c.value_id, newest.c.agency_id, silent.label("silent"), func.count())
+            .join(Report, Report.id == newest.c.report_id)
+            .group_by(newest.c.value_id, newest.c.agency_id, silent)
+        )
+        rows += list(records.session.execute(stmt))
     agencies = {
         a.id: a
         for a in records.session.scalars(
@@ -186,21 +210,17 @@ def correlate(
             {"kind": kind, "value": canonical, "held": False},
         )
         return result
-    result.over_common = value.occurrences > overcommon_threshold
-    page = records.find(
-        Selector,
-        Selector.value_id == value.id,
-        order_by=[Selector.id.desc()],
-        limit=OCCURRENCE_LIMIT,
-    )
-    result.total_visible = page.total
-    report_ids = {s.report_id for s in page.items}
+    result.over_common = occurrences_of(session, [value.id]).get(value.id, 0) > overcommon_threshold
+    visible = records.visibility.select(Selector).where(Selector.value_id == value.id)
+    capped = visible.order_by(Selector.id.desc()).limit(COUNT_CAP + 1).subquery()
+    result.total_visible = int(session.scalar(select(func.count()).select_from(capped)) or 0)
+    shown = list(session.scalars(visible.order_by(Selector.id.desc()).limit(OCCURRENCE_LIMIT)))
+    records.audit_listing(Selector, shown, {"value_id": value.id})
+    report_ids = {s.report_id for s in shown}
     reports = {r.id: r for r in session.scalars(select(Report).where(Report.id.in_(report_ids)))}
-    agency_ids = {s.agency_id for s in page.items}
+    agency_ids = {s.agency_id for s in shown}
     agencies = {a.id: a for a in session.scalars(select(Agency).where(Agency.id.in_(agency_ids)))}
-    result.occurrences = [
-        Occurrence(s, reports[s.report_id], agencies[s.agency_id]) for s in page.items
-    ]
+    result.occurrences = [Occurrence(s, reports[s.report_id], agencies[s.agency_id]) for s in shown]
     hits, silent = hidden_hits(records, [value.id])
     result.hits = sorted(hits.get(value.id, []), key=lambda h: h.agency_code)
     notify_silent_holders(records, {value.id: (kind, canonical)}, silent)
@@ -249,22 +269,28 @@ def report_correlations(
     value_ids = list({s.value_id for s in selectors})
     if not value_ids:
         return []
-    visible = (
-        select(
-            Selector.value_id,
-            func.count(func.distinct(Selector.report_id)),
-            func.count(func.distinct(Selector.agency_id)),
+    counts: dict[int, tuple[int, int]] = {}
+    for value_id in value_ids:
+        newest = (
+            select(Selector.report_id, Selector.agency_id)
+            .where(
+                Selector.value_id == value_id,
+                Selector.report_id != report.id,
+                records.visibility.clause(Selector),
+            )
+            .order_by(Selector.id.desc())
+            .limit(COUNT_CAP)
+            .subquery()
         )
-        .where(
-            Selector.value_id.in_(value_ids),
-            Selector.report_id != report.id,
-            records.visibility.clause(Selector),
+        stmt = select(
+            func.count(func.distinct(newest.c.report_id)),
+            func.count(func.distinct(newest.c.agency_id)),
         )
-        .group_by(Selector.value_id)
-    )
-    counts = {vid: (int(r), int(a)) for vid, r, a in session.execute(visible)}
+        other_reports, other_agencies = session.execute(stmt).one()
+        counts[value_id] = (int(other_reports), int(other_agencies))
     hits, silent = hidden_hits(records, value_ids, exclude_report=report.id)
     values = {s.value_id: (s.value.kind, s.value.canonical) for s in selectors}
+    held = occurrences_of(session, value_ids)
     notify_silent_holders(records, values, silent)
     links = []
     for selector in selectors:
@@ -277,7 +303,7 @@ def report_correlations(
                 other_agencies,
                 hits.get(selector.value_id, []),
                 warnings.warning_for(value.kind, value.canonical),
-                value.occurrences > overcommon_threshold,
+                held.get(selector.value_id, 0) > overcommon_threshold,
             )
         )
     return links

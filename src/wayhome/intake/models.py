@@ -44,12 +44,28 @@ class SelectorValue(Base):
     """
 
     __tablename__ = "selector_values"
-    __table_args__ = (UniqueConstraint("kind", "canonical"),)
+    # canonical first: a batch of values is looked up with `canonical IN (...)`.
+    __table_args__ = (UniqueConstraint("canonical", "kind"),)
 
     id: Mapped[int] = mapped_column(BIG_ID, primary_key=True, autoincrement=True)
     kind: Mapped[str] = mapped_column(String(24))
     canonical: Mapped[str] = mapped_column(String(512))
-    occurrences: Mapped[int] = mapped_column(default=0)
+
+
+class SelectorHolder(Base):
+    """How many occurrences of a value one agency holds: who-holds-what in one small row.
+
+    It answers "does anyone else hold this?" at ingest without scanning occurrences, and
+    makes the over-common test a sum over a handful of rows.
+    """
+
+    __tablename__ = "selector_holders"
+
+    value_id: Mapped[int] = mapped_column(
+        BIG_ID, ForeignKey("selector_values.id"), primary_key=True
+    )
+    agency_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("agencies.id"), primary_key=True)
+    occurrences: Mapped[int]
 
 
 class Selector(MarkedMixin, Base):
@@ -57,7 +73,9 @@ class Selector(MarkedMixin, Base):
 
     __tablename__ = "selectors"
     __record_kind__ = "selector"
-    __table_args__ = (Index("ix_selectors_value_agency", "value_id", "agency_id"),)
+    # (value_id, id): a value's newest occurrences come straight off the index, however
+    # common the value is.
+    __table_args__ = (Index("ix_selectors_value_newest", "value_id", "id"),)
 
     @classmethod
     def share_key(cls) -> tuple[str, Any]:

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from sqlalchemy import Table, Uuid, bindparam, column, insert, select, table, tuple_, update
+from sqlalchemy import Table, Uuid, column, func, insert, select, table
 from sqlalchemy.orm import Session
 
 from wayhome.access.markings import Marking, Scope, check_marking_scope
@@ -24,9 +24,17 @@ from wayhome.access.records import Records
 from wayhome.cases.models import Case, Person, PersonName, PersonRole, Sex
 from wayhome.cases.services import detect_script
 from wayhome.db.base import utcnow
-from wayhome.db.dialect import SEARCH_TABLE
+from wayhome.db.dialect import SEARCH_TABLE, add_counts
 from wayhome.errors import InvalidInput
-from wayhome.intake.models import Import, Location, Persona, Report, Selector, SelectorValue
+from wayhome.intake.models import (
+    Import,
+    Location,
+    Persona,
+    Report,
+    Selector,
+    SelectorHolder,
+    SelectorValue,
+)
 from wayhome.intake.parsed import MARKING_ORDER, ParsedReport, ParsedSubmission
 from wayhome.intake.serialise import _plain
 from wayhome.intake.stemming import index_terms
@@ -56,6 +64,7 @@ class IngestResult:
     selector_count: int = 0
     value_ids: set[int] = field(default_factory=set)
     warnings: list[str] = field(default_factory=list)
+    matches: dict[int, int] = field(default_factory=dict)
 
 
 def stricter(a: Marking, b: Marking | None) -> Marking:
@@ -94,32 +103,28 @@ def vars_of(obj: Any) -> dict[str, Any]:
     return {name: getattr(obj, name) for name in obj.__slots__}
 
 
+def _known_values(session: Session, keys: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    found: dict[tuple[str, str], int] = {}
+    wanted = set(keys)
+    canonicals = sorted({canonical for _, canonical in keys})
+    for start in range(0, len(canonicals), CHUNK):
+        rows = session.execute(
+            select(SelectorValue.kind, SelectorValue.canonical, SelectorValue.id).where(
+                SelectorValue.canonical.in_(canonicals[start : start + CHUNK])
+            )
+        )
+        found.update({(k, c): vid for k, c, vid in rows if (k, c) in wanted})
+    return found
+
+
 def value_ids(session: Session, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], int]:
     """Ids of selector values, inserting the ones not yet held."""
     wanted = list(dict.fromkeys(keys))
-    found: dict[tuple[str, str], int] = {}
-    for start in range(0, len(wanted), CHUNK):
-        chunk = wanted[start : start + CHUNK]
-        rows = session.execute(
-            select(SelectorValue.kind, SelectorValue.canonical, SelectorValue.id).where(
-                tuple_(SelectorValue.kind, SelectorValue.canonical).in_(chunk)
-            )
-        )
-        found.update({(kind, canonical): vid for kind, canonical, vid in rows})
+    found = _known_values(session, wanted)
     missing = [k for k in wanted if k not in found]
     if missing:
-        session.execute(
-            insert(SelectorValue),
-            [{"kind": k, "canonical": c, "occurrences": 0} for k, c in missing],
-        )
-        for start in range(0, len(missing), CHUNK):
-            chunk = missing[start : start + CHUNK]
-            rows = session.execute(
-                select(SelectorValue.kind, SelectorValue.canonical, SelectorValue.id).where(
-                    tuple_(SelectorValue.kind, SelectorValue.canonical).in_(chunk)
-                )
-            )
-            found.update({(kind, canonical): vid for kind, canonical, vid in rows})
+        session.execute(insert(SelectorValue), [{"kind": k, "canonical": c} for k, c in missing])
+        found.update(_known_values(session, missing))
     return found
 
 
@@ -182,7 +187,26 @@ def ingest(
         record.report_count = len(result.report_ids)
         record.selector_count = result.selector_count
     session.flush()
+    result.matches = matches_elsewhere(session, result.value_ids, agency_id)
     return result
+
+
+def matches_elsewhere(
+    session: Session, value_ids: Iterable[int], agency_id: uuid.UUID
+) -> dict[int, int]:
+    """For each value just stored: how many other agencies already hold it (correlation on
+    ingest; what each caller may learn of them is decided by `correlation`)."""
+    wanted = list(value_ids)
+    found: dict[int, int] = {}
+    for start in range(0, len(wanted), CHUNK):
+        chunk = wanted[start : start + CHUNK]
+        stmt = (
+            select(SelectorHolder.value_id, func.count())
+            .where(SelectorHolder.value_id.in_(chunk), SelectorHolder.agency_id != agency_id)
+            .group_by(SelectorHolder.value_id)
+        )
+        found.update({vid: int(n) for vid, n in session.execute(stmt)})
+    return found
 
 
 def _store_report(
@@ -245,7 +269,17 @@ def _store_report(
     if rows:
         session.execute(insert(Selector), rows)
         counts = Counter(ids[(i.selector.type.value, i.selector.value)] for i in parsed.items)
-        _bump(session, counts)
+        holders = cast(Table, SelectorHolder.__table__)
+        add_counts(
+            session,
+            holders,
+            ["value_id", "agency_id"],
+            "occurrences",
+            [
+                {"value_id": vid, "agency_id": records.viewer.agency_id, "occurrences": n}
+                for vid, n in counts.items()
+            ],
+        )
     for persona in parsed.personas:
         session.add(
             Persona(
@@ -283,16 +317,6 @@ def _store_report(
     text = " ".join([parsed.title, parsed.body])
     session.execute(insert(_search), [{"report_id": report.id, "terms": index_terms(text)}])
     return report.id, len(rows), set(ids.values())
-
-
-def _bump(session: Session, counts: Counter[int]) -> None:
-    values = cast(Table, SelectorValue.__table__)
-    statement = (
-        update(values)
-        .where(values.c.id == bindparam("vid"))
-        .values(occurrences=values.c.occurrences + bindparam("n"))
-    )
-    session.execute(statement, [{"vid": vid, "n": n} for vid, n in counts.items()])
 
 
 def _marks(records: Records, marking: Marking, placement: Placement) -> dict[str, Any]:
