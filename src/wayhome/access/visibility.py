@@ -15,7 +15,19 @@ import uuid
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select, true
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Select,
+    Uuid,
+    and_,
+    bindparam,
+    exists,
+    false,
+    or_,
+    select,
+    true,
+)
 
 from wayhome.access.markings import Marking, Scope
 from wayhome.access.models import MarkedMixin, RecordShare, Role
@@ -44,23 +56,7 @@ class Visibility:
 
     def clause(self, model: type[MarkedMixin]) -> ColumnElement[bool]:
         """SQL condition selecting the rows of `model` this viewer may see."""
-        role = self.viewer.role
-        if role not in READING_ROLES:
-            return false()
-        agency = self.viewer.agency_id
-        share_kind, share_id = model.share_key()
-        shared_with_me = exists().where(
-            RecordShare.record_kind == share_kind,
-            RecordShare.record_id == share_id,
-            RecordShare.agency_id == agency,
-        )
-        reach = or_(
-            model.agency_id == agency,
-            model.scope == Scope.ALL,
-            and_(model.scope == Scope.NAMED, shared_with_me),
-        )
-        red_ok: ColumnElement[bool] = true() if role in RED_ROLES else model.marking != Marking.RED
-        return and_(reach, red_ok)
+        return visibility_clause(model, self.viewer.role, self.viewer.agency_id)
 
     def select(self, model: type[M]) -> Select[M]:
         """`SELECT model WHERE visible` — the starting point of every intelligence query."""
@@ -78,6 +74,36 @@ class Visibility:
             or (record.scope is Scope.NAMED and agency in shared_with)
         )
         return reach and (record.marking is not Marking.RED or role in RED_ROLES)
+
+
+VIEWER_AGENCY = "viewer_agency"
+
+
+def visibility_clause(
+    model: type[MarkedMixin], role: Role, agency: uuid.UUID | BindParameter[uuid.UUID]
+) -> ColumnElement[bool]:
+    """The rule as SQL for a role and an agency: a value, or a bound parameter so that hot
+    queries can be built once per role and run for any viewer (see `agency_param`)."""
+    if role not in READING_ROLES:
+        return false()
+    share_kind, share_id = model.share_key()
+    shared_with_me = exists().where(
+        RecordShare.record_kind == share_kind,
+        RecordShare.record_id == share_id,
+        RecordShare.agency_id == agency,
+    )
+    reach = or_(
+        model.agency_id == agency,
+        model.scope == Scope.ALL,
+        and_(model.scope == Scope.NAMED, shared_with_me),
+    )
+    red_ok: ColumnElement[bool] = true() if role in RED_ROLES else model.marking != Marking.RED
+    return and_(reach, red_ok)
+
+
+def agency_param() -> BindParameter[uuid.UUID]:
+    """The bound parameter that prebuilt statements use for the viewer's agency."""
+    return bindparam(VIEWER_AGENCY, type_=Uuid())
 
 
 def record_kind(model: type[Any]) -> str:

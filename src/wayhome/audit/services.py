@@ -5,9 +5,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session
 
 from wayhome.audit.chain import GENESIS_HASH, ChainBreak, ChainLink, entry_digest, verify_chain
@@ -58,14 +58,18 @@ def record(
     object_id: str | uuid.UUID | None = None,
     detail: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    """Append one entry to the chain inside the caller's transaction."""
-    # The UPDATE comes first: it takes the write lock that serialises chain appends.
-    session.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq + 1))
-    head = session.execute(
-        select(AuditHead).where(AuditHead.id == 1).execution_options(populate_existing=True)
-    ).scalar_one()
+    """Append one entry to the chain inside the caller's transaction (three statements)."""
+    head = cast(Table, AuditHead.__table__)
+    # The UPDATE comes first: it takes the write lock that serialises chain appends, and
+    # hands back the new sequence number and the previous entry's hash.
+    seq, prev_hash = session.execute(
+        update(head)
+        .where(head.c.id == 1)
+        .values(seq=head.c.seq + 1)
+        .returning(head.c.seq, head.c.last_hash)
+    ).one()
     entry = AuditEntry(
-        seq=head.seq,
+        seq=seq,
         at=utcnow(),
         user_id=actor.user_id,
         username=actor.username,
@@ -75,13 +79,13 @@ def record(
         object_id=str(object_id) if object_id is not None else None,
         purpose=actor.purpose,
         detail=detail or {},
-        prev_hash=head.last_hash,
+        prev_hash=prev_hash,
         entry_hash="",
     )
-    entry.entry_hash = entry_digest(entry.prev_hash, _fields(entry))
-    head.last_hash = entry.entry_hash
-    session.add(entry)
-    session.flush()
+    entry.entry_hash = entry_digest(prev_hash, _fields(entry))
+    entries = cast(Table, AuditEntry.__table__)
+    session.execute(insert(entries), [{c.key: getattr(entry, c.key) for c in entries.columns}])
+    session.execute(update(head).where(head.c.id == 1).values(last_hash=entry.entry_hash))
     return entry
 
 
@@ -107,7 +111,7 @@ class VerifyResult:
 
 def verify(session: Session) -> VerifyResult:
     """Walk the whole log and report the first edited, inserted or deleted entry."""
-    head = session.get(AuditHead, 1)
+    head = session.get(AuditHead, 1, populate_existing=True)
     head_seq, head_hash = (head.seq, head.last_hash) if head else (0, GENESIS_HASH)
     stmt = select(AuditEntry).order_by(AuditEntry.seq).execution_options(yield_per=5000)
     entries = session.scalars(stmt)

@@ -12,6 +12,7 @@ from wayhome.access.markings import Marking, Scope
 from wayhome.cases import services
 from wayhome.cases.models import CaseKind, CaseStatus, Priority
 from wayhome.cases.schemas import CaseIn
+from wayhome.hashing.matches import deconfliction
 from wayhome.intake import services as intake
 from wayhome.web.pages import CsrfChecked, PageRecords, redirect, render
 
@@ -32,6 +33,7 @@ def dashboard(request: Request, records: PageRecords) -> Response:
             "case_total": cases.total,
             "reports": reports.items,
             "report_total": reports.total,
+            "hash_links": deconfliction(records, limit=10),
         },
     )
 

@@ -19,6 +19,7 @@ from wayhome.audit import services as audit
 from wayhome.db import migrate
 from wayhome.db.engine import make_engine, make_session_factory, session_scope
 from wayhome.errors import WayhomeError
+from wayhome.hashing.cli import banks_app, hash_command
 from wayhome.settings import get_settings
 
 app = typer.Typer(
@@ -36,6 +37,8 @@ app.add_typer(users_app, name="users")
 app.add_typer(tokens_app, name="tokens")
 app.add_typer(audit_app, name="audit")
 app.add_typer(demo_app, name="demo")
+app.add_typer(banks_app, name="banks")
+app.command("hash")(hash_command)
 
 CLI_ACTOR = audit.Actor(user_id=None, username="cli", agency_id=None)
 

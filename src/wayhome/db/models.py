@@ -5,6 +5,7 @@ from wayhome.agencies import models as agency_models
 from wayhome.audit import models as audit_models
 from wayhome.cases import models as case_models
 from wayhome.db.base import Base
+from wayhome.hashing import models as hashing_models
 from wayhome.inbox import models as inbox_models
 from wayhome.intake import models as intake_models
 
@@ -14,6 +15,7 @@ __all__ = [
     "agency_models",
     "audit_models",
     "case_models",
+    "hashing_models",
     "inbox_models",
     "intake_models",
 ]

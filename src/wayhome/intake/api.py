@@ -181,13 +181,13 @@ def lookup_selector(
         total_visible=found.total_visible,
         occurrences=[
             OccurrenceOut(
-                report_id=o.report.id,
-                report_title=o.report.title,
-                agency_code=o.agency.code,
-                original=o.selector.original,
-                origin=o.selector.origin,
-                observed_at=o.selector.observed_at,
-                marking=o.selector.marking.value,
+                report_id=o.report_id,
+                report_title=o.report_title,
+                agency_code=o.agency_code,
+                original=o.original,
+                origin=o.origin,
+                observed_at=o.observed_at,
+                marking=o.marking.value,
             )
             for o in found.occurrences
         ],

@@ -10,19 +10,23 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import and_, func, not_, or_, select
+from sqlalchemy import Uuid, bindparam, func, not_, or_, select
 from sqlalchemy.orm import Session
 
 from wayhome.access.markings import Marking
+from wayhome.access.models import Role
 from wayhome.access.records import Records
-from wayhome.access.visibility import READING_ROLES
+from wayhome.access.visibility import READING_ROLES, VIEWER_AGENCY, agency_param, visibility_clause
 from wayhome.agencies.models import Agency
 from wayhome.audit import services as audit
 from wayhome.errors import InvalidInput
 from wayhome.inbox import services as inbox
 from wayhome.inbox.models import Notification
-from wayhome.intake.models import Report, Selector, SelectorHolder, SelectorValue
+from wayhome.intake.models import BIG_ID, Report, Selector, SelectorHolder, SelectorValue
 from wayhome.intake.selectors.normalise import canonical_value
 from wayhome.intake.selectors.types import SelectorType
 from wayhome.intake.warninglists import BUILTIN_WARNINGS, WarningList
@@ -32,16 +36,21 @@ OCCURRENCE_LIMIT = 200
 # to COUNT_CAP (shown as "1000+"), and hit/no-hit is computed over the newest HIT_SCAN hidden
 # occurrences. Values that reach these bounds are over-common and flagged as such.
 COUNT_CAP = 1000
-HIT_SCAN = 10_000
+HIT_SCAN = 2_000
 
 
 @dataclass(frozen=True)
 class Occurrence:
-    """A visible occurrence of a selector value."""
+    """A visible occurrence of a selector value, with its report and agency."""
 
-    selector: Selector
-    report: Report
-    agency: Agency
+    report_id: uuid.UUID
+    report_title: str
+    agency_code: str
+    agency_name: str
+    original: str
+    origin: str
+    observed_at: datetime | None
+    marking: Marking
 
 
 @dataclass(frozen=True)
@@ -68,9 +77,9 @@ class Correlation:
     over_common: bool = False
 
     @property
-    def visible_agencies(self) -> set[uuid.UUID]:
-        """Agencies whose visible records hold the value."""
-        return {o.agency.id for o in self.occurrences}
+    def visible_agencies(self) -> set[str]:
+        """Codes of the agencies whose visible records hold the value."""
+        return {o.agency_code for o in self.occurrences}
 
 
 def occurrences_of(session: Session, value_ids: list[int]) -> dict[int, int]:
@@ -96,6 +105,80 @@ def parse_selector(kind: str, value: str) -> tuple[str, str]:
     return selector_type.value, canonical
 
 
+NO_REPORT = uuid.UUID(int=0)
+
+
+@lru_cache(maxsize=8)
+def _statements(role: Role) -> dict[str, Any]:
+    """The look-up's statements, built once per role and run with bound parameters."""
+    agency = agency_param()
+    visible = visibility_clause(Selector, role, agency)
+    value_id = bindparam("value_id", type_=BIG_ID)
+    held = (
+        select(func.coalesce(func.sum(SelectorHolder.occurrences), 0))
+        .where(SelectorHolder.value_id == SelectorValue.id)
+        .scalar_subquery()
+    )
+    newest_hidden = (
+        select(Selector.agency_id, Selector.marking, Selector.report_id)
+        .where(
+            Selector.value_id == value_id,
+            not_(visible),
+            Selector.report_id != bindparam("exclude_report", type_=Uuid()),
+        )
+        .order_by(Selector.id.desc())
+        .limit(HIT_SCAN)
+        .subquery()
+    )
+    silent = or_(Report.silent.is_(True), newest_hidden.c.marking == Marking.RED)
+    newest_visible = (
+        select(Selector.report_id, Selector.agency_id)
+        .where(
+            Selector.value_id == value_id,
+            Selector.report_id != bindparam("exclude_report", type_=Uuid()),
+            visible,
+        )
+        .order_by(Selector.id.desc())
+        .limit(COUNT_CAP)
+        .subquery()
+    )
+    return {
+        "value": select(SelectorValue.id, held).where(
+            SelectorValue.canonical == bindparam("canonical"),
+            SelectorValue.kind == bindparam("kind"),
+        ),
+        "rows": select(
+            Selector.report_id,
+            Report.title,
+            Agency.code,
+            Agency.name,
+            Selector.original,
+            Selector.origin,
+            Selector.observed_at,
+            Selector.marking,
+        )
+        .join(Report, Report.id == Selector.report_id)
+        .join(Agency, Agency.id == Selector.agency_id)
+        .where(Selector.value_id == value_id, visible)
+        .order_by(Selector.id.desc())
+        .limit(OCCURRENCE_LIMIT),
+        "count": select(func.count()).select_from(
+            select(Selector.id)
+            .where(Selector.value_id == value_id, visible)
+            .order_by(Selector.id.desc())
+            .limit(COUNT_CAP + 1)
+            .subquery()
+        ),
+        "hidden": select(newest_hidden.c.agency_id, silent.label("silent"), func.count())
+        .join(Report, Report.id == newest_hidden.c.report_id)
+        .group_by(newest_hidden.c.agency_id, silent),
+        "others": select(
+            func.count(func.distinct(newest_visible.c.report_id)),
+            func.count(func.distinct(newest_visible.c.agency_id)),
+        ),
+    }
+
+
 def hidden_hits(
     records: Records, value_ids: list[int], exclude_report: uuid.UUID | None = None
 ) -> tuple[dict[int, list[Hit]], dict[int, set[uuid.UUID]]]:
@@ -103,32 +186,21 @@ def hidden_hits(
     holders (agency ids) who must be told instead."""
     if not value_ids or records.viewer.role not in READING_ROLES:
         return {}, {}
-    hidden = not_(records.visibility.clause(Selector))
-    rows = []
+    statement = _statements(records.viewer.role)["hidden"]
+    rows: list[tuple[int, uuid.UUID, bool, int]] = []
     for value_id in value_ids:
-        conditions = [Selector.value_id == value_id, hidden]
-        if exclude_report is not None:
-            conditions.append(Selector.report_id != exclude_report)
-        newest = (
-            select(Selector.value_id, Selector.agency_id, Selector.marking, Selector.report_id)
-            .where(and_(*conditions))
-            .order_by(Selector.id.desc())
-            .limit(HIT_SCAN)
-            .subquery()
-        )
-        silent = or_(Report.silent.is_(True), newest.c.marking == Marking.RED)
-        stmt = (
-            select(newest.c.value_id, newest.c.agency_id, silent.label("silent"), func.count())
-            .join(Report, Report.id == newest.c.report_id)
-            .group_by(newest.c.value_id, newest.c.agency_id, silent)
-        )
-        rows += list(records.session.execute(stmt))
-    agencies = {
-        a.id: a
-        for a in records.session.scalars(
-            select(Agency).where(Agency.id.in_({row[1] for row in rows}))
-        )
-    }
+        params = {
+            "value_id": value_id,
+            VIEWER_AGENCY: records.viewer.agency_id,
+            "exclude_report": exclude_report or NO_REPORT,
+        }
+        rows += [(value_id, *row) for row in records.session.execute(statement, params)]
+    agency_ids = {row[1] for row in rows}
+    agencies = (
+        {a.id: a for a in records.session.scalars(select(Agency).where(Agency.id.in_(agency_ids)))}
+        if agency_ids
+        else {}
+    )
     hits: dict[int, list[Hit]] = {}
     silent_holders: dict[int, set[uuid.UUID]] = {}
     for value_id, agency_id, is_silent, count in rows:
@@ -192,48 +264,51 @@ def correlate(
     overcommon_threshold: int,
     warnings: WarningList = BUILTIN_WARNINGS,
 ) -> Correlation:
-    """What the caller may learn about one selector: visible records, hits, flags."""
+    """What the caller may learn about one selector: visible records, hits, flags.
+
+    A look-up is one audit entry naming the value, the visible records shown and the
+    agencies reported as hits; it is kept to a handful of statements because analysts and
+    automated watchers run it constantly.
+    """
     session = records.session
-    value = session.scalar(
-        select(SelectorValue).where(
-            SelectorValue.kind == kind, SelectorValue.canonical == canonical
-        )
-    )
     result = Correlation(kind, canonical, 0, warning=warnings.warning_for(kind, canonical))
-    if value is None:
+    detail: dict[str, object] = {"kind": kind, "value": canonical}
+    if records.viewer.role not in READING_ROLES:
+        return result  # administrators read no intelligence, not even hit/no-hit
+    statements = _statements(records.viewer.role)
+    found = session.execute(statements["value"], {"canonical": canonical, "kind": kind}).first()
+    if found is None:
         audit.record(
             session,
             records.actor,
             "selector_query",
             "selector_value",
             None,
-            {"kind": kind, "value": canonical, "held": False},
+            {**detail, "held": False},
         )
         return result
-    result.over_common = occurrences_of(session, [value.id]).get(value.id, 0) > overcommon_threshold
-    visible = records.visibility.select(Selector).where(Selector.value_id == value.id)
-    capped = visible.order_by(Selector.id.desc()).limit(COUNT_CAP + 1).subquery()
-    result.total_visible = int(session.scalar(select(func.count()).select_from(capped)) or 0)
-    shown = list(session.scalars(visible.order_by(Selector.id.desc()).limit(OCCURRENCE_LIMIT)))
-    records.audit_listing(Selector, shown, {"value_id": value.id})
-    report_ids = {s.report_id for s in shown}
-    reports = {r.id: r for r in session.scalars(select(Report).where(Report.id.in_(report_ids)))}
-    agency_ids = {s.agency_id for s in shown}
-    agencies = {a.id: a for a in session.scalars(select(Agency).where(Agency.id.in_(agency_ids)))}
-    result.occurrences = [Occurrence(s, reports[s.report_id], agencies[s.agency_id]) for s in shown]
-    hits, silent = hidden_hits(records, [value.id])
-    result.hits = sorted(hits.get(value.id, []), key=lambda h: h.agency_code)
-    notify_silent_holders(records, {value.id: (kind, canonical)}, silent)
+    value_id, occurrences = int(found[0]), int(found[1])
+    result.over_common = occurrences > overcommon_threshold
+    params = {"value_id": value_id, VIEWER_AGENCY: records.viewer.agency_id}
+    rows = session.execute(statements["rows"], params).all()
+    result.occurrences = [Occurrence(*row) for row in rows]
+    result.total_visible = len(rows)
+    if len(rows) == OCCURRENCE_LIMIT:
+        result.total_visible = int(session.scalar(statements["count"], params) or 0)
+    hits, silent = hidden_hits(records, [value_id])
+    result.hits = sorted(hits.get(value_id, []), key=lambda h: h.agency_code)
+    if silent:
+        notify_silent_holders(records, {value_id: (kind, canonical)}, silent)
     audit.record(
         session,
         records.actor,
         "selector_query",
         "selector_value",
-        str(value.id),
+        str(value_id),
         {
-            "kind": kind,
-            "value": canonical,
+            **detail,
             "visible": result.total_visible,
+            "reports": sorted({str(o.report_id) for o in result.occurrences}),
             "hits": [h.agency_code for h in result.hits],
         },
     )
@@ -270,23 +345,19 @@ def report_correlations(
     if not value_ids:
         return []
     counts: dict[int, tuple[int, int]] = {}
+    others = (
+        _statements(records.viewer.role)["others"] if records.viewer.role in READING_ROLES else None
+    )
     for value_id in value_ids:
-        newest = (
-            select(Selector.report_id, Selector.agency_id)
-            .where(
-                Selector.value_id == value_id,
-                Selector.report_id != report.id,
-                records.visibility.clause(Selector),
-            )
-            .order_by(Selector.id.desc())
-            .limit(COUNT_CAP)
-            .subquery()
-        )
-        stmt = select(
-            func.count(func.distinct(newest.c.report_id)),
-            func.count(func.distinct(newest.c.agency_id)),
-        )
-        other_reports, other_agencies = session.execute(stmt).one()
+        if others is None:
+            counts[value_id] = (0, 0)
+            continue
+        params = {
+            "value_id": value_id,
+            VIEWER_AGENCY: records.viewer.agency_id,
+            "exclude_report": report.id,
+        }
+        other_reports, other_agencies = session.execute(others, params).one()
         counts[value_id] = (int(other_reports), int(other_agencies))
     hits, silent = hidden_hits(records, value_ids, exclude_report=report.id)
     values = {s.value_id: (s.value.kind, s.value.canonical) for s in selectors}

@@ -24,7 +24,7 @@ from wayhome.access.records import Records
 from wayhome.cases.models import Case, Person, PersonName, PersonRole, Sex
 from wayhome.cases.services import detect_script
 from wayhome.db.base import utcnow
-from wayhome.db.dialect import SEARCH_TABLE, add_counts
+from wayhome.db.dialect import SEARCH_TABLE, add_counts, insert_many
 from wayhome.errors import InvalidInput
 from wayhome.intake.models import (
     Import,
@@ -267,7 +267,7 @@ def _store_report(
         for item in parsed.items
     ]
     if rows:
-        session.execute(insert(Selector), rows)
+        insert_many(session, cast(Table, Selector.__table__), rows)
         counts = Counter(ids[(i.selector.type.value, i.selector.value)] for i in parsed.items)
         holders = cast(Table, SelectorHolder.__table__)
         add_counts(

@@ -18,6 +18,9 @@ from wayhome.audit import pages as audit_pages
 from wayhome.cases import api as cases_api
 from wayhome.cases import pages as cases_pages
 from wayhome.db.engine import make_engine, make_session_factory
+from wayhome.hashing import api as hashing_api
+from wayhome.hashing import pages as hashing_pages
+from wayhome.hashing.live import LivePdqIndex
 from wayhome.inbox import api as inbox_api
 from wayhome.intake import api as intake_api
 from wayhome.intake import pages as intake_pages
@@ -46,16 +49,18 @@ def create_app(
     )
     app.state.settings = settings
     app.state.session_factory = session_factory
+    # Filled from the database on the first match, then kept in step (hashing/live.py).
+    app.state.hash_index = LivePdqIndex()
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.globals["version"] = __version__
     app.state.templates = templates
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
 
     api = APIRouter(prefix=API_PREFIX)
-    for module in (access_api, cases_api, intake_api, audit_api, inbox_api):
+    for module in (access_api, cases_api, intake_api, hashing_api, audit_api, inbox_api):
         api.include_router(module.router)
     app.include_router(api)
-    for pages in (access_pages, cases_pages, intake_pages, audit_pages):
+    for pages in (access_pages, cases_pages, intake_pages, hashing_pages, audit_pages):
         app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=HERE / "static", check_dir=False), name="static")
     errors.install(app)

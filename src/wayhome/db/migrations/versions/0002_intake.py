@@ -15,76 +15,122 @@ from alembic import op
 import wayhome.db.base
 from wayhome.db.dialect import drop_search_table_ddl, search_table_ddl
 
-
-revision: str = '0002'
-down_revision: str | None = '0001'
+revision: str = "0002"
+down_revision: str | None = "0001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    op.create_table('selector_values',
-    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
-    sa.Column('kind', sa.String(length=24), nullable=False),
-    sa.Column('canonical', sa.String(length=512), nullable=False),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_selector_values')),
-    sa.UniqueConstraint('canonical', 'kind', name=op.f('uq_selector_values_canonical'))
+    op.create_table(
+        "selector_values",
+        sa.Column(
+            "id",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            autoincrement=True,
+            nullable=False,
+        ),
+        sa.Column("kind", sa.String(length=24), nullable=False),
+        sa.Column("canonical", sa.String(length=512), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_selector_values")),
+        sa.UniqueConstraint("canonical", "kind", name=op.f("uq_selector_values_canonical")),
     )
-    op.create_table('selector_holders',
-    sa.Column('value_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
-    sa.Column('agency_id', sa.Uuid(), nullable=False),
-    sa.Column('occurrences', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['agency_id'], ['agencies.id'], name=op.f('fk_selector_holders_agency_id_agencies')),
-    sa.ForeignKeyConstraint(['value_id'], ['selector_values.id'], name=op.f('fk_selector_holders_value_id_selector_values')),
-    sa.PrimaryKeyConstraint('value_id', 'agency_id', name=op.f('pk_selector_holders'))
+    op.create_table(
+        "selector_holders",
+        sa.Column("value_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("agency_id", sa.Uuid(), nullable=False),
+        sa.Column("occurrences", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["agency_id"], ["agencies.id"], name=op.f("fk_selector_holders_agency_id_agencies")
+        ),
+        sa.ForeignKeyConstraint(
+            ["value_id"],
+            ["selector_values.id"],
+            name=op.f("fk_selector_holders_value_id_selector_values"),
+        ),
+        sa.PrimaryKeyConstraint("value_id", "agency_id", name=op.f("pk_selector_holders")),
     )
-    op.create_table('intake_imports',
-    sa.Column('agency_id', sa.Uuid(), nullable=False),
-    sa.Column('user_id', sa.Uuid(), nullable=True),
-    sa.Column('sha256', sa.String(length=64), nullable=False),
-    sa.Column('filename', sa.String(length=300), nullable=False),
-    sa.Column('format', sa.String(length=16), nullable=False),
-    sa.Column('report_count', sa.Integer(), nullable=False),
-    sa.Column('selector_count', sa.Integer(), nullable=False),
-    sa.Column('created_at', wayhome.db.base.UtcDateTime(timezone=True), nullable=False),
-    sa.Column('id', sa.Uuid(), nullable=False),
-    sa.ForeignKeyConstraint(['agency_id'], ['agencies.id'], name=op.f('fk_intake_imports_agency_id_agencies')),
-    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_intake_imports_user_id_users')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_intake_imports')),
-    sa.UniqueConstraint('agency_id', 'sha256', name=op.f('uq_intake_imports_agency_id'))
+    op.create_table(
+        "intake_imports",
+        sa.Column("agency_id", sa.Uuid(), nullable=False),
+        sa.Column("user_id", sa.Uuid(), nullable=True),
+        sa.Column("sha256", sa.String(length=64), nullable=False),
+        sa.Column("filename", sa.String(length=300), nullable=False),
+        sa.Column("format", sa.String(length=16), nullable=False),
+        sa.Column("report_count", sa.Integer(), nullable=False),
+        sa.Column("selector_count", sa.Integer(), nullable=False),
+        sa.Column("created_at", wayhome.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["agency_id"], ["agencies.id"], name=op.f("fk_intake_imports_agency_id_agencies")
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_intake_imports_user_id_users")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_intake_imports")),
+        sa.UniqueConstraint("agency_id", "sha256", name=op.f("uq_intake_imports_agency_id")),
     )
-    op.create_table('notifications',
-    sa.Column('agency_id', sa.Uuid(), nullable=False),
-    sa.Column('user_id', sa.Uuid(), nullable=True),
-    sa.Column('kind', sa.String(length=40), nullable=False),
-    sa.Column('subject', sa.String(length=300), nullable=False),
-    sa.Column('detail', sa.JSON(), nullable=False),
-    sa.Column('created_at', wayhome.db.base.UtcDateTime(timezone=True), nullable=False),
-    sa.Column('read_at', wayhome.db.base.UtcDateTime(timezone=True), nullable=True),
-    sa.Column('id', sa.Uuid(), nullable=False),
-    sa.ForeignKeyConstraint(['agency_id'], ['agencies.id'], name=op.f('fk_notifications_agency_id_agencies')),
-    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_notifications_user_id_users')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_notifications'))
+    op.create_table(
+        "notifications",
+        sa.Column("agency_id", sa.Uuid(), nullable=False),
+        sa.Column("user_id", sa.Uuid(), nullable=True),
+        sa.Column("kind", sa.String(length=40), nullable=False),
+        sa.Column("subject", sa.String(length=300), nullable=False),
+        sa.Column("detail", sa.JSON(), nullable=False),
+        sa.Column("created_at", wayhome.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("read_at", wayhome.db.base.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["agency_id"], ["agencies.id"], name=op.f("fk_notifications_agency_id_agencies")
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_notifications_user_id_users")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_notifications")),
     )
-    with op.batch_alter_table('notifications', schema=None) as batch_op:
-        batch_op.create_index('ix_notifications_agency_created', ['agency_id', 'created_at'], unique=False)
+    with op.batch_alter_table("notifications", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_notifications_agency_created", ["agency_id", "created_at"], unique=False
+        )
 
-    with op.batch_alter_table('reports', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('silent', sa.Boolean(), server_default=sa.false(), nullable=False))
-        batch_op.add_column(sa.Column('format', sa.String(length=16), server_default='api', nullable=False))
-        batch_op.add_column(sa.Column('import_id', sa.Uuid(), nullable=True))
-        batch_op.create_foreign_key(batch_op.f('fk_reports_import_id_intake_imports'), 'intake_imports', ['import_id'], ['id'])
+    with op.batch_alter_table("reports", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("silent", sa.Boolean(), server_default=sa.false(), nullable=False)
+        )
+        batch_op.add_column(
+            sa.Column("format", sa.String(length=16), server_default="api", nullable=False)
+        )
+        batch_op.add_column(sa.Column("import_id", sa.Uuid(), nullable=True))
+        batch_op.create_foreign_key(
+            batch_op.f("fk_reports_import_id_intake_imports"),
+            "intake_imports",
+            ["import_id"],
+            ["id"],
+        )
 
-    with op.batch_alter_table('selectors', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('value_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False))
-        batch_op.add_column(sa.Column('origin', sa.String(length=300), server_default='', nullable=False))
-        batch_op.add_column(sa.Column('observed_at', wayhome.db.base.UtcDateTime(timezone=True), nullable=True))
-        batch_op.add_column(sa.Column('context', sa.String(length=120), nullable=True))
-        batch_op.drop_index(batch_op.f('ix_selectors_kind_canonical'))
-        batch_op.create_index('ix_selectors_value_newest', ['value_id', 'id'], unique=False)
-        batch_op.create_foreign_key(batch_op.f('fk_selectors_value_id_selector_values'), 'selector_values', ['value_id'], ['id'])
-        batch_op.drop_column('kind')
-        batch_op.drop_column('canonical')
+    with op.batch_alter_table("selectors", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column(
+                "value_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
+            )
+        )
+        batch_op.add_column(
+            sa.Column("origin", sa.String(length=300), server_default="", nullable=False)
+        )
+        batch_op.add_column(
+            sa.Column("observed_at", wayhome.db.base.UtcDateTime(timezone=True), nullable=True)
+        )
+        batch_op.add_column(sa.Column("context", sa.String(length=120), nullable=True))
+        batch_op.drop_index(batch_op.f("ix_selectors_kind_canonical"))
+        batch_op.create_index("ix_selectors_value_newest", ["value_id", "id"], unique=False)
+        batch_op.create_foreign_key(
+            batch_op.f("fk_selectors_value_id_selector_values"),
+            "selector_values",
+            ["value_id"],
+            ["id"],
+        )
+        batch_op.drop_column("kind")
+        batch_op.drop_column("canonical")
 
     for statement in search_table_ddl(op.get_bind().dialect.name):
         op.execute(statement)
@@ -93,27 +139,37 @@ def upgrade() -> None:
 def downgrade() -> None:
     for statement in drop_search_table_ddl(op.get_bind().dialect.name):
         op.execute(statement)
-    with op.batch_alter_table('selectors', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('canonical', sa.VARCHAR(length=512), server_default='', nullable=False))
-        batch_op.add_column(sa.Column('kind', sa.VARCHAR(length=24), server_default='', nullable=False))
-        batch_op.drop_constraint(batch_op.f('fk_selectors_value_id_selector_values'), type_='foreignkey')
-        batch_op.drop_index('ix_selectors_value_newest')
-        batch_op.create_index(batch_op.f('ix_selectors_kind_canonical'), ['kind', 'canonical'], unique=False)
-        batch_op.drop_column('context')
-        batch_op.drop_column('observed_at')
-        batch_op.drop_column('origin')
-        batch_op.drop_column('value_id')
+    with op.batch_alter_table("selectors", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("canonical", sa.VARCHAR(length=512), server_default="", nullable=False)
+        )
+        batch_op.add_column(
+            sa.Column("kind", sa.VARCHAR(length=24), server_default="", nullable=False)
+        )
+        batch_op.drop_constraint(
+            batch_op.f("fk_selectors_value_id_selector_values"), type_="foreignkey"
+        )
+        batch_op.drop_index("ix_selectors_value_newest")
+        batch_op.create_index(
+            batch_op.f("ix_selectors_kind_canonical"), ["kind", "canonical"], unique=False
+        )
+        batch_op.drop_column("context")
+        batch_op.drop_column("observed_at")
+        batch_op.drop_column("origin")
+        batch_op.drop_column("value_id")
 
-    with op.batch_alter_table('reports', schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f('fk_reports_import_id_intake_imports'), type_='foreignkey')
-        batch_op.drop_column('import_id')
-        batch_op.drop_column('format')
-        batch_op.drop_column('silent')
+    with op.batch_alter_table("reports", schema=None) as batch_op:
+        batch_op.drop_constraint(
+            batch_op.f("fk_reports_import_id_intake_imports"), type_="foreignkey"
+        )
+        batch_op.drop_column("import_id")
+        batch_op.drop_column("format")
+        batch_op.drop_column("silent")
 
-    with op.batch_alter_table('notifications', schema=None) as batch_op:
-        batch_op.drop_index('ix_notifications_agency_created')
+    with op.batch_alter_table("notifications", schema=None) as batch_op:
+        batch_op.drop_index("ix_notifications_agency_created")
 
-    op.drop_table('notifications')
-    op.drop_table('intake_imports')
-    op.drop_table('selector_holders')
-    op.drop_table('selector_values')
+    op.drop_table("notifications")
+    op.drop_table("intake_imports")
+    op.drop_table("selector_holders")
+    op.drop_table("selector_values")
