@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import settings as settings_profiles
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.orm import Session
@@ -43,6 +44,12 @@ def _guarded_connect(self: socket.socket, address: Any) -> Any:
 
 
 socket.socket.connect = _guarded_connect  # type: ignore[method-assign]
+
+# CI runs Hypothesis derandomized: the same generated cases every run, so a red build always
+# means a change broke something (locally, `HYPOTHESIS_PROFILE=explore` searches afresh).
+settings_profiles.register_profile("ci", derandomize=True, deadline=None)
+settings_profiles.register_profile("explore", deadline=None)
+settings_profiles.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 # Argon2 at production strength costs ~0.1-0.5 s a hash; tests create hundreds of accounts.
 passwords.use_cheapest_parameters()

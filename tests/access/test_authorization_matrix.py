@@ -25,12 +25,13 @@ from wayhome.agencies.models import Agency
 from wayhome.cases import services as cases
 from wayhome.cases.models import CaseKind, PersonRole
 from wayhome.cases.schemas import CaseIn, EventIn, NameIn, PersonIn
+from wayhome.hashing import services as hashing
 from wayhome.intake import services as intake
 from wayhome.intake.schemas import ReportIn
 from wayhome.web.app import API_PREFIX, create_app
 from wayhome.web.deps import ACCESS_CLASSES, ACCESS_KEY
 
-INTEL_KINDS = {"case", "person", "event", "report", "selector"}
+INTEL_KINDS = {"case", "person", "event", "report", "selector", "hash_bank"}
 RELATIONS = ("own", "all", "named_me", "named_other", "other_owner_only")
 
 
@@ -162,6 +163,14 @@ def build(
             "type": "email",
             "value": f"{token[:12]}@example.net",
         }
+    if kind == "hash_bank":
+        bank = hashing.create_bank(
+            records,
+            hashing.NewBank(
+                f"bank {marking} {relation} {uuid.uuid4().hex[:6]}", marking, scope, shared
+            ),
+        )
+        return bank.id, {"bank_id": bank.id}
     # Parts of a case: the case itself is CLEAR and shared with all, so only the part's own
     # marking decides.
     parent = cases.open_case(
@@ -253,7 +262,16 @@ WRITE_REQUESTS: dict[str, Any] = {
     f"{API_PREFIX}/cases/{{case_id}}/events": lambda: {
         "json": {"summary": "sighting", "marking": "GREEN"}
     },
+    f"{API_PREFIX}/banks": lambda: {"json": {"name": uuid.uuid4().hex, "marking": "GREEN"}},
+    f"{API_PREFIX}/banks/{{bank_id}}/imports": lambda: {
+        "files": {"file": ("list.csv", f"md5,series\n{uuid.uuid4().hex},s1\n".encode())}
+    },
+    f"{API_PREFIX}/hashes/match": lambda: {"json": {"hashes": [{"md5": uuid.uuid4().hex}]}},
 }
+# Writes that answer 200 rather than 201 (a match run returns results, it creates no record).
+WRITE_STATUS: dict[str, int] = {f"{API_PREFIX}/hashes/match": 200}
+# The kind of record a write's path parameters name (cases by default).
+WRITE_PARENT: dict[str, str] = {"hash_bank": "hash_bank"}
 
 
 @pytest.mark.parametrize("route", INTEL_WRITES, ids=route_id)
@@ -271,12 +289,15 @@ def test_intelligence_writes(
         },
         "person": {"role": "witness", "names": [{"full_name": "W. Witness"}], "marking": "GREEN"},
         "event": {"summary": "sighting", "marking": "GREEN"},
+        "hash_bank": {"name": "new bank", "marking": "GREEN"},
     }
     kind = access_of(route)
     assert kind in bodies, f"no body for {kind}"
     own_user = world.user(cast.viewer_agency, Role.SUPERVISOR)
+    parent_kind = WRITE_PARENT.get(kind, "case")
+    created = WRITE_STATUS.get(route.path, 201)
     parents = [
-        (marking, relation, *build(db, world, cast, "case", marking, relation, own_user))
+        (marking, relation, *build(db, world, cast, parent_kind, marking, relation, own_user))
         for marking in (Marking.GREEN, Marking.RED)
         for relation in RELATIONS
         if not (marking is Marking.RED and relation == "all")
@@ -287,11 +308,11 @@ def test_intelligence_writes(
         for marking, relation, _case_id, params in parents:
             path = _fill(route.path, params)
             if "{" not in route.path:
-                want = 201 if role is not Role.ADMIN else 403
+                want = created if role is not Role.ADMIN else 403
             elif role is Role.ADMIN:
                 want = 403
             else:
-                want = 201 if expected_visible(role, marking, relation) else 404
+                want = created if expected_visible(role, marking, relation) else 404
             got = client.post(path, headers=headers, **WRITE_REQUESTS[route.path]()).status_code
             if got != want:
                 failures.append(f"{role.value} on {marking.value} {relation}: {got} != {want}")

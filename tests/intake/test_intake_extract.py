@@ -133,3 +133,10 @@ def test_non_ascii_text_keeps_spans_right() -> None:
     found = extract_selectors(text)
     assert [(s.value, s.original) for s in found] == [("şeref@example.org", "ŞEREF@example.org")]
     assert text[found[0].start or 0 : found[0].end or 0] == "ŞEREF@example.org"
+
+
+def test_dotted_quad_after_a_plus_sign_is_an_address_not_a_phone() -> None:
+    """Found by Hypothesis: '+8 198.51.100.14' was read as the phone +81985110014."""
+    found = {(s.type.value, s.value) for s in extract_selectors("+8 198.51.100.14 ")}
+    assert ("ipv4", "198.51.100.14") in found
+    assert not any(kind == "phone" for kind, _ in found)

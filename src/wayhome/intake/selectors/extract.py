@@ -229,6 +229,8 @@ class _Extraction:
         parts = raw.split()
         for cut in range(min(3, len(parts))):
             candidate = " ".join(parts[: len(parts) - cut]) if cut else raw
+            if _holds_ipv4(candidate):
+                continue  # "+8 198.51.100.14": a dotted quad is an address, not a phone
             phone = normalise_phone(candidate, self.region)
             if phone is not None:
                 self.taken.add(start, start + len(candidate))
@@ -337,6 +339,11 @@ class _Extraction:
             btc = normalise_btc(run)
             if btc is not None:
                 self.add(SelectorType.BTC, btc, start, end)
+
+
+def _holds_ipv4(text: str) -> bool:
+    """True when a valid dotted-quad IPv4 address stands in the text."""
+    return any(normalise_ipv4(m.group(0)) for m in patterns.IPV4.finditer(text))
 
 
 def _word_ends(lowered: str, words: list[str]) -> Iterator[int]:
