@@ -18,6 +18,9 @@ from wayhome.cases import services as cases
 from wayhome.cases.models import CaseKind, PersonRole, Priority, Sex
 from wayhome.cases.schemas import CaseIn, EventIn, NameIn, PersonIn
 from wayhome.db.base import utcnow
+from wayhome.demo.fragments import fragments
+from wayhome.intake.services import import_file
+from wayhome.intake.store import Placement
 
 DEMO_PASSWORD = "wayhome-demo"  # noqa: S105 - published demo password, development only
 
@@ -74,7 +77,24 @@ def load_demo(session: Session) -> DemoLoad:
         session, system, agencies["hub"], "hub.admin", "Hub administrator", "admin", DEMO_PASSWORD
     )
     _load_case(session, users["ru.investigator"])
+    _load_fragments(session, agencies, users)
     return DemoLoad(created=True, accounts=_accounts(session))
+
+
+def _load_fragments(session: Session, agencies: dict[str, Agency], users: dict[str, User]) -> None:
+    """Each agency imports its own fragment through the ordinary import path."""
+    for fragment in fragments():
+        prefix = fragment.agency.split("-")[0]
+        user = users[f"{prefix}.investigator"]
+        records = Records(session, access.viewer_of(user), "demo intake")
+        shared = [agencies[code].id for code in fragment.shared_with]
+        import_file(
+            records,
+            fragment.data,
+            Placement(fragment.marking, fragment.scope, shared, fragment.silent),
+            filename=fragment.filename,
+            max_bytes=10 * 1024 * 1024,
+        )
 
 
 def _load_case(session: Session, investigator: User) -> None:
