@@ -1,0 +1,271 @@
+"""Fuse clues into a posterior over places that no single wrong clue can ruin.
+
+Each soft clue's likelihood L (scaled to a maximum of 1) is mixed with a flat one by its error
+rate ε: (1-ε)·L + ε·c, where c is L's average under the prior, the value the clue would have
+at a place picked at random: what a wrong clue says about any place. So a wrong clue can lift a
+few wrong places above the truth but never zero it, and a clue's pull is bounded by 1/ε.
+Hard constraints are investigator statements and multiply as 0/1 masks; when they leave no
+place, the result says which of them exclude everything instead of returning zeros.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from wayhome.locate.clues import Clue, IpClue
+from wayhome.locate.gazetteer import Gazetteer, Place
+from wayhome.locate.ipdata import IpDatabase, resolve_ip
+from wayhome.locate.likelihood import ClueLikelihood, clue_likelihood
+
+FloatArray = npt.NDArray[np.float64]
+# Places with no population in GeoNames are still settlements: counted as this many people.
+POPULATION_FLOOR = 200
+
+
+@dataclass(frozen=True)
+class LocateConfig:
+    """Settings of a locating run; the defaults suit a national search."""
+
+    # Prior ∝ population^0.5: between "a random resident" (1.0) and "any settlement" (0.0). On
+    # the benchmark it matches 1.0 where homes follow population and is several times better
+    # where they are villages, as in the issue's case (bench/RESULTS-locate.md).
+    prior_exponent: float = 0.5
+    population_floor: int = POPULATION_FLOOR
+    coverage_levels: tuple[float, ...] = (0.5, 0.9, 0.99)
+    top: int = 20
+    area_cell_deg: float = 0.1
+    ip_databases: tuple[IpDatabase, ...] = ()
+
+
+@dataclass(frozen=True)
+class RankedPlace:
+    """A place, its probability, and each clue's log-likelihood ratio for it (vs the average)."""
+
+    rank: int
+    place: Place
+    probability: float
+    contributions: dict[str, float]
+
+
+@dataclass(frozen=True)
+class CoverageSet:
+    """The fewest places holding a share of the probability, and their area and population."""
+
+    level: float
+    places: int
+    area_km2: float
+    population: int
+
+
+@dataclass(frozen=True, eq=False)
+class LocateResult:
+    """The posterior over places, the top places, coverage sets, and why it may be empty."""
+
+    posterior: FloatArray
+    ranked: list[RankedPlace]
+    coverage: list[CoverageSet]
+    clues: list[ClueLikelihood]
+    empty_reason: str | None = None
+    notes: list[str] = field(default_factory=list)
+    gazetteer: Gazetteer | None = None
+    mixed: list[FloatArray] = field(default_factory=list)
+
+    def contributions_of(self, row: int) -> dict[str, float]:
+        """Return each soft clue's log-likelihood ratio for one place against the average place."""
+        return {
+            likelihood.label: round(float(np.log(part[row])), 3)
+            for likelihood, part in zip(self.clues, self.mixed, strict=True)
+            if not likelihood.hard
+        }
+
+    @property
+    def is_empty(self) -> bool:
+        """Say whether the constraints excluded every place."""
+        return self.empty_reason is not None
+
+
+def population_prior(gazetteer: Gazetteer, config: LocateConfig) -> FloatArray:
+    """Return the prior: people live where people are, so a place weighs by its population."""
+    people = np.maximum(gazetteer.populations, config.population_floor).astype(np.float64)
+    prior = people**config.prior_exponent
+    return np.asarray(prior / prior.sum())
+
+
+def mixed_likelihood(likelihood: ClueLikelihood, prior: FloatArray) -> FloatArray:
+    """Return (1-ε)·L/max(L) + ε·c with c the prior-weighted mean of L/max(L), and then divided
+    by its own prior-weighted mean, so that 0 means 'as likely as the average place' on a log scale.
+    """
+    values = np.clip(np.nan_to_num(likelihood.values, nan=0.0, posinf=0.0), 0.0, None)
+    peak = float(values.max()) if values.size else 0.0
+    if peak <= 0.0:
+        return np.ones_like(values)
+    scaled = values / peak
+    # Element-wise sums rather than np.dot: BLAS threads stall on a busy shared machine.
+    flat = float((prior * scaled).sum())
+    mixed = (1.0 - likelihood.error_rate) * scaled + likelihood.error_rate * flat
+    return np.asarray(mixed / float((prior * mixed).sum()))
+
+
+def _empty_reason(hard: Sequence[ClueLikelihood]) -> str:
+    """Name the constraints that together exclude every place, smallest group first."""
+    for size in range(1, len(hard) + 1):
+        for group in itertools.combinations(hard, size):
+            mask = np.ones(group[0].values.shape[0], dtype=bool)
+            for likelihood in group:
+                mask &= likelihood.values > 0
+            if not mask.any():
+                names = " and ".join(repr(likelihood.label) for likelihood in group)
+                if size == 1:
+                    return f"the constraint {names} excludes every place"
+                return f"the constraints {names} exclude every place together"
+    return "the constraints exclude every place"
+
+
+def coverage_sets(
+    gazetteer: Gazetteer, posterior: FloatArray, levels: Sequence[float], cell_deg: float
+) -> list[CoverageSet]:
+    """Return, for each level, the fewest places holding that share, with area and population.
+
+    The area is that of the map cells (cell_deg square) holding those places.
+    """
+    order = np.argsort(-posterior, kind="stable")
+    cumulative = np.cumsum(posterior[order])
+    sets = []
+    for level in levels:
+        count = int(np.searchsorted(cumulative, level - 1e-12)) + 1
+        chosen = order[: min(count, order.size)]
+        rows = np.floor(gazetteer.latitudes[chosen] / cell_deg).astype(np.int64)
+        cols = np.floor(gazetteer.longitudes[chosen] / cell_deg).astype(np.int64)
+        cells = np.unique(np.stack((rows, cols), axis=1), axis=0)
+        centre_latitude = (cells[:, 0] + 0.5) * cell_deg
+        cell_km = 111.32 * cell_deg
+        area = float(np.sum(cell_km * cell_km * np.cos(np.radians(centre_latitude))))
+        sets.append(
+            CoverageSet(
+                level=level,
+                places=int(chosen.size),
+                area_km2=round(area, 1),
+                population=int(gazetteer.populations[chosen].sum()),
+            )
+        )
+    return sets
+
+
+def locate(
+    clues: Sequence[Clue], gazetteer: Gazetteer, config: LocateConfig | None = None
+) -> LocateResult:
+    """Return the posterior over places given the clues, ranked, with coverage and reasons."""
+    settings = config or LocateConfig()
+    resolved = [
+        resolve_ip(clue, list(settings.ip_databases))
+        if isinstance(clue, IpClue) and clue.located is None
+        else clue
+        for clue in clues
+    ]
+    likelihoods = [clue_likelihood(clue, gazetteer) for clue in resolved]
+    count = len(gazetteer)
+    prior = population_prior(gazetteer, settings)
+    log_posterior = np.log(prior)
+    mixed: list[FloatArray] = []
+    hard = [
+        likelihood for likelihood in likelihoods if likelihood.hard and likelihood.error_rate == 0
+    ]
+    allowed = np.ones(count, dtype=bool)
+    for likelihood in hard:
+        allowed &= likelihood.values > 0
+    if hard and not allowed.any():
+        return LocateResult(
+            posterior=np.zeros(count),
+            ranked=[],
+            coverage=[],
+            clues=likelihoods,
+            empty_reason=_empty_reason(hard),
+            gazetteer=gazetteer,
+        )
+    for likelihood in likelihoods:
+        part = mixed_likelihood(likelihood, prior)
+        mixed.append(part)
+        if likelihood.hard and likelihood.error_rate == 0:
+            continue
+        log_posterior += np.log(part)
+    log_posterior = np.where(allowed, log_posterior, -np.inf)
+    log_posterior -= np.max(log_posterior)
+    posterior = np.exp(log_posterior)
+    posterior /= posterior.sum()
+    top = np.argsort(-posterior, kind="stable")[: settings.top]
+    ranked = [
+        RankedPlace(
+            rank=position + 1,
+            place=gazetteer.place(int(row)),
+            probability=float(posterior[row]),
+            contributions={
+                likelihood.label: round(float(np.log(part[row])), 3)
+                for likelihood, part in zip(likelihoods, mixed, strict=True)
+                if not likelihood.hard
+            },
+        )
+        for position, row in enumerate(top)
+        if posterior[row] > 0
+    ]
+    notes = [
+        f"{likelihood.label}: {note}" for likelihood in likelihoods for note in likelihood.notes
+    ]
+    return LocateResult(
+        posterior=posterior,
+        ranked=ranked,
+        coverage=coverage_sets(
+            gazetteer, posterior, settings.coverage_levels, settings.area_cell_deg
+        ),
+        clues=likelihoods,
+        notes=notes,
+        gazetteer=gazetteer,
+        mixed=mixed,
+    )
+
+
+def result_as_json(result: LocateResult) -> dict[str, object]:
+    """Return a locating result as plain data for an API answer or a stored report."""
+    return {
+        "empty_reason": result.empty_reason,
+        "ranked": [
+            {
+                "rank": ranked.rank,
+                "geonameid": ranked.place.geonameid,
+                "name": ranked.place.name,
+                "local_name": ranked.place.local_name,
+                "latitude": ranked.place.latitude,
+                "longitude": ranked.place.longitude,
+                "population": ranked.place.population,
+                "country": ranked.place.country,
+                "region": ranked.place.region,
+                "probability": ranked.probability,
+                "contributions": ranked.contributions,
+            }
+            for ranked in result.ranked
+        ],
+        "coverage": [
+            {
+                "level": coverage.level,
+                "places": coverage.places,
+                "area_km2": coverage.area_km2,
+                "population": coverage.population,
+            }
+            for coverage in result.coverage
+        ],
+        "clues": [
+            {
+                "label": clue.label,
+                "kind": clue.kind,
+                "error_rate": clue.error_rate,
+                "hard": clue.hard,
+                "notes": list(clue.notes),
+            }
+            for clue in result.clues
+        ],
+        "notes": list(result.notes),
+    }

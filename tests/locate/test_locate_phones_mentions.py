@@ -1,0 +1,68 @@
+"""Phone prefixes to regions, and place mentions in free text."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from wayhome.errors import InvalidInput
+from wayhome.locate.clues import TextClue
+from wayhome.locate.fusion import locate
+from wayhome.locate.gazetteer import Gazetteer
+from wayhome.locate.mentions import find_mentions
+from wayhome.locate.phones import phone_area
+
+
+def test_fixed_line_prefix_gives_the_region(russia: Gazetteer) -> None:
+    area = phone_area("+7 4822 12-34-56", russia, default_country=None, label="phone")
+    assert area.country == "RU"
+    assert area.region == "RU.77"
+    assert area.anchor is not None and russia.names[area.anchor] == "Tver"
+    local = phone_area("8 (4942) 12-34-56", russia, default_country="RU", label="phone")
+    assert local.region is not None and local.region != area.region
+
+
+def test_mobile_prefix_gives_only_the_country(russia: Gazetteer) -> None:
+    area = phone_area("+79161234567", russia, default_country=None, label="phone")
+    assert (area.country, area.region) == ("RU", None)
+
+
+def test_bad_numbers_are_named(russia: Gazetteer) -> None:
+    with pytest.raises(InvalidInput) as error:
+        phone_area("hello", russia, default_country=None, label="seller's phone")
+    assert error.value.location == "seller's phone"
+    with pytest.raises(InvalidInput, match="not a valid"):
+        phone_area("+7 000 000 00 00", russia, default_country=None, label="phone")
+
+
+def test_inflected_and_lowercase_mentions_are_found(russia: Gazetteer) -> None:
+    text = "Привет. я живу в кузнечихе, учусь в Нижнем Новгороде. Приезжай!"
+    mentions = find_mentions(text, russia)
+    assert [mention.text for mention in mentions] == ["кузнечихе", "Нижнем Новгороде"]
+    assert len(mentions[0].matches) == 2
+    assert text[mentions[1].offset :].startswith("Нижнем")
+    assert all(match.inflected for match in mentions[1].matches)
+
+
+def test_latin_text_mentions_and_no_false_hits(russia: Gazetteer) -> None:
+    mentions = find_mentions("We met near Tver, then he drove home to Kostroma.", russia)
+    assert [mention.text for mention in mentions] == ["Tver", "Kostroma"]
+    assert find_mentions("Я не знаю. Мама дома.", russia) == []
+
+
+@given(st.text(max_size=80))
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_any_text_is_scanned_without_error(tiny: Gazetteer, text: str) -> None:
+    for mention in find_mentions(text, tiny):
+        assert text[mention.offset :].startswith(mention.text)
+        assert mention.matches
+
+
+def test_text_without_places_says_nothing(tiny: Gazetteer) -> None:
+    result = locate([TextClue(label="chat", text="ну и что. привет")], tiny)
+    assert np.allclose(result.posterior, locate([], tiny).posterior)
+    assert "chat: no place mentioned" in result.notes
