@@ -152,25 +152,44 @@ def add_counts(
     session.execute(statement, rows)
 
 
-def insert_many(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+def insert_many(
+    session: Session,
+    table: Table,
+    rows: list[dict[str, Any]],
+    constants: dict[str, Any] | None = None,
+) -> None:
     """Insert many rows through the driver's executemany, with the columns' own type
-    conversions but without per-row statement compilation (the intake hot path)."""
+    conversions but without per-row statement compilation (the intake hot path).
+
+    `constants` are columns with the same value in every row: converted once.
+    """
     if not rows:
         return
     connection = session.connection()
     dialect = connection.dialect
+
+    def converter(name: str) -> Any:
+        return table.c[name].type._cached_bind_processor(dialect)
+
+    fixed = {
+        name: value if value is None or converter(name) is None else converter(name)(value)
+        for name, value in (constants or {}).items()
+    }
     columns = list(rows[0])
-    processors = [table.c[name].type._cached_bind_processor(dialect) for name in columns]
+    processors = [converter(name) for name in columns]
+    names = [*columns, *fixed]
     marker = "?" if dialect.paramstyle == "qmark" else "%s"
     sql = (
-        f"INSERT INTO {table.name} ({', '.join(columns)}) "  # noqa: S608 - names from the model
-        f"VALUES ({', '.join([marker] * len(columns))})"
+        f"INSERT INTO {table.name} ({', '.join(names)}) "  # noqa: S608 - names from the model
+        f"VALUES ({', '.join([marker] * len(names))})"
     )
+    tail = tuple(fixed.values())
     params = [
         tuple(
             value if convert is None or value is None else convert(value)
             for value, convert in zip((row[name] for name in columns), processors, strict=True)
         )
+        + tail
         for row in rows
     ]
     connection.exec_driver_sql(sql, params)

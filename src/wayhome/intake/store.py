@@ -255,7 +255,6 @@ def _store_report(
     }
     rows = [
         {
-            **marks,
             "value_id": ids[(item.selector.type.value, item.selector.value)],
             "original": item.selector.original[:1024],
             "origin": item.origin[:300],
@@ -267,7 +266,7 @@ def _store_report(
         for item in parsed.items
     ]
     if rows:
-        insert_many(session, cast(Table, Selector.__table__), rows)
+        insert_many(session, cast(Table, Selector.__table__), rows, marks)
         counts = Counter(ids[(i.selector.type.value, i.selector.value)] for i in parsed.items)
         holders = cast(Table, SelectorHolder.__table__)
         add_counts(
