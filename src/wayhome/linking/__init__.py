@@ -1,0 +1,1 @@
+"""Identity resolution: cross-script person matching, record linkage and persona evidence."""

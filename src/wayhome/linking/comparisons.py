@@ -1,0 +1,264 @@
+"""The person comparisons of the linkage model, written once for Splink (SQL) and once in Python.
+
+Each level carries a Splink level creator (so the same model runs on DuckDB and Spark) and the
+equivalent Python test (so a single new record can be scored against stored ones without a
+database). Levels are listed from the strongest agreement down to "else", as Splink expects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from rigour.text.distance import jaro_winkler, levenshtein
+
+from wayhome.linking.records import PersonFeatures
+
+Test = Callable[[PersonFeatures, PersonFeatures], bool]
+
+
+@dataclass(frozen=True)
+class LevelSpec:
+    """One comparison level: its label, its Splink creator and its Python twin."""
+
+    label: str
+    splink: Callable[[], Any]
+    test: Test
+    is_null: bool = False
+    tf_column: str | None = None
+
+
+@dataclass(frozen=True)
+class ComparisonSpec:
+    """One comparison (name, birth, ...) as an ordered list of levels."""
+
+    name: str
+    description: str
+    levels: tuple[LevelSpec, ...]
+
+    def level_of(self, left: PersonFeatures, right: PersonFeatures) -> int:
+        """Index of the first level whose test the pair passes (the last is always 'else')."""
+        for index, level in enumerate(self.levels):
+            if level.test(left, right):
+                return index
+        return len(self.levels) - 1
+
+
+def _value(record: PersonFeatures, column: str) -> Any:
+    """Read one feature by column name."""
+    return getattr(record, column)
+
+
+def _present(a: PersonFeatures, b: PersonFeatures, column: str) -> bool:
+    """Both sides have a value (SQL compares nothing with NULL)."""
+    return bool(_value(a, column)) and bool(_value(b, column))
+
+
+def _null(column: str) -> LevelSpec:
+    """Either side missing: no evidence either way."""
+    from splink import comparison_level_library as cll
+
+    return LevelSpec(
+        label=f"{column} missing",
+        splink=lambda: cll.NullLevel(column),
+        test=lambda a, b: not _value(a, column) or not _value(b, column),
+        is_null=True,
+    )
+
+
+def _else() -> LevelSpec:
+    """Anything else: disagreement."""
+    from splink import comparison_level_library as cll
+
+    return LevelSpec(label="different", splink=cll.ElseLevel, test=lambda a, b: True)
+
+
+def _exact(column: str, label: str, *, tf: bool = False) -> LevelSpec:
+    """Same value on both sides."""
+    from splink import comparison_level_library as cll
+
+    return LevelSpec(
+        label=label,
+        splink=lambda: cll.ExactMatchLevel(column, term_frequency_adjustments=tf),
+        test=lambda a, b: _present(a, b, column) and _value(a, column) == _value(b, column),
+        tf_column=column if tf else None,
+    )
+
+
+def _shared(column: str, label: str, at_least: int = 1) -> LevelSpec:
+    """At least `at_least` values in common between two lists."""
+    from splink import comparison_level_library as cll
+
+    return LevelSpec(
+        label=label,
+        splink=lambda: cll.ArrayIntersectLevel(column, at_least),
+        test=lambda a, b: len(set(_value(a, column)) & set(_value(b, column))) >= at_least,
+    )
+
+
+def _jaro_winkler(column: str, threshold: float, label: str) -> LevelSpec:
+    """Jaro–Winkler similarity at or above a threshold."""
+    from splink import comparison_level_library as cll
+
+    return LevelSpec(
+        label=label,
+        splink=lambda: cll.JaroWinklerLevel(column, threshold),
+        test=lambda a, b: (
+            _present(a, b, column)
+            and jaro_winkler(_value(a, column), _value(b, column)) >= threshold
+        ),
+    )
+
+
+def _edits(column: str, edits: int, label: str) -> LevelSpec:
+    """Values at most `edits` typos apart (Levenshtein: much faster than Damerau in DuckDB)."""
+    from splink import comparison_level_library as cll
+
+    return LevelSpec(
+        label=label,
+        splink=lambda: cll.LevenshteinLevel(column, edits),
+        test=lambda a, b: (
+            _present(a, b, column) and levenshtein(_value(a, column), _value(b, column)) <= edits
+        ),
+    )
+
+
+def _custom(sql: str, label: str, test: Test) -> LevelSpec:
+    """A level written as plain SQL that DuckDB and Spark both accept, with its Python twin."""
+    from splink import comparison_level_library as cll
+
+    return LevelSpec(label=label, splink=lambda: cll.CustomLevel(sql, label), test=test)
+
+
+def _day_month_swapped(a: PersonFeatures, b: PersonFeatures) -> bool:
+    """Same year, with day and month exchanged (a common slip between date formats)."""
+    if not a.dob or not b.dob:
+        return False
+    return a.dob[:4] == b.dob[:4] and a.dob[5:7] == b.dob[8:10] and a.dob[8:10] == b.dob[5:7]
+
+
+def _same_year(a: PersonFeatures, b: PersonFeatures) -> bool:
+    """Both known to the year, and the same year."""
+    return (
+        a.birth_year_min == a.birth_year_max == b.birth_year_min == b.birth_year_max
+        and a.birth_year_min is not None
+    )
+
+
+def _overlap(a: PersonFeatures, b: PersonFeatures) -> bool:
+    """The possible birth years of both records overlap."""
+    if None in (a.birth_year_min, a.birth_year_max, b.birth_year_min, b.birth_year_max):
+        return False
+    return a.birth_year_min <= b.birth_year_max and b.birth_year_min <= a.birth_year_max  # type: ignore[operator]
+
+
+def _birth_null() -> LevelSpec:
+    """No birth information on one side."""
+    from splink import comparison_level_library as cll
+
+    return LevelSpec(
+        label="birth unknown",
+        splink=lambda: cll.CustomLevel(
+            "birth_year_min_l IS NULL OR birth_year_min_r IS NULL", "birth unknown"
+        ).configure(is_null_level=True),
+        test=lambda a, b: a.birth_year_min is None or b.birth_year_min is None,
+        is_null=True,
+    )
+
+
+def _text_null(column: str) -> LevelSpec:
+    """Either side empty for a joined-text column."""
+    return _null(column)
+
+
+PERSON_COMPARISONS: tuple[ComparisonSpec, ...] = (
+    ComparisonSpec(
+        "name",
+        "Names across scripts, order, diminutives and typos",
+        (
+            _null("name_primary"),
+            _exact("name_primary", "same name after transliteration", tf=True),
+            _shared("name_pair_keys", "two name parts agree"),
+            _shared("name_fuzzy_keys", "two name parts agree, one with a typo"),
+            _shared("name_keys", "one name part agrees"),
+            _jaro_winkler("name_primary", 0.9, "names similar (typos in every part)"),
+            _else(),
+        ),
+    ),
+    ComparisonSpec(
+        "patronymic",
+        "Patronymic (East Slavic middle name)",
+        (
+            _null("patronymics"),
+            _shared("patronymics", "same patronymic"),
+            _else(),
+        ),
+    ),
+    ComparisonSpec(
+        "birth",
+        "Date of birth, birth year or age range",
+        (
+            _birth_null(),
+            _exact("dob", "same date of birth"),
+            _custom(
+                "(substr(dob_l, 1, 4) = substr(dob_r, 1, 4) "
+                "AND substr(dob_l, 6, 2) = substr(dob_r, 9, 2) "
+                "AND substr(dob_l, 9, 2) = substr(dob_r, 6, 2))",
+                "day and month swapped",
+                _day_month_swapped,
+            ),
+            _edits("dob", 1, "date of birth one typo apart"),
+            _custom(
+                "(birth_year_min_l = birth_year_max_l AND birth_year_min_r = birth_year_max_r "
+                "AND birth_year_min_l = birth_year_min_r)",
+                "same birth year",
+                _same_year,
+            ),
+            _custom(
+                "(birth_year_min_l <= birth_year_max_r AND birth_year_min_r <= birth_year_max_l)",
+                "birth years overlap",
+                _overlap,
+            ),
+            _else(),
+        ),
+    ),
+    ComparisonSpec(
+        "sex",
+        "Sex",
+        (_null("sex"), _exact("sex", "same sex"), _else()),
+    ),
+    ComparisonSpec(
+        "nationalities",
+        "Nationalities",
+        (_null("nationalities"), _shared("nationalities", "a nationality in common"), _else()),
+    ),
+    ComparisonSpec(
+        "places",
+        "Places (addresses, towns)",
+        (
+            _text_null("places_text"),
+            _shared("places", "three or more places in common", 3),
+            _shared("places", "two places in common", 2),
+            _shared("places", "a place in common"),
+            _jaro_winkler("places_text", 0.88, "places written almost the same"),
+            _else(),
+        ),
+    ),
+    ComparisonSpec(
+        "identifiers",
+        "Document and registry identifiers",
+        (
+            _text_null("identifier_text"),
+            _shared("identifiers", "an identifier in common"),
+            _edits("identifier_text", 1, "identifier one typo apart"),
+            _edits("identifier_text", 2, "identifier two typos apart"),
+            _else(),
+        ),
+    ),
+    ComparisonSpec(
+        "selectors",
+        "Shared selectors (e-mail, phone, handle, key)",
+        (_null("selectors"), _shared("selectors", "a selector in common"), _else()),
+    ),
+)

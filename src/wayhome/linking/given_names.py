@@ -1,0 +1,62 @@
+"""Given-name groups: a full form with its diminutives and national variants share one key.
+
+Дмитрий, Дима, Митя, Dmitri, Dmytro and Dimitri are the same given name to an investigator;
+the table is short and hand-made (rigour's name symbols link Alexander/Aleksandr/Саша but not
+Дима/Дмитрий), and every entry is transliterated at import so any spelling hits it.
+"""
+
+from __future__ import annotations
+
+GIVEN_NAME_GROUPS: dict[str, tuple[str, ...]] = {
+    "dmitri": ("Дмитрий", "Дима", "Митя", "Дмитро", "Dimitri", "Dmitri", "Dima", "Mitya",
+               "Dimitrij", "Dmytro", "Dimitrios", "Δημήτριος", "Δημήτρης", "Dimitris"),
+    "aleksandr": ("Александр", "Саша", "Шура", "Саня", "Олександр", "Alexander", "Alex",
+                  "Aleksander", "Alexandre", "Sasha", "Sascha", "Oleksandr", "Αλέξανδρος",
+                  "Alexandros"),
+    "aleksandra": ("Александра", "Саша", "Олександра", "Alexandra", "Sasha", "Sascha"),
+    "mikhail": ("Михаил", "Миша", "Михайло", "Michael", "Michail", "Mikhail", "Misha",
+                "Mykhailo", "Michel", "Μιχάλης", "Μιχαήλ"),
+    "ivan": ("Иван", "Ваня", "Іван", "Ivan", "Vanya", "Iwan"),
+    "sergei": ("Сергей", "Серёжа", "Сергій", "Sergei", "Sergey", "Sergej", "Serhii", "Serhiy",
+               "Serge", "Seryozha"),
+    "nikolai": ("Николай", "Коля", "Микола", "Nikolai", "Nikolay", "Nicolas", "Nikolaus",
+                "Kolya", "Mykola", "Νικόλαος", "Νίκος", "Nikos"),
+    "vladimir": ("Владимир", "Володя", "Вова", "Володимир", "Vladimir", "Wladimir", "Volodya",
+                 "Vova", "Volodymyr"),
+    "aleksei": ("Алексей", "Лёша", "Алёша", "Олексій", "Alexei", "Alexey", "Aleksei",
+                "Aleksey", "Alexej", "Lyosha", "Alyosha", "Oleksii", "Oleksiy"),
+    "andrei": ("Андрей", "Андрюша", "Андрій", "Andrei", "Andrey", "Andrej", "Andrii", "Andriy",
+               "Andreas", "Andre", "Ανδρέας"),
+    "evgeni": ("Евгений", "Женя", "Євген", "Evgeni", "Evgeny", "Yevgeny", "Yevgeniy",
+               "Jewgeni", "Yevhen", "Zhenya", "Eugene"),
+    "ekaterina": ("Екатерина", "Катя", "Катерина", "Ekaterina", "Yekaterina", "Katerina",
+                  "Kateryna", "Katya", "Katja", "Catherine", "Αικατερίνη", "Κατερίνα"),
+    "elena": ("Елена", "Лена", "Олена", "Elena", "Yelena", "Jelena", "Lena", "Olena", "Helen",
+              "Hélène", "Ελένη", "Eleni"),
+    "maria": ("Мария", "Маша", "Марія", "Maria", "Mariya", "Mariia", "Masha", "Mascha", "Marie",
+              "Μαρία"),
+    "anna": ("Анна", "Аня", "Ганна", "Anna", "Anya", "Anja", "Hanna", "Άννα"),
+    "olga": ("Ольга", "Оля", "Olga", "Olha", "Olya"),
+    "tatiana": ("Татьяна", "Таня", "Тетяна", "Tatiana", "Tatyana", "Tatjana", "Tetiana",
+                "Tanya", "Tanja"),
+    "natalia": ("Наталья", "Наталия", "Наташа", "Наталія", "Natalia", "Natalya", "Natalija",
+                "Natasha", "Nataliia"),
+    "pavel": ("Павел", "Паша", "Павло", "Pavel", "Pawel", "Pavlo", "Pasha", "Paul", "Παύλος"),
+    "petr": ("Пётр", "Петр", "Петя", "Петро", "Pyotr", "Petr", "Pjotr", "Petro", "Petya",
+             "Peter", "Pierre", "Πέτρος"),
+    "yuri": ("Юрий", "Юра", "Юрій", "Yuri", "Yury", "Yuriy", "Juri", "Jurij", "Yurii", "Yura"),
+    "konstantin": ("Константин", "Костя", "Костянтин", "Konstantin", "Constantin", "Kostya",
+                   "Kostiantyn", "Κωνσταντίνος", "Κώστας", "Kostas"),
+    "viktor": ("Виктор", "Витя", "Віктор", "Viktor", "Victor", "Vitya"),
+    "anastasia": ("Анастасия", "Настя", "Анастасія", "Anastasia", "Anastasiya", "Nastya",
+                  "Nastja", "Αναστασία"),
+    "georgi": ("Георгий", "Жора", "Гоша", "Георгій", "Georgi", "Georgy", "Heorhii", "George",
+               "Γεώργιος", "Γιώργος", "Giorgos", "Yorgos"),
+    "ioannis": ("Ιωάννης", "Γιάννης", "Ioannis", "Giannis", "Yannis", "Jannis"),
+    "oleg": ("Олег", "Олежка", "Oleg", "Oleh"),
+    "artem": ("Артём", "Артем", "Тёма", "Artyom", "Artem", "Artiom", "Tyoma"),
+    "maksim": ("Максим", "Макс", "Maksim", "Maxim", "Maksym", "Max"),
+    "irina": ("Ирина", "Ира", "Ірина", "Irina", "Iryna", "Ira"),
+    "sofia": ("София", "Софья", "Соня", "Софія", "Sofia", "Sofiya", "Sophia", "Sonya",
+              "Σοφία"),
+}  # fmt: skip

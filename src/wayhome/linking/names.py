@@ -1,0 +1,311 @@
+"""Comparison keys and similarity for person names written in different scripts and spellings.
+
+Every name part is transliterated under all schemes (see `translit`), then reduced to a
+"skeleton" that forgets the differences schemes disagree on (kh/h/ch, y/i/j, w/v, -off/-ov,
+double letters). Two parts agree when their skeleton sets meet, or when both belong to the same
+given-name group (Дима ~ Dmitri); otherwise Jaro–Winkler on skeletons measures typos.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from itertools import permutations
+
+from rigour.text.distance import jaro_winkler
+
+from wayhome.errors import InvalidInput
+from wayhome.linking.given_names import GIVEN_NAME_GROUPS
+from wayhome.linking.translit import is_patronymic, transliterations
+
+_SPLIT = re.compile(r"[\s,;/]+|(?<=\w)-(?=\w)|\.(?=\S)")
+_SKELETON_RULES: list[tuple[str, str]] = [
+    (r"[^a-z]", ""),
+    (r"schtsch|shch|chtch|shh", "S"),
+    (r"tsch|tch", "C"),
+    (r"sch|sh", "S"),
+    (r"zh", "Z"),
+    (r"kh", "H"),
+    (r"ch", "C"),
+    (r"ts|tz|cz", "C"),
+    (r"c(?=[eiy])", "C"),
+    (r"c", "k"),
+    (r"ck", "k"),
+    (r"x", "ks"),
+    (r"ph", "f"),
+    (r"w", "v"),
+    (r"ff$", "v"),
+    (r"ou", "u"),
+    (r"[yj]", "i"),
+    (r"i(?=[aou])", ""),
+    (r"(?:^|(?<=[aeiou]))i(?=e)", ""),
+    (r"(.)\1+", r"\1"),
+]
+_COMPILED_RULES = [(re.compile(p), r) for p, r in _SKELETON_RULES]
+
+
+def skeleton(latin: str) -> str:
+    """Reduce a Latin spelling to the key that transliteration schemes agree on."""
+    out = latin.lower()
+    for pattern, replacement in _COMPILED_RULES:
+        out = pattern.sub(replacement, out)
+    return out.lower()
+
+
+@lru_cache(maxsize=200_000)
+def _part_skeletons(part: str) -> frozenset[str]:
+    """All skeletons of one name part, across the transliteration schemes of its script."""
+    spellings = transliterations(part)
+    return frozenset(s for s in (skeleton(v) for v in spellings.values()) if s)
+
+
+def _build_group_index() -> dict[str, frozenset[str]]:
+    """Map every skeleton of every given-name group member to the group names it belongs to."""
+    index: dict[str, set[str]] = {}
+    for group, members in GIVEN_NAME_GROUPS.items():
+        for member in members:
+            for key in _part_skeletons(member):
+                index.setdefault(key, set()).add(group)
+    return {key: frozenset(groups) for key, groups in index.items()}
+
+
+_GROUP_INDEX = _build_group_index()
+
+
+@dataclass(frozen=True)
+class NamePart:
+    """One word of a name with its spellings reduced to comparison keys."""
+
+    text: str
+    skeletons: frozenset[str]
+    groups: frozenset[str]
+    patronymic: bool
+    initial: bool
+    primary: str  # one stable key: the given-name group, else the shortest skeleton
+
+
+@dataclass(frozen=True)
+class NameComparison:
+    """How alike two names are (0..1) and why, part by part."""
+
+    score: float
+    explanation: list[str]
+
+
+def split_name(name: str, *, location: str = "name") -> list[str]:
+    """Split a full name into words on spaces, commas, hyphens and dots."""
+    if not name or not name.strip():
+        raise InvalidInput("empty name", location=location)
+    words = [w.strip(".'’-") for w in _SPLIT.split(name.strip())]
+    return [w for w in words if w]
+
+
+@lru_cache(maxsize=200_000)
+def name_part(word: str, location: str = "name") -> NamePart:
+    """Analyse one word of a name into its comparison keys."""
+    skeletons = _part_skeletons(word)
+    if not skeletons:
+        raise InvalidInput(f"{word!r} has no usable letters", location=location)
+    groups: set[str] = set()
+    for key in skeletons:
+        groups |= _GROUP_INDEX.get(key, frozenset())
+    initial = len(word) == 1
+    primary = "g:" + min(groups) if groups else min(skeletons, key=lambda s: (len(s), s))
+    return NamePart(
+        text=word,
+        skeletons=skeletons,
+        groups=frozenset(groups),
+        patronymic=is_patronymic(word),
+        initial=initial,
+        primary=primary,
+    )
+
+
+def parse_name(name: str, *, location: str = "name") -> list[NamePart]:
+    """Turn a full name into its analysed parts."""
+    return list(_parse_name(name, location))
+
+
+@lru_cache(maxsize=200_000)
+def _parse_name(name: str, location: str) -> tuple[NamePart, ...]:
+    """Cached body of parse_name."""
+    words = split_name(name, location=location)
+    if not words:
+        raise InvalidInput("name has no words", location=location)
+    parts = [name_part(w, location) for w in words]
+    if len(parts) < 3:
+        # With two words, an -ovich word is a surname (Карпович), not a patronymic.
+        parts = [replace(p, patronymic=False) for p in parts]
+    return tuple(parts)
+
+
+def name_keys(name: str) -> set[str]:
+    """The canonical comparison keys of a name: part skeletons and given-name groups."""
+    keys: set[str] = set()
+    for part in parse_name(name):
+        if part.initial or part.patronymic:  # patronymics have their own comparison
+            continue
+        keys |= part.skeletons
+        keys |= {"g:" + g for g in part.groups}
+    return keys
+
+
+def primary_name_key(name: str) -> str:
+    """One order-free key for a whole name (parts' primary keys, patronymics left out, sorted)."""
+    parts = [p for p in parse_name(name) if not p.patronymic and not p.initial]
+    if not parts:
+        parts = parse_name(name)
+    return " ".join(sorted(p.primary for p in parts))
+
+
+def name_pair_keys(name: str) -> set[str]:
+    """Keys for every pair of name parts, so two records sharing two parts meet on one key."""
+    parts = [p for p in parse_name(name) if not p.patronymic and not p.initial]
+    keys: set[str] = set()
+    for i, left in enumerate(parts):
+        for right in parts[i + 1 :]:
+            for a in _part_keys(left):
+                for b in _part_keys(right):
+                    keys.add(" ".join(sorted((a, b))))
+    return keys
+
+
+def _deletions(key: str) -> set[str]:
+    """The key and every form of it with one letter deleted (two keys one typo apart share one)."""
+    if len(key) < 4 or key.startswith("g:"):
+        return {key}
+    return {key} | {key[:i] + key[i + 1 :] for i in range(len(key))}
+
+
+def name_fuzzy_pair_keys(name: str) -> set[str]:
+    """Pair keys allowing a typo in one part: one part's primary key with the other's deletions."""
+    parts = [p for p in parse_name(name) if not p.patronymic and not p.initial]
+    keys: set[str] = set()
+    for i, left in enumerate(parts):
+        for right in parts[i + 1 :]:
+            for exact, fuzzy in ((left, right), (right, left)):
+                for skeleton_key in fuzzy.skeletons:
+                    for deleted in _deletions(skeleton_key):
+                        keys.add(" ".join(sorted((exact.primary, deleted))) + "~")
+    return keys
+
+
+def surname_keys(name: str) -> set[str]:
+    """Skeletons of the parts that are not given names, patronymics or initials."""
+    return {
+        key
+        for part in parse_name(name)
+        if not part.groups and not part.patronymic and not part.initial
+        for key in part.skeletons
+    }
+
+
+@dataclass(frozen=True)
+class NameAnalysis:
+    """Every key of one full name that the linkage model compares or blocks on."""
+
+    primary: str
+    keys: tuple[str, ...]
+    pair_keys: tuple[str, ...]
+    fuzzy_keys: tuple[str, ...]
+    patronymics: tuple[str, ...]
+    surname_keys: tuple[str, ...]
+
+
+@lru_cache(maxsize=500_000)
+def analyse_name(name: str) -> NameAnalysis:
+    """All comparison and blocking keys of a name (cached: names repeat across records)."""
+    return NameAnalysis(
+        primary=primary_name_key(name),
+        keys=tuple(sorted(name_keys(name))),
+        pair_keys=tuple(sorted(name_pair_keys(name))),
+        fuzzy_keys=tuple(sorted(name_fuzzy_pair_keys(name))),
+        patronymics=tuple(sorted(patronymic_keys(name))),
+        surname_keys=tuple(sorted(surname_keys(name))),
+    )
+
+
+def patronymic_keys(name: str) -> set[str]:
+    """Skeletons of the name's patronymic, if it has one."""
+    for part in parse_name(name):
+        if part.patronymic:
+            return set(part.skeletons)
+    return set()
+
+
+def _part_keys(part: NamePart) -> set[str]:
+    """Skeletons and group keys of one part."""
+    return set(part.skeletons) | {"g:" + g for g in part.groups}
+
+
+def part_similarity(a: NamePart, b: NamePart) -> tuple[float, str]:
+    """Similarity of two name parts with the reason, from shared keys down to typos."""
+    if a.initial or b.initial:
+        letters_a = {s[0] for s in a.skeletons}
+        letters_b = {s[0] for s in b.skeletons}
+        if letters_a & letters_b:
+            return 0.8, "initial agrees"
+        return 0.0, "initial differs"
+    shared = a.skeletons & b.skeletons
+    if shared:
+        how = "identical" if a.text.lower() == b.text.lower() else "same under transliteration"
+        return 1.0, f"{how} ({min(shared)})"
+    groups = a.groups & b.groups
+    if groups:
+        return 0.95, f"same given name, variant or diminutive ({min(groups)})"
+    best = max(jaro_winkler(x, y) for x in a.skeletons for y in b.skeletons)
+    if best >= 0.85:
+        return best, f"similar spelling, likely typo (Jaro-Winkler {best:.2f})"
+    return 0.0, f"different (Jaro-Winkler {best:.2f})"
+
+
+def _best_alignment(
+    left: list[NamePart], right: list[NamePart]
+) -> list[tuple[NamePart, NamePart, float, str]]:
+    """Pair the parts of two names in the order that maximises total similarity."""
+    if len(left) > len(right):
+        swapped = _best_alignment(right, left)
+        return [(a, b, s, why) for (b, a, s, why) in swapped]
+    if not left:
+        return []
+    sims = {(i, j): part_similarity(a, b) for i, a in enumerate(left) for j, b in enumerate(right)}
+    best: tuple[float, tuple[int, ...]] = (-1.0, ())
+    for perm in permutations(range(len(right)), len(left)):
+        total = sum(sims[(i, j)][0] for i, j in enumerate(perm))
+        if total > best[0]:
+            best = (total, perm)
+    return [(left[i], right[j], sims[(i, j)][0], sims[(i, j)][1]) for i, j in enumerate(best[1])]
+
+
+def compare_names(a: str, b: str) -> NameComparison:
+    """Score two full names 0..1 across scripts, part order, diminutives, patronymics and typos."""
+    parts_a = parse_name(a, location="left")
+    parts_b = parse_name(b, location="right")
+    core_a = [p for p in parts_a if not p.patronymic][:6]
+    core_b = [p for p in parts_b if not p.patronymic][:6]
+    pat_a = [p for p in parts_a if p.patronymic]
+    pat_b = [p for p in parts_b if p.patronymic]
+    explanation: list[str] = []
+    aligned = _best_alignment(core_a, core_b)
+    total = 0.0
+    for left, right, sim, why in aligned:
+        total += sim
+        explanation.append(f"{left.text} ~ {right.text}: {why}")
+    size: float = max(len(core_a), len(core_b))
+    if len(core_a) != len(core_b):
+        explanation.append(f"{abs(len(core_a) - len(core_b))} name part(s) on one side only")
+        # An extra middle name costs less than a disagreeing part.
+        size = min(len(core_a), len(core_b)) + 0.5 * abs(len(core_a) - len(core_b))
+    if pat_a and pat_b:
+        sim, why = part_similarity(pat_a[0], pat_b[0])
+        total += sim
+        size += 1
+        explanation.append(f"patronymic {pat_a[0].text} ~ {pat_b[0].text}: {why}")
+    elif pat_a or pat_b:
+        only = (pat_a or pat_b)[0]
+        explanation.append(f"patronymic {only.text} on one side only (not counted)")
+    score = total / size if size else 0.0
+    if aligned and min(sim for _, _, sim, _ in aligned) == 0.0:
+        score = min(score, 0.5)
+    return NameComparison(score=round(min(score, 1.0), 4), explanation=explanation)

@@ -1,0 +1,222 @@
+"""Person records as agencies send them, checked and turned into comparison features."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sys
+from dataclasses import dataclass, field
+from typing import Any
+
+from anyascii import anyascii
+
+from wayhome.errors import InvalidInput
+from wayhome.linking.names import analyse_name
+
+_DATE_FORMATS = [
+    (re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"), ("y", "m", "d")),
+    (re.compile(r"^(\d{4})(\d{2})(\d{2})$"), ("y", "m", "d")),
+    (re.compile(r"^(\d{1,2})[./](\d{1,2})[./](\d{4})$"), ("d", "m", "y")),
+]
+_YEAR = re.compile(r"^(\d{4})$")
+_SEXES = {"m": "m", "male": "m", "м": "m", "f": "f", "female": "f", "ж": "f", "w": "f"}
+
+
+@dataclass(frozen=True)
+class PersonRecord:
+    """What one agency holds about one person; every field but the id and a name is optional."""
+
+    record_id: str
+    names: tuple[str, ...]
+    date_of_birth: str | None = None
+    age_range: tuple[int, int] | None = None
+    age_observed_on: str | None = None
+    sex: str | None = None
+    nationalities: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+    identifiers: tuple[str, ...] = ()
+    selectors: tuple[str, ...] = ()
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class BirthDate:
+    """A full date of birth, or only a range of possible birth years."""
+
+    date: dt.date | None
+    year_min: int
+    year_max: int
+
+
+@dataclass(frozen=True)
+class PersonFeatures:
+    """The normalised values the linkage model compares, one row per record."""
+
+    unique_id: str
+    name_primary: str
+    name_keys: tuple[str, ...]
+    name_pair_keys: tuple[str, ...]
+    name_fuzzy_keys: tuple[str, ...]
+    patronymics: tuple[str, ...]
+    dob: str | None
+    birth_year_min: int | None
+    birth_year_max: int | None
+    sex: str | None
+    nationalities: tuple[str, ...]
+    places: tuple[str, ...]
+    identifiers: tuple[str, ...]
+    selectors: tuple[str, ...]
+    places_text: str = ""
+    identifier_text: str = ""
+    blocking_keys: tuple[str, ...] = field(default=())
+
+    def as_row(self) -> dict[str, Any]:
+        """A plain dict for a data frame; empty lists become None so they count as missing."""
+        row: dict[str, Any] = {}
+        for key, value in self.__dict__.items():
+            if isinstance(value, tuple):
+                row[key] = sorted(value) if value else None
+            elif value == "":
+                row[key] = None
+            else:
+                row[key] = value
+        return row
+
+
+def parse_date_of_birth(text: str, *, location: str = "date_of_birth") -> BirthDate:
+    """Read a date of birth in ISO, compact or day-first form, or a bare year."""
+    value = text.strip()
+    year_only = _YEAR.match(value)
+    if year_only:
+        year = int(year_only.group(1))
+        _check_year(year, location)
+        return BirthDate(None, year, year)
+    for pattern, order in _DATE_FORMATS:
+        found = pattern.match(value)
+        if not found:
+            continue
+        parts = dict(zip(order, (int(g) for g in found.groups()), strict=True))
+        try:
+            date = dt.date(parts["y"], parts["m"], parts["d"])
+        except ValueError as err:
+            raise InvalidInput(
+                f"{text!r} is not a calendar date ({err})", location=location
+            ) from err
+        _check_year(date.year, location)
+        return BirthDate(date, date.year, date.year)
+    raise InvalidInput(
+        f"{text!r} is not a date (use YYYY-MM-DD, DD.MM.YYYY or YYYY)", location=location
+    )
+
+
+def _check_year(year: int, location: str) -> None:
+    """Refuse birth years no living person can have."""
+    if not 1900 <= year <= dt.date.today().year:
+        raise InvalidInput(f"birth year {year} is out of range", location=location)
+
+
+def birth_years(record: PersonRecord) -> BirthDate | None:
+    """The birth date, or the birth-year range implied by an observed age range."""
+    if record.date_of_birth:
+        return parse_date_of_birth(record.date_of_birth)
+    if record.age_range is None:
+        return None
+    low, high = record.age_range
+    if low < 0 or high > 130:
+        raise InvalidInput(f"age range {low}-{high} is impossible", location="age_range")
+    if low > high:
+        raise InvalidInput(f"age range is reversed ({low} > {high})", location="age_range")
+    if record.age_observed_on is None:
+        raise InvalidInput(
+            "an age range needs the date it was observed", location="age_observed_on"
+        )
+    observed = parse_date_of_birth(record.age_observed_on, location="age_observed_on")
+    return BirthDate(None, observed.year_min - high - 1, observed.year_max - low)
+
+
+def normalise_sex(value: str | None) -> str | None:
+    """Map the common spellings of sex to m or f; unknown stays None."""
+    if value is None or not value.strip():
+        return None
+    key = value.strip().lower()
+    if key in {"u", "unknown", "x"}:
+        return None
+    if key not in _SEXES:
+        raise InvalidInput(f"sex {value!r} is not m, f or unknown", location="sex")
+    return _SEXES[key]
+
+
+def _plain(values: tuple[str, ...]) -> tuple[str, ...]:
+    """Lower-case ASCII forms of free-text values, blanks removed."""
+    out = {re.sub(r"\s+", " ", anyascii(v).lower()).strip() for v in values}
+    return tuple(sorted(v for v in out if v))
+
+
+def _identifier(values: tuple[str, ...]) -> tuple[str, ...]:
+    """Identifiers compared without spaces, dashes or case."""
+    out = {re.sub(r"[\s\-./]", "", v).upper() for v in values}
+    return tuple(sorted(v for v in out if v))
+
+
+def _shared_tuple(values: set[str]) -> tuple[str, ...]:
+    """A sorted tuple of interned strings, so records with the same names share memory."""
+    return tuple(sorted(sys.intern(v) for v in values))
+
+
+def person_features(record: PersonRecord) -> PersonFeatures:
+    """Check one record and compute the features the linkage model compares."""
+    if not record.record_id:
+        raise InvalidInput("record has no id", location="record_id")
+    names = [n for n in record.names if n is not None]
+    if not names or not any(n.strip() for n in names):
+        raise InvalidInput("record has no name", location=f"{record.record_id}.names")
+    keys: set[str] = set()
+    pair_keys: set[str] = set()
+    fuzzy_keys: set[str] = set()
+    patronymics: set[str] = set()
+    surnames: set[str] = set()
+    for i, name in enumerate(names):
+        location = f"{record.record_id}.names[{i}]"
+        try:
+            analysis = analyse_name(name)
+        except InvalidInput as err:
+            raise InvalidInput(err.detail, location=location) from err
+        keys.update(analysis.keys)
+        pair_keys.update(analysis.pair_keys)
+        fuzzy_keys.update(analysis.fuzzy_keys)
+        patronymics.update(analysis.patronymics)
+        surnames.update(analysis.surname_keys)
+    primary = analyse_name(names[0]).primary
+    born = birth_years(record)
+    dob = born.date.isoformat() if born and born.date else None
+    year_min = born.year_min if born else None
+    year_max = born.year_max if born else None
+    # Blocking keys: two name parts agreeing (one may carry a typo: SymSpell-style deletions),
+    # a surname with the birth year, the date of birth with a name initial, two shared places.
+    blocking = {f"p|{k}" for k in pair_keys} | {f"f|{k}" for k in fuzzy_keys}
+    if year_min is not None and year_min == year_max:
+        blocking |= {f"s|{k}|{year_min}" for k in surnames}
+    if dob:
+        blocking |= {f"d|{dob}|{k[:1]}" for k in keys if not k.startswith("g:")}
+    places = _plain(record.places)
+    blocking |= {f"pl|{a}|{b}" for i, a in enumerate(places) for b in places[i + 1 :]}
+    identifiers = _identifier(record.identifiers)
+    return PersonFeatures(
+        unique_id=record.record_id,
+        name_primary=primary,
+        name_keys=_shared_tuple(keys),
+        name_pair_keys=_shared_tuple(pair_keys),
+        name_fuzzy_keys=_shared_tuple(fuzzy_keys),
+        patronymics=_shared_tuple(patronymics),
+        dob=dob,
+        birth_year_min=year_min,
+        birth_year_max=year_max,
+        sex=normalise_sex(record.sex),
+        nationalities=tuple(sorted({n.strip().upper() for n in record.nationalities if n})),
+        places=places,
+        identifiers=identifiers,
+        selectors=_plain(record.selectors),
+        places_text=" ".join(places),
+        identifier_text=" ".join(identifiers),
+        blocking_keys=tuple(sorted(blocking)),
+    )

@@ -1,0 +1,289 @@
+"""Fictional, labelled person records for tests, benchmarks and demos (no real persons).
+
+Each generated person is rendered by several "agencies": in Cyrillic or Greek, or in Latin
+under a scheme drawn at random (rigour's and anyascii's own transliterations as well as ours,
+so the matcher is not only tested against its own tables), with diminutives, typos, swapped
+name order, day/month swaps, age ranges instead of dates and missing fields. Decoys share a
+surname (and often a town) with another person but are someone else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+
+from anyascii import anyascii
+from rigour.text.translit import maybe_ascii
+
+from wayhome.linking.records import PersonRecord
+from wayhome.linking.translit import transliterations
+
+
+def _words(text: str) -> list[str]:
+    """Split a block of space-separated names."""
+    return text.split()
+
+
+_SURNAMES_RU = _words(
+    "Соколов Смирнов Кузнецов Попов Лебедев Козлов Новиков Морозов Петров Волков Соловьёв "
+    "Васильев Зайцев Павлов Семёнов Голубев Виноградов Богданов Воробьёв Фёдоров Михайлов "
+    "Беляев Тарасов Белов Комаров Орлов Киселёв Макаров Андреев Ковалёв Ильин Гусев Титов "
+    "Кузьмин Кудрявцев Баранов Куликов Алексеев Степанов Яковлев Сорокин Сергеев Романов "
+    "Захаров Борисов Королёв Герасимов Пономарёв Григорьев Лазарев Медведев Ершов Никитин "
+    "Соболев Рябов Поляков Цветков Данилов Жуков Фролов Журавлёв Николаев Крылов Максимов "
+    "Сидоров Осипов Белоусов Федотов Дорофеев Егоров Матвеев Бобров Дмитриев Калинин Анисимов "
+    "Петухов Антонов Тимофеев Никифоров Веселов Филиппов Марков Большаков Суханов Миронов "
+    "Ширяев Александров Коновалов Шестаков Казаков Ефимов Денисов Громов Фомин Давыдов "
+    "Мельников Щербаков Блинов Колесников Карпов Афанасьев Власов Маслов Исаков Тихонов "
+    "Аксёнов Гаврилов Родионов Котов Горбунов Кудряшов Быков Зуев Третьяков Савельев Панов "
+    "Рыбаков Суворов Абрамов Воронов Мухин Архипов Трофимов Мартынов Емельянов Горшков Чернов "
+    "Овчинников Селезнёв Панфилов Копылов Михеев Галкин Назаров Лобанов Лукин Беляков Потапов "
+    "Некрасов Хохлов Жданов Наумов Шилов Воронцов Ермаков Дроздов Игнатьев Савин Логинов "
+    "Сафонов Капустин Кириллов Моисеев Елисеев Кошелев Костин Горбачёв Орехов Ефремов Исаев "
+    "Евдокимов Калашников Кабанов Носков Юдин Кулагин Лапин Прохоров Нестеров Харитонов "
+    "Агафонов Муравьёв Ларионов Федосеев Зимин Пахомов Шубин Игнатов Филатов Крюков Рогов "
+    "Кулаков Терентьев Молчанов Владимиров Артемьев Гурьев Зиновьев Гришин Кононов Дементьев "
+    "Ситников Симонов Мишин Фадеев Комиссаров Мамонтов Носов Гуляев Шаров Устинов Вишняков "
+    "Евсеев Лаврентьев Брагин Константинов Корнилов Авдеев Зыков Бирюков Шарапов Никонов "
+    "Щукин Дьячков Одинцов Сазонов Якушев Красильников Гордеев Самойлов Князев Беспалов "
+    "Уваров Шашков Бобылёв Доронин Белозёров Рожков Самсонов Мясников Лихачёв Буров Сысоев "
+    "Фомичёв Русаков Стрелков Гущин Тетерин Колобов Субботин Фокин Блохин Селиверстов Пестов "
+    "Кондратьев Силин Меркушев Лыткин"
+)
+_SURNAMES_UA = _words(
+    "Шевченко Коваленко Бондаренко Ткаченко Кравченко Олійник Шевчук Поліщук Бондар Ткачук "
+    "Марченко Руденко Мельник Лисенко Мороз Савченко Петренко Клименко Павленко Гончаренко"
+)
+_SURNAMES_GR = _words(
+    "Παπαδόπουλος Παπαδάκης Γεωργίου Νικολάου Οικονόμου Παππάς Βασιλείου Καραγιάννης "
+    "Αθανασίου Δημητρίου Ιωάννου Μακρής Αντωνίου Κωνσταντινίδης Χριστοδούλου"
+)
+_MALE = {
+    "ru": _words(
+        "Дмитрий Александр Михаил Иван Сергей Николай Владимир Алексей Андрей Евгений Павел "
+        "Пётр Юрий Константин Виктор Георгий Олег Артём Максим Роман Игорь Антон Кирилл"
+    ),
+    "ua": _words("Олександр Дмитро Сергій Микола Андрій Олексій Іван Володимир Юрій Віктор"),
+    "gr": _words("Γεώργιος Δημήτριος Ιωάννης Νικόλαος Κωνσταντίνος Παύλος Πέτρος Ανδρέας"),
+}
+_FEMALE = {
+    "ru": _words(
+        "Екатерина Елена Мария Анна Ольга Татьяна Наталья Ирина Анастасия Софья Светлана Юлия "
+        "Дарья Полина Ксения Вера"
+    ),
+    "ua": _words("Олена Ганна Ірина Тетяна Наталія Катерина Оксана Марія"),
+    "gr": _words("Μαρία Ελένη Αικατερίνη Σοφία Άννα Αναστασία"),
+}
+_DIMINUTIVE = {
+    "Дмитрий": ["Дима", "Dima", "Mitya"], "Александр": ["Саша", "Sasha", "Alex"],
+    "Михаил": ["Миша", "Misha"], "Иван": ["Ваня", "Vanya"], "Сергей": ["Серёжа"],
+    "Николай": ["Коля", "Kolya"], "Владимир": ["Вова", "Volodya"], "Алексей": ["Лёша", "Alyosha"],
+    "Евгений": ["Женя", "Zhenya"], "Павел": ["Паша", "Pasha"], "Екатерина": ["Катя", "Katya"],
+    "Елена": ["Лена", "Lena"], "Мария": ["Маша", "Masha"], "Анна": ["Аня", "Anya"],
+    "Ольга": ["Оля"], "Татьяна": ["Таня", "Tanya"], "Наталья": ["Наташа", "Natasha"],
+    "Анастасия": ["Настя", "Nastya"], "Георгий": ["Жора"], "Максим": ["Макс"],
+    "Γεώργιος": ["Γιώργος", "Giorgos"], "Δημήτριος": ["Δημήτρης", "Dimitris"],
+    "Ιωάννης": ["Γιάννης", "Yannis"], "Νικόλαος": ["Νίκος", "Nikos"],
+    "Κωνσταντίνος": ["Κώστας", "Kostas"], "Олександр": ["Саша"], "Дмитро": ["Дима"],
+}  # fmt: skip
+_NATIONALITY = {"ru": "RU", "ua": "UA", "gr": "GR"}
+_TOWNS = {
+    "ru": ["Москва", "Санкт-Петербург", "Казань", "Самара", "Омск", "Тверь"],
+    "ua": ["Київ", "Львів", "Одеса", "Харків"],
+    "gr": ["Αθήνα", "Θεσσαλονίκη", "Πάτρα"],
+}
+_LATIN_SCHEMES = (
+    "icao9303", "bgn_pcgn", "informal_german", "informal_french", "gost7.79b",
+    "ukrainian_national", "elot743", "greek_phonetic",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class SyntheticPerson:
+    """The truth about one fictional person."""
+
+    person_id: str
+    language: str
+    sex: str
+    given: str
+    surname: str
+    patronymic: str | None
+    born: dt.date
+    town: str
+    phone: str
+
+
+def _female_surname(surname: str) -> str:
+    """The female form of a Russian surname (Соколов → Соколова)."""
+    if surname.endswith(("ов", "ев", "ёв", "ин", "ын")):
+        return surname + "а"
+    if surname.endswith("ий"):
+        return surname[:-2] + "ая"
+    return surname
+
+
+def _patronymic(father: str, sex: str) -> str:
+    """A Russian patronymic from the father's given name."""
+    stem = father[:-1] if father.endswith(("й", "ь")) else father
+    soft = father.endswith(("й", "ь"))
+    if sex == "m":
+        return stem + ("евич" if soft else "ович")
+    return stem + ("евна" if soft else "овна")
+
+
+_ROOTS = _words(
+    "Бел Берез Бор Вар Вас Вер Вол Вор Гал Гор Гуд Дор Жар Зар Зим Кар Кир Клим Кол Кор Крас "
+    "Куз Лав Лис Луг Мал Мар Мир Мох Нов Ок Пал Пес Реп Рус Сав Сам Сев Сел Син Сок Стр Сух "
+    "Тар Тих Ум Фед Хар Чер Шар Шум Яр"
+)
+_SUFFIXES = ("анов", "енков", "ушкин", "овский", "ицкий", "ищев", "ников", "унов", "аков")
+
+
+_SYLLABLES = ("", "ан", "ор", "ев", "ул", "ик", "ен", "от")
+
+
+def surname_pool() -> list[str]:
+    """Real-shaped fictional Russian surnames: common ones plus root, syllable and suffix mixes."""
+    mixed = [r + y + s for r in _ROOTS for y in _SYLLABLES for s in _SUFFIXES]
+    return [*_SURNAMES_RU, *mixed]
+
+
+_POOLS = {"ru": surname_pool(), "ua": _SURNAMES_UA, "gr": _SURNAMES_GR}
+
+
+def make_person(
+    rng: random.Random, person_id: str, surname: str | None = None, avoid_given: str | None = None
+) -> SyntheticPerson:
+    """Draw one fictional person (a decoy gets a given surname and a different given name)."""
+    language = rng.choices(["ru", "ua", "gr"], weights=[7, 2, 1])[0]
+    sex = rng.choice(["m", "f"])
+    base = surname or rng.choice(_POOLS[language])
+    if surname:
+        language = "gr" if base in _SURNAMES_GR else ("ua" if base in _SURNAMES_UA else "ru")
+    names = [g for g in (_MALE if sex == "m" else _FEMALE)[language] if g != avoid_given]
+    given = rng.choice(names)
+    family = _female_surname(base) if sex == "f" and language == "ru" else base
+    patronymic = _patronymic(rng.choice(_MALE["ru"]), sex) if language == "ru" else None
+    born = dt.date(1960, 1, 1) + dt.timedelta(days=rng.randrange(0, 365 * 50))
+    return SyntheticPerson(
+        person_id=person_id,
+        language=language,
+        sex=sex,
+        given=given,
+        surname=family,
+        patronymic=patronymic,
+        born=born,
+        town=rng.choice(_TOWNS[language]),
+        phone=f"+7{rng.randrange(10**9, 10**10)}",
+    )
+
+
+def _latin(word: str, rng: random.Random) -> str:
+    """Spell a word in Latin by a scheme drawn at random, including other libraries' spellings."""
+    options = transliterations(word)
+    choice = rng.choice(
+        [*(options.get(s) for s in _LATIN_SCHEMES if s in options), "rigour", "any"]
+    )
+    if choice == "rigour":
+        choice = maybe_ascii(word)
+    elif choice == "any":
+        choice = anyascii(word)
+    return (choice or word).capitalize()
+
+
+def _typo(word: str, rng: random.Random) -> str:
+    """One keyboard slip: drop, double, swap or replace a letter."""
+    if len(word) < 4:
+        return word
+    i = rng.randrange(1, len(word) - 1)
+    kind = rng.choice(["drop", "double", "swap", "replace"])
+    if kind == "drop":
+        return word[:i] + word[i + 1 :]
+    if kind == "double":
+        return word[:i] + word[i] + word[i:]
+    if kind == "swap":
+        return word[: i - 1] + word[i] + word[i - 1] + word[i + 1 :]
+    return word[:i] + rng.choice(word) + word[i + 1 :]  # a letter of the same alphabet
+
+
+def render(
+    person: SyntheticPerson, record_id: str, rng: random.Random, source: str
+) -> PersonRecord:
+    """One agency's record of the person, with realistic variation."""
+    given = person.given
+    if given in _DIMINUTIVE and rng.random() < 0.25:
+        given = rng.choice(_DIMINUTIVE[given])
+    surname = person.surname
+    patronymic = person.patronymic if rng.random() < 0.4 else None
+    latin = rng.random() < 0.6
+    if latin:
+        given = _latin(given, rng) if not given.isascii() else given
+        surname = _latin(surname, rng)
+        patronymic = _latin(patronymic, rng) if patronymic else None
+    if rng.random() < 0.15:
+        surname = _typo(surname, rng)
+    elif rng.random() < 0.08:
+        given = _typo(given, rng)
+    parts = [given, patronymic, surname] if patronymic else [given, surname]
+    if rng.random() < 0.3:
+        name = f"{surname}, {' '.join(p for p in parts if p != surname)}"
+    else:
+        name = " ".join(parts)
+    dob: str | None = person.born.isoformat()
+    age_range = None
+    observed = None
+    roll = rng.random()
+    if roll < 0.1 and person.born.day <= 12 and person.born.day != person.born.month:
+        dob = f"{person.born.year}-{person.born.day:02d}-{person.born.month:02d}"
+    elif roll < 0.2:
+        dob = str(person.born.year)
+    elif roll < 0.25:
+        dob = None
+        age = 2024 - person.born.year
+        age_range = (max(0, age - rng.randrange(1, 4)), age + rng.randrange(1, 4))
+        observed = "2024-06-01"
+    elif roll < 0.28:
+        dob = None
+    elif rng.random() < 0.5:
+        dob = person.born.strftime("%d.%m.%Y")
+    return PersonRecord(
+        record_id=record_id,
+        names=(name,),
+        date_of_birth=dob,
+        age_range=age_range,
+        age_observed_on=observed,
+        sex=person.sex if rng.random() < 0.7 else None,
+        nationalities=(_NATIONALITY[person.language],) if rng.random() < 0.6 else (),
+        places=((_latin(person.town, rng) if latin else person.town),)
+        if rng.random() < 0.5
+        else (),
+        selectors=(person.phone,) if rng.random() < 0.15 else (),
+        source=source,
+    )
+
+
+def cross_script_dataset(
+    people: int, *, seed: int = 1, records_per_person: tuple[int, int] = (1, 3), decoys: float = 0.3
+) -> tuple[list[PersonRecord], dict[str, str]]:
+    """Records of fictional persons as several agencies hold them, and the true person of each."""
+    rng = random.Random(seed)
+    persons: list[SyntheticPerson] = []
+    for i in range(people):
+        if persons and rng.random() < decoys:
+            # A decoy: same surname as someone already drawn, different person.
+            other = rng.choice(persons)
+            base = other.surname.removesuffix("а") if other.sex == "f" else other.surname
+            persons.append(make_person(rng, f"P{i}", surname=base, avoid_given=other.given))
+        else:
+            persons.append(make_person(rng, f"P{i}"))
+    records: list[PersonRecord] = []
+    truth: dict[str, str] = {}
+    sources = ["RU-MVD", "UA-NPU", "GR-HP", "DE-BKA", "FR-PN", "EU-EUROPOL"]
+    for person in persons:
+        for k in range(rng.randint(*records_per_person)):
+            record_id = f"{person.person_id}-{k}"
+            records.append(render(person, record_id, rng, rng.choice(sources)))
+            truth[record_id] = person.person_id
+    rng.shuffle(records)
+    return records, truth
