@@ -9,4 +9,7 @@ npm ci --no-audit --no-fund --loglevel=error
 mkdir -p "$vendor"
 cp node_modules/@picocss/pico/css/pico.min.css "$vendor/pico.min.css"
 cp node_modules/htmx.org/dist/htmx.min.js "$vendor/htmx.min.js"
+# The map page draws country boundaries offline: Natural Earth 1:50m via world-atlas.
+cp node_modules/topojson-client/dist/topojson-client.min.js "$vendor/topojson-client.min.js"
+cp node_modules/world-atlas/countries-50m.json "$vendor/countries-50m.json"
 echo "front-end assets copied to $vendor"

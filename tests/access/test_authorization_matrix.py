@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.conftest import World
@@ -28,10 +29,12 @@ from wayhome.cases.schemas import CaseIn, EventIn, NameIn, PersonIn
 from wayhome.hashing import services as hashing
 from wayhome.intake import services as intake
 from wayhome.intake.schemas import ReportIn
+from wayhome.locate import services as locating
+from wayhome.locate.models import RegisterPersonRecord
 from wayhome.web.app import API_PREFIX, create_app
 from wayhome.web.deps import ACCESS_CLASSES, ACCESS_KEY
 
-INTEL_KINDS = {"case", "person", "event", "report", "selector", "hash_bank"}
+INTEL_KINDS = {"case", "person", "event", "report", "selector", "hash_bank", "register_person"}
 RELATIONS = ("own", "all", "named_me", "named_other", "other_owner_only")
 
 
@@ -171,6 +174,22 @@ def build(
             ),
         )
         return bank.id, {"bank_id": bank.id}
+    if kind == "register_person":
+        row = f"{uuid.uuid4().hex[:10]},Test Person,Moscow,1980-01-01,M"
+        loaded = locating.import_register(
+            records,
+            f"person_id,full_name,residence,birth_date,sex\n{row}\n".encode(),
+            "register.csv",
+            marking,
+            scope,
+            shared,
+        )
+        person_id = db.scalars(
+            select(RegisterPersonRecord.id).where(
+                RegisterPersonRecord.import_id == loaded.import_id
+            )
+        ).one()
+        return person_id, {"register_person_id": person_id}
     # Parts of a case: the case itself is CLEAR and shared with all, so only the part's own
     # marking decides.
     parent = cases.open_case(
@@ -267,9 +286,23 @@ WRITE_REQUESTS: dict[str, Any] = {
         "files": {"file": ("list.csv", f"md5,series\n{uuid.uuid4().hex},s1\n".encode())}
     },
     f"{API_PREFIX}/hashes/match": lambda: {"json": {"hashes": [{"md5": uuid.uuid4().hex}]}},
+    f"{API_PREFIX}/cases/{{case_id}}/locate": lambda: {"json": {"top": 3}},
+    f"{API_PREFIX}/register/imports": lambda: {
+        "files": {
+            "file": (
+                "register.csv",
+                f"person_id,full_name,residence,birth_date,sex\n{uuid.uuid4().hex[:10]},"
+                "A. Person,Moscow,1980-01-01,M\n".encode(),
+            )
+        },
+        "data": {"marking": "GREEN"},
+    },
 }
 # Writes that answer 200 rather than 201 (a match run returns results, it creates no record).
-WRITE_STATUS: dict[str, int] = {f"{API_PREFIX}/hashes/match": 200}
+WRITE_STATUS: dict[str, int] = {
+    f"{API_PREFIX}/hashes/match": 200,
+    f"{API_PREFIX}/cases/{{case_id}}/locate": 200,
+}
 # The kind of record a write's path parameters name (cases by default).
 WRITE_PARENT: dict[str, str] = {"hash_bank": "hash_bank"}
 
@@ -290,6 +323,7 @@ def test_intelligence_writes(
         "person": {"role": "witness", "names": [{"full_name": "W. Witness"}], "marking": "GREEN"},
         "event": {"summary": "sighting", "marking": "GREEN"},
         "hash_bank": {"name": "new bank", "marking": "GREEN"},
+        "register_person": {},
     }
     kind = access_of(route)
     assert kind in bodies, f"no body for {kind}"

@@ -20,6 +20,7 @@ from wayhome.db import migrate
 from wayhome.db.engine import make_engine, make_session_factory, session_scope
 from wayhome.errors import WayhomeError
 from wayhome.hashing.cli import banks_app, hash_command
+from wayhome.locate.cli import gazetteer_app, locate_command, register_app
 from wayhome.settings import get_settings
 
 app = typer.Typer(
@@ -39,6 +40,9 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(demo_app, name="demo")
 app.add_typer(banks_app, name="banks")
 app.command("hash")(hash_command)
+app.add_typer(gazetteer_app, name="gazetteer")
+app.add_typer(register_app, name="register")
+app.command("locate")(locate_command)
 
 CLI_ACTOR = audit.Actor(user_id=None, username="cli", agency_id=None)
 

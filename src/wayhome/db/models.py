@@ -8,6 +8,7 @@ from wayhome.db.base import Base
 from wayhome.hashing import models as hashing_models
 from wayhome.inbox import models as inbox_models
 from wayhome.intake import models as intake_models
+from wayhome.locate import models as locate_models
 
 __all__ = [
     "Base",
@@ -18,4 +19,5 @@ __all__ = [
     "hashing_models",
     "inbox_models",
     "intake_models",
+    "locate_models",
 ]

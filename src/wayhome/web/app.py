@@ -24,6 +24,8 @@ from wayhome.hashing.live import LivePdqIndex
 from wayhome.inbox import api as inbox_api
 from wayhome.intake import api as intake_api
 from wayhome.intake import pages as intake_pages
+from wayhome.locate import api as locate_api
+from wayhome.locate import pages as locate_pages
 from wayhome.settings import Settings, get_settings
 from wayhome.web import errors
 from wayhome.web.limits import BodySizeLimit
@@ -57,10 +59,25 @@ def create_app(
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
 
     api = APIRouter(prefix=API_PREFIX)
-    for module in (access_api, cases_api, intake_api, hashing_api, audit_api, inbox_api):
+    for module in (
+        access_api,
+        cases_api,
+        intake_api,
+        hashing_api,
+        audit_api,
+        inbox_api,
+        locate_api,
+    ):
         api.include_router(module.router)
     app.include_router(api)
-    for pages in (access_pages, cases_pages, intake_pages, hashing_pages, audit_pages):
+    for pages in (
+        access_pages,
+        cases_pages,
+        intake_pages,
+        hashing_pages,
+        audit_pages,
+        locate_pages,
+    ):
         app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=HERE / "static", check_dir=False), name="static")
     errors.install(app)
