@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from tests.conftest import DatabaseFactory
 from wayhome.db import migrate
@@ -82,6 +82,9 @@ def browser() -> Iterator[Browser]:
 def page(browser: Browser) -> Iterator[Page]:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     opened = context.new_page()
+    # CI runs two test workers on two cores: give pages time rather than fail on load.
+    opened.set_default_timeout(30_000)
+    expect.set_options(timeout=15_000)
     yield opened
     context.close()
 
