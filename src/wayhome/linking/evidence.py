@@ -4,8 +4,8 @@ Each evidence function (see `persona`) yields a score in 0..1 and an explanation
 turned into a contribution in bits (log2 odds) by the kind's weight: at the kind's baseline
 (what two unrelated personas typically score) it adds nothing, at 1.0 it adds `for_bits`, at 0.0
 it subtracts `against_bits`. The weights below are set by hand from the benchmark
-(bench/RESULTS-linking.md) and from how investigators rank the kinds: a shared PGP key or
-e-mail address is near-proof, writing style and posting times alone are weak.
+(bench/RESULTS.md, "Identity resolution") and from how investigators rank the kinds:
+a shared PGP key or e-mail address is near-proof, writing style and posting times alone are weak.
 """
 
 from __future__ import annotations

@@ -2,8 +2,8 @@
 
 Each function returns an `EvidenceScore` (kind, score in 0..1, explanation) for
 `evidence.combine_evidence`. Shared strong selectors are near-proof; handle similarity is
-moderate; posting-time profiles and writing style are weak alone (see bench/RESULTS-linking.md
-for measured stylometry accuracy) and only add up with other evidence.
+moderate; posting-time profiles and writing style are weak alone (see bench/RESULTS.md,
+"Identity resolution", for measured stylometry accuracy) and only add up with other evidence.
 """
 
 from __future__ import annotations

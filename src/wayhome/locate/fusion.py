@@ -33,7 +33,7 @@ class LocateConfig:
 
     # Prior ∝ population^0.5: between "a random resident" (1.0) and "any settlement" (0.0). On
     # the benchmark it matches 1.0 where homes follow population and is several times better
-    # where they are villages, as in the case (bench/RESULTS-locate.md).
+    # where they are villages, as in the case (bench/RESULTS.md, "Locating").
     prior_exponent: float = 0.5
     population_floor: int = POPULATION_FLOOR
     coverage_levels: tuple[float, ...] = (0.5, 0.9, 0.99)
