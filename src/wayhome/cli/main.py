@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from wayhome.access import services as access
 from wayhome.access.models import ApiToken, User
 from wayhome.agencies.models import Agency
 from wayhome.audit import services as audit
+from wayhome.cli.common import acting_user, agency_ids, fail, marking_and_scope, transaction
 from wayhome.db import migrate
-from wayhome.db.engine import make_engine, make_session_factory, session_scope
+from wayhome.db.engine import make_engine
 from wayhome.errors import WayhomeError
 from wayhome.hashing.cli import banks_app, hash_command
 from wayhome.locate.cli import gazetteer_app, locate_command, register_app
@@ -47,28 +45,12 @@ app.command("locate")(locate_command)
 CLI_ACTOR = audit.Actor(user_id=None, username="cli", agency_id=None)
 
 
-@contextmanager
-def _transaction() -> Iterator[Session]:
-    """A session on the configured database, committed on success; the engine is disposed."""
-    engine = make_engine(get_settings().effective_database_url)
-    try:
-        with session_scope(make_session_factory(engine)) as session:
-            yield session
-    finally:
-        engine.dispose()
-
-
 def _revision() -> str:
     engine = make_engine(get_settings().effective_database_url)
     try:
         return migrate.current_revision(engine) or "empty"
     finally:
         engine.dispose()
-
-
-def _fail(error: WayhomeError) -> typer.Exit:
-    typer.secho(f"error: {error}", fg=typer.colors.RED, err=True)
-    return typer.Exit(code=2)
 
 
 # -- db ------------------------------------------------------------------------------------------
@@ -114,7 +96,7 @@ def serve(
 @agencies_app.command("list")
 def agencies_list() -> None:
     """List member agencies."""
-    with _transaction() as session:
+    with transaction() as session:
         for agency in session.scalars(select(Agency).order_by(Agency.country)):
             typer.echo(f"{agency.code:12} {agency.country}  {agency.kind.value:24} {agency.name}")
 
@@ -123,17 +105,17 @@ def agencies_list() -> None:
 def agencies_add(code: str, name: str, country: str, kind: str = "police_unit") -> None:
     """Register a member agency."""
     try:
-        with _transaction() as session:
+        with transaction() as session:
             agency = access.create_agency(session, CLI_ACTOR, code, name, country, kind)
             typer.echo(f"agency {agency.code} created")
     except WayhomeError as error:
-        raise _fail(error) from error
+        raise fail(error) from error
 
 
 @users_app.command("list")
 def users_list() -> None:
     """List user accounts."""
-    with _transaction() as session:
+    with transaction() as session:
         for user in session.scalars(select(User).order_by(User.username)):
             typer.echo(
                 f"{user.username:20} {user.agency.code:12} {user.role.value:13} "
@@ -151,14 +133,14 @@ def users_add(
 ) -> None:
     """Create a user account."""
     try:
-        with _transaction() as session:
+        with transaction() as session:
             found = session.scalar(select(Agency).where(Agency.code == agency.lower()))
             if found is None:
                 raise WayhomeError(f"no agency with code {agency!r}", location="--agency")
             access.create_user(session, CLI_ACTOR, found, username, display_name, role, password)
             typer.echo(f"user {username} created")
     except WayhomeError as error:
-        raise _fail(error) from error
+        raise fail(error) from error
 
 
 # -- tokens ----------------------------------------------------------------------------------------
@@ -170,20 +152,20 @@ def tokens_create(
 ) -> None:
     """Issue an API token for a user; the secret is printed once."""
     try:
-        with _transaction() as session:
+        with transaction() as session:
             user = session.scalar(select(User).where(User.username == username.lower()))
             if user is None:
                 raise WayhomeError(f"no user {username!r}", location="USERNAME")
             issued = access.issue_token(session, CLI_ACTOR, user, name, scope or ["read"])
             typer.echo(issued.secret)
     except WayhomeError as error:
-        raise _fail(error) from error
+        raise fail(error) from error
 
 
 @tokens_app.command("list")
 def tokens_list() -> None:
     """List API tokens (never their secrets)."""
-    with _transaction() as session:
+    with transaction() as session:
         for token in session.scalars(select(ApiToken).order_by(ApiToken.created_at)):
             state = "revoked" if token.revoked_at else "active"
             typer.echo(
@@ -196,11 +178,11 @@ def tokens_list() -> None:
 def tokens_revoke(token_id: uuid.UUID) -> None:
     """Revoke an API token."""
     try:
-        with _transaction() as session:
+        with transaction() as session:
             access.revoke_token(session, CLI_ACTOR, token_id)
             typer.echo("revoked")
     except WayhomeError as error:
-        raise _fail(error) from error
+        raise fail(error) from error
 
 
 # -- intake --------------------------------------------------------------------------------------
@@ -218,29 +200,16 @@ def import_file(
     silent: Annotated[bool, typer.Option(help="Hits tell other agencies nothing.")] = False,
 ) -> None:
     """Import a file all-or-nothing; importing the same file again stores nothing new."""
-    from wayhome.access.markings import Marking, Scope
     from wayhome.access.records import Records
     from wayhome.intake.services import import_file as run_import
     from wayhome.intake.store import Placement
 
     settings = get_settings()
     try:
-        try:
-            chosen_marking, chosen_scope = Marking(marking.upper()), Scope(scope)
-        except ValueError as error:
-            raise WayhomeError(str(error), location="--marking/--scope") from None
-        with _transaction() as session:
-            account = session.scalar(select(User).where(User.username == user.lower()))
-            if account is None:
-                raise WayhomeError(f"no user {user!r}", location="--user")
-            if agency and account.agency.code != agency.lower():
-                raise WayhomeError(f"{user} belongs to {account.agency.code}", location="--agency")
-            shared = []
-            for code in share or []:
-                found = session.scalar(select(Agency).where(Agency.code == code.lower()))
-                if found is None:
-                    raise WayhomeError(f"no agency {code!r}", location="--share")
-                shared.append(found.id)
+        chosen_marking, chosen_scope = marking_and_scope(marking, scope)
+        with transaction() as session:
+            account = acting_user(session, user, agency)
+            shared = agency_ids(session, share)
             records = Records(session, access.viewer_of(account), "file import")
             placement = Placement(chosen_marking, chosen_scope, shared, silent)
             result, kind = run_import(
@@ -252,7 +221,7 @@ def import_file(
                 max_bytes=settings.max_import_bytes,
             )
     except WayhomeError as error:
-        raise _fail(error) from error
+        raise fail(error) from error
     if not result.created:
         typer.echo(f"{path.name}: imported before ({kind}); nothing new stored")
         return
@@ -268,7 +237,7 @@ def import_file(
 @audit_app.command("verify")
 def audit_verify() -> None:
     """Check the whole hash chain; exit 1 and name the first broken entry if it does not hold."""
-    with _transaction() as session:
+    with transaction() as session:
         result = audit.verify(session)
     if result.broken is None:
         typer.echo(f"audit log intact: {result.checked} entries, head #{result.head_seq}")
@@ -297,7 +266,7 @@ def demo(
 
     settings = get_settings()
     migrate.upgrade(settings.effective_database_url)
-    with _transaction() as session:
+    with transaction() as session:
         loaded = load_demo(session)
     typer.echo("demo data " + ("loaded" if loaded.created else "already present"))
     typer.echo(f"demo accounts (password for all: {DEMO_PASSWORD}):")

@@ -9,17 +9,13 @@ from typing import Annotated
 
 import typer
 
+from wayhome.cli.common import fail
 from wayhome.errors import WayhomeError
 from wayhome.hashing.csvlist import dumps_csv
 from wayhome.hashing.local import HashOptions, find_media, hash_paths
 from wayhome.hashing.vics import dumps_vics
 
 banks_app = typer.Typer(help="Hash banks: known material held as hashes.", no_args_is_help=True)
-
-
-def _fail(error: WayhomeError) -> typer.Exit:
-    typer.secho(f"error: {error}", fg=typer.colors.RED, err=True)
-    return typer.Exit(code=2)
 
 
 def hash_command(
@@ -41,7 +37,7 @@ def hash_command(
     or for matching.
     """
     if format not in ("vics", "csv"):
-        raise _fail(WayhomeError("format must be vics or csv", location="--format"))
+        raise fail(WayhomeError("format must be vics or csv", location="--format"))
     files = find_media(paths)
     worker_count = workers if workers is not None else (os.cpu_count() or 1)
     with typer.progressbar(
@@ -89,10 +85,8 @@ def banks_import(
 
     from wayhome.access import services as access
     from wayhome.access.markings import Marking, Scope
-    from wayhome.access.models import User
     from wayhome.access.records import Records
-    from wayhome.agencies.models import Agency
-    from wayhome.cli.main import _transaction
+    from wayhome.cli.common import acting_user, agency_ids, transaction
     from wayhome.hashing import services
     from wayhome.hashing.models import Bank
     from wayhome.settings import get_settings
@@ -103,10 +97,8 @@ def banks_import(
             chosen_scope = Scope(scope)
         except ValueError as error:
             raise WayhomeError(str(error), location="--marking/--scope") from None
-        with _transaction() as session:
-            account = session.scalar(select(User).where(User.username == user.lower()))
-            if account is None:
-                raise WayhomeError(f"no user {user!r}", location="--user")
+        with transaction() as session:
+            account = acting_user(session, user)
             records = Records(session, access.viewer_of(account), "hash bank import")
             found = session.scalar(
                 select(Bank).where(Bank.agency_id == account.agency_id, Bank.name == bank.strip())
@@ -117,12 +109,7 @@ def banks_import(
                         f"no bank {bank!r} in {account.agency.code}; give --marking to create it",
                         location="--bank",
                     )
-                shared = []
-                for code in share or []:
-                    agency = session.scalar(select(Agency).where(Agency.code == code.lower()))
-                    if agency is None:
-                        raise WayhomeError(f"no agency {code!r}", location="--share")
-                    shared.append(agency.id)
+                shared = agency_ids(session, share)
                 found = services.create_bank(
                     records,
                     services.NewBank(bank, chosen_marking, chosen_scope, shared, silent=silent),
@@ -142,7 +129,7 @@ def banks_import(
                 max_bytes=get_settings().max_import_bytes,
             )
     except WayhomeError as error:
-        raise _fail(error) from error
+        raise fail(error) from error
     typer.echo(
         f"{path.name}: {result.format}, {result.records} record(s): {result.created} added, "
         f"{result.updated} reclassified, {result.unchanged} already held"

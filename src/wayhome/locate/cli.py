@@ -9,15 +9,11 @@ from typing import Annotated
 
 import typer
 
+from wayhome.cli.common import fail
 from wayhome.errors import WayhomeError
 
 gazetteer_app = typer.Typer(help="The offline gazetteer that locating uses.", no_args_is_help=True)
 register_app = typer.Typer(help="Residents' register extracts.", no_args_is_help=True)
-
-
-def _fail(error: WayhomeError) -> typer.Exit:
-    typer.secho(f"error: {error}", fg=typer.colors.RED, err=True)
-    return typer.Exit(code=2)
 
 
 def locate_command(
@@ -30,21 +26,17 @@ def locate_command(
     top: Annotated[int, typer.Option(help="How many places to list.")] = 10,
 ) -> None:
     """Where a case's offender probably lives, from the clues the user may see."""
-    from sqlalchemy import select
 
     from wayhome.access import services as access
-    from wayhome.access.models import User
     from wayhome.access.records import Records
     from wayhome.cases.models import Case
-    from wayhome.cli.main import _transaction
+    from wayhome.cli.common import acting_user, transaction
     from wayhome.locate import services
     from wayhome.locate.schemas import LocateIn
 
     try:
-        with _transaction() as session:
-            account = session.scalar(select(User).where(User.username == user.lower()))
-            if account is None:
-                raise WayhomeError(f"no user {user!r}", location="--user")
+        with transaction() as session:
+            account = acting_user(session, user)
             records = Records(session, access.viewer_of(account), "locate (CLI)")
             found = records.find(Case, Case.reference == case.strip(), limit=1).items
             if found:
@@ -57,7 +49,7 @@ def locate_command(
             body = LocateIn(disabled=off or [], top=top)
             answer = services.as_output(services.locate_case(records, case_id, body), body)
     except WayhomeError as error:
-        raise _fail(error) from error
+        raise fail(error) from error
     if as_json:
         typer.echo(json.dumps(answer.model_dump(mode="json"), ensure_ascii=False, indent=2))
         return
@@ -93,7 +85,7 @@ def gazetteer_import(
     try:
         count = services.import_gazetteer(path, min_population, regions)
     except WayhomeError as error:
-        raise _fail(error) from error
+        raise fail(error) from error
     typer.echo(f"gazetteer: {count:,} places from {path.name}")
 
 
@@ -106,14 +98,11 @@ def register_import(
     share: Annotated[list[str] | None, typer.Option(help="Agency code, for scope 'named'.")] = None,
 ) -> None:
     """Load a register extract (CSV) under the user's agency and marking, all-or-nothing."""
-    from sqlalchemy import select
 
     from wayhome.access import services as access
     from wayhome.access.markings import Marking, Scope
-    from wayhome.access.models import User
     from wayhome.access.records import Records
-    from wayhome.agencies.models import Agency
-    from wayhome.cli.main import _transaction
+    from wayhome.cli.common import acting_user, agency_ids, transaction
     from wayhome.locate import services
 
     try:
@@ -122,22 +111,15 @@ def register_import(
             chosen_scope = Scope(scope)
         except ValueError as error:
             raise WayhomeError(str(error), location="--marking/--scope") from None
-        with _transaction() as session:
-            account = session.scalar(select(User).where(User.username == user.lower()))
-            if account is None:
-                raise WayhomeError(f"no user {user!r}", location="--user")
-            shared = []
-            for code in share or []:
-                agency = session.scalar(select(Agency).where(Agency.code == code.lower()))
-                if agency is None:
-                    raise WayhomeError(f"no agency {code!r}", location="--share")
-                shared.append(agency.id)
+        with transaction() as session:
+            account = acting_user(session, user)
+            shared = agency_ids(session, share)
             records = Records(session, access.viewer_of(account), "register import")
             result = services.import_register(
                 records, path.read_bytes(), path.name, chosen_marking, chosen_scope, shared
             )
     except WayhomeError as error:
-        raise _fail(error) from error
+        raise fail(error) from error
     if result.created:
         typer.echo(f"{path.name}: {result.persons} person(s) loaded (TLP:{chosen_marking.value})")
     else:
