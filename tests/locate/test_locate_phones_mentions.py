@@ -66,3 +66,13 @@ def test_text_without_places_says_nothing(tiny: Gazetteer) -> None:
     result = locate([TextClue(label="chat", text="ну и что. привет")], tiny)
     assert np.allclose(result.posterior, locate([], tiny).posterior)
     assert "chat: no place mentioned" in result.notes
+
+
+def test_a_cue_word_is_not_itself_a_place() -> None:
+    """Seen in the demo: 'logged in from …' made 'from' a mention of Frome (GB)."""
+    from wayhome.locate.gazetteer import PlaceRecord, build_gazetteer
+
+    frome = PlaceRecord(9, "Frome", 51.23, -2.32, 26_000, "GB", "ENG", "Europe/London", ())
+    gazetteer = build_gazetteer([frome], region_names={})
+    assert find_mentions("he logged in from a cafe", gazetteer) == []
+    assert [m.text for m in find_mentions("he lives in Frome now", gazetteer)] == ["Frome"]

@@ -40,7 +40,10 @@ def _candidate_starts(words: list[tuple[str, int]], text: str) -> list[int]:
         previous = words[position - 1][0].lower() if position else ""
         before = text[:offset].rstrip()
         sentence_start = not before or before[-1] in ".!?\n"
-        if previous in LOCATIVE_WORDS or (
+        lowered = word.lower()
+        if lowered in LOCATIVE_WORDS:
+            continue  # "in from", "at the town": the cue word itself is never the place
+        if (previous in LOCATIVE_WORDS and lowered not in COMMON_CAPITALISED) or (
             word[:1].isupper()
             and not sentence_start
             and word.lower() not in COMMON_CAPITALISED
