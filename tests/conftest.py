@@ -7,6 +7,7 @@ import os
 import socket
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -16,15 +17,17 @@ from hypothesis import settings as settings_profiles
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.orm import Session
+from typer.testing import CliRunner, Result
 
 from wayhome.access import passwords
 from wayhome.access import services as access
 from wayhome.access.models import ApiToken, Role, User
 from wayhome.agencies.models import Agency
 from wayhome.audit import services as audit
+from wayhome.cli.main import app as cli
 from wayhome.db import migrate
-from wayhome.db.engine import make_engine
-from wayhome.settings import Environment, Settings
+from wayhome.db.engine import make_engine, make_session_factory, session_scope
+from wayhome.settings import Environment, Settings, get_settings
 from wayhome.web.app import create_app
 
 TEST_PASSWORD = "correct horse battery"
@@ -195,6 +198,40 @@ def count_rows(db: Session) -> Callable[[str], int]:
         return int(db.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())
 
     return count
+
+
+class CliDatabase:
+    """A committed, migrated database that the `wayhome` CLI is pointed at for one test."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A committed session on it, for setting up what the command needs."""
+        engine = make_engine(self.url)
+        try:
+            with session_scope(make_session_factory(engine)) as session:
+                yield session
+        finally:
+            engine.dispose()
+
+    def invoke(self, args: list[str]) -> Result:
+        """Run `wayhome ARGS` against this database."""
+        return CliRunner().invoke(cli, args)
+
+
+@pytest.fixture
+def cli_database(
+    databases: DatabaseFactory, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[CliDatabase]:
+    """A fresh migrated database, with WAYHOME_DATABASE_URL pointing the CLI at it."""
+    url = databases.new_url()
+    migrate.upgrade(url)
+    monkeypatch.setenv("WAYHOME_DATABASE_URL", url)
+    get_settings.cache_clear()
+    yield CliDatabase(url)
+    get_settings.cache_clear()
 
 
 __all__ = ["TEST_PASSWORD", "ApiToken", "World", "engine_name"]

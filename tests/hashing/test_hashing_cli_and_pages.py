@@ -13,18 +13,13 @@ from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from tests.access.test_authentication import _sign_in
-from tests.conftest import DatabaseFactory, World
+from tests.conftest import CliDatabase, World
 from tests.hashing.banks import create_bank, import_list, media, random_hex, vics
 from tests.hashing.synthetic import encoded, noise_texture, scene
-from wayhome.access import services as access
 from wayhome.access.models import Role
-from wayhome.audit import services as audit
 from wayhome.cli.main import app as cli
-from wayhome.db import migrate
-from wayhome.db.engine import make_engine, make_session_factory, session_scope
 from wayhome.hashing.csvlist import parse_csv
 from wayhome.hashing.vics import parse_vics
-from wayhome.settings import get_settings
 
 RNG = random.Random(23)
 
@@ -62,32 +57,20 @@ def test_cli_hash_writes_vics_and_csv_lists(photos: Path, tmp_path: Path) -> Non
 
 
 def test_cli_bank_import_creates_the_bank_and_is_idempotent(
-    databases: DatabaseFactory, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    cli_database: CliDatabase, tmp_path: Path
 ) -> None:
-    url = databases.new_url()
-    migrate.upgrade(url)
-    engine = make_engine(url)
-    with session_scope(make_session_factory(engine)) as session:
-        agency = access.create_agency(session, audit.SYSTEM, "gb-x", "UK", "GB", "police_unit")
-        access.create_user(
-            session, audit.SYSTEM, agency, "gb.analyst", "a", "analyst", "long enough password"
-        )
-    engine.dispose()
+    with cli_database.session() as session:
+        world = World(session)
+        world.user(world.agency("gb-x", "GB"), Role.ANALYST, "gb.analyst")
     listing = tmp_path / "known.json"
     listing.write_bytes(vics([media(random_hex(32, RNG), random_hex(64, RNG), series="G-1")]))
     broken = tmp_path / "broken.json"
     broken.write_bytes(vics([media("123")]))
-    monkeypatch.setenv("WAYHOME_DATABASE_URL", url)
-    get_settings.cache_clear()
-    runner = CliRunner()
     base = ["banks", "import", "--bank", "UK known", "--user", "gb.analyst"]
-    try:
-        missing = runner.invoke(cli, [*base, str(listing)])
-        first = runner.invoke(cli, [*base, str(listing), "--marking", "amber"])
-        again = runner.invoke(cli, [*base, str(listing)])
-        bad = runner.invoke(cli, [*base, str(broken)])
-    finally:
-        get_settings.cache_clear()
+    missing = cli_database.invoke([*base, str(listing)])
+    first = cli_database.invoke([*base, str(listing), "--marking", "amber"])
+    again = cli_database.invoke([*base, str(listing)])
+    bad = cli_database.invoke([*base, str(broken)])
     assert missing.exit_code == 2 and "--marking" in missing.output
     assert first.exit_code == 0, first.output
     assert "bank UK known created" in first.output and "1 added" in first.output

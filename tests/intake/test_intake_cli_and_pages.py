@@ -5,38 +5,21 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
-from typer.testing import CliRunner
 
 from tests.access.test_authentication import _sign_in
-from tests.conftest import DatabaseFactory, World
+from tests.conftest import CliDatabase, World
 from tests.intake.samples_path import SAMPLES
-from wayhome.access import services as access
 from wayhome.access.models import Role
-from wayhome.audit import services as audit
-from wayhome.cli.main import app as cli
-from wayhome.db import migrate
-from wayhome.db.engine import make_engine, make_session_factory, session_scope
-from wayhome.settings import get_settings
 
 
 def test_cli_import_is_idempotent_and_names_errors(
-    databases: DatabaseFactory, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    cli_database: CliDatabase, tmp_path: Path
 ) -> None:
-    url = databases.new_url()
-    migrate.upgrade(url)
-    engine = make_engine(url)
-    with session_scope(make_session_factory(engine)) as session:
-        agency = access.create_agency(session, audit.SYSTEM, "uk-x", "UK", "GB", "police_unit")
-        access.create_user(
-            session, audit.SYSTEM, agency, "uk.analyst", "a", "analyst", "long enough password"
-        )
-    engine.dispose()
-    monkeypatch.setenv("WAYHOME_DATABASE_URL", url)
-    get_settings.cache_clear()
-    runner = CliRunner()
+    with cli_database.session() as session:
+        world = World(session)
+        world.user(world.agency("uk-x", "GB"), Role.ANALYST, "uk.analyst")
     args = [
         "import",
         str(SAMPLES / "cybertip_report.xml"),
@@ -47,16 +30,11 @@ def test_cli_import_is_idempotent_and_names_errors(
         "--agency",
         "uk-x",
     ]
-    try:
-        first = runner.invoke(cli, args)
-        again = runner.invoke(cli, args)
-        broken = tmp_path / "broken.xml"
-        broken.write_bytes(b"<report><personOrUserReported><screenName>x</screenName>")
-        bad = runner.invoke(
-            cli, ["import", str(broken), "--user", "uk.analyst", "--marking", "GREEN"]
-        )
-    finally:
-        get_settings.cache_clear()
+    first = cli_database.invoke(args)
+    again = cli_database.invoke(args)
+    broken = tmp_path / "broken.xml"
+    broken.write_bytes(b"<report><personOrUserReported><screenName>x</screenName>")
+    bad = cli_database.invoke(["import", str(broken), "--user", "uk.analyst", "--marking", "GREEN"])
     assert first.exit_code == 0, first.output
     assert "cybertip, 1 report(s)" in first.output
     assert again.exit_code == 0 and "nothing new stored" in again.output

@@ -13,21 +13,18 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from tests.access.test_authentication import _sign_in
-from tests.conftest import DatabaseFactory, World
+from tests.conftest import CliDatabase, World
 from tests.locate.test_locate_service import Scene, scene
 from wayhome.access import services as access
 from wayhome.access.markings import Marking, Scope
+from wayhome.access.models import Role
 from wayhome.access.records import Records
-from wayhome.audit import services as audit
 from wayhome.cases import services as cases
 from wayhome.cases.models import CaseKind
 from wayhome.cases.schemas import CaseIn
 from wayhome.cli.main import app as cli
-from wayhome.db import migrate
-from wayhome.db.engine import make_engine, make_session_factory, session_scope
 from wayhome.locate import services
 from wayhome.locate.gazetteer import Gazetteer
-from wayhome.settings import get_settings
 
 __all__ = ["scene"]
 
@@ -158,41 +155,27 @@ def test_map_page_shows_the_clues_and_places(
     assert client.get("/static/locate-map.js").status_code == 200
 
 
-def test_cli_register_import_and_locate(
-    databases: DatabaseFactory, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    url = databases.new_url()
-    migrate.upgrade(url)
-    engine = make_engine(url)
-    with session_scope(make_session_factory(engine)) as session:
-        agency = access.create_agency(session, audit.SYSTEM, "ru-cli", "RU", "RU", "police_unit")
-        user = access.create_user(
-            session, audit.SYSTEM, agency, "ru.inv", "i", "investigator", "long enough password"
-        )
+def test_cli_register_import_and_locate(cli_database: CliDatabase, tmp_path: Path) -> None:
+    with cli_database.session() as session:
+        world = World(session)
+        user = world.user(world.agency("ru-cli", "RU"), Role.INVESTIGATOR, "ru.inv")
         case = cases.open_case(
             Records(session, access.viewer_of(user)),
             CaseIn(title="CLI case", kind=CaseKind.OTHER, marking=Marking.GREEN, scope=Scope.OWNER),
         )
         reference = case.reference
-    engine.dispose()
     register = tmp_path / "register.csv"
     register.write_text(REGISTER, encoding="utf-8")
     broken = tmp_path / "broken.csv"
     broken.write_text(BROKEN, encoding="utf-8")
-    monkeypatch.setenv("WAYHOME_DATABASE_URL", url)
-    get_settings.cache_clear()
-    runner = CliRunner()
     base = ["register", "import", "--user", "ru.inv", "--marking", "amber"]
-    try:
-        first = runner.invoke(cli, [*base, str(register)])
-        again = runner.invoke(cli, [*base, str(register)])
-        bad = runner.invoke(cli, [*base, str(broken)])
-        text = runner.invoke(cli, ["locate", reference, "--user", "ru.inv"])
-        as_json = runner.invoke(cli, ["locate", reference, "--user", "ru.inv", "--json"])
-        nobody = runner.invoke(cli, ["locate", reference, "--user", "nobody"])
-        missing = runner.invoke(cli, ["locate", "NO-SUCH", "--user", "ru.inv"])
-    finally:
-        get_settings.cache_clear()
+    first = cli_database.invoke([*base, str(register)])
+    again = cli_database.invoke([*base, str(register)])
+    bad = cli_database.invoke([*base, str(broken)])
+    text = cli_database.invoke(["locate", reference, "--user", "ru.inv"])
+    as_json = cli_database.invoke(["locate", reference, "--user", "ru.inv", "--json"])
+    nobody = cli_database.invoke(["locate", reference, "--user", "nobody"])
+    missing = cli_database.invoke(["locate", "NO-SUCH", "--user", "ru.inv"])
     assert first.exit_code == 0 and "4 person(s) loaded" in first.output, first.output
     assert again.exit_code == 0 and "already loaded" in again.output
     assert bad.exit_code == 2 and "row 2, birth_date" in bad.output
