@@ -18,6 +18,7 @@ from typing import Any, cast
 from sqlalchemy import Table, Uuid, column, func, insert, select, table
 from sqlalchemy.orm import Session
 
+from wayhome import signals
 from wayhome.access.markings import Marking, Scope, check_marking_scope
 from wayhome.access.models import RecordShare
 from wayhome.access.records import Records
@@ -38,6 +39,7 @@ from wayhome.intake.models import (
 from wayhome.intake.parsed import MARKING_ORDER, ParsedReport, ParsedSubmission
 from wayhome.intake.serialise import _plain
 from wayhome.intake.stemming import index_terms
+from wayhome.signals import Signal, SignalKind, Subject, SubjectKind
 
 CHUNK = 500
 _search = table(SEARCH_TABLE, column("report_id", Uuid()), column("terms"))
@@ -175,6 +177,7 @@ def ingest(
         session.add(record)
         session.flush()
     result = IngestResult(record.id if record else None, True, warnings=list(submission.warnings))
+    stored_reports: list[tuple[uuid.UUID, ParsedReport, set[int]]] = []
     for report, marking in zip(submission.reports, markings, strict=True):
         stored = _store_report(records, report, marking, placement, submission.format, record)
         if stored is None:
@@ -183,12 +186,67 @@ def ingest(
         result.report_ids.append(report_id)
         result.selector_count += count
         result.value_ids |= held
+        stored_reports.append((report_id, report, held))
     if record is not None:
         record.report_count = len(result.report_ids)
         record.selector_count = result.selector_count
     session.flush()
     result.matches = matches_elsewhere(session, result.value_ids, agency_id)
+    _emit_signals(session, agency_id, placement, stored_reports, result.matches)
     return result
+
+
+def _emit_signals(
+    session: Session,
+    agency_id: uuid.UUID,
+    placement: Placement,
+    stored: list[tuple[uuid.UUID, ParsedReport, set[int]]],
+    matches: dict[int, int],
+) -> None:
+    """Tell the timeline and watches what each new report touched, and what matched."""
+    for report_id, parsed, held in stored:
+        selectors = tuple(
+            {
+                Subject(SubjectKind.SELECTOR, f"{i.selector.type.value}:{i.selector.value}")
+                for i in parsed.items
+            }
+        )
+        personas = tuple(
+            {
+                Subject(SubjectKind.PERSONA, f"{p.platform}:{p.handle_canonical}")
+                for p in parsed.personas
+            }
+        )
+        matched = sorted(vid for vid in held if vid in matches)
+        for kind, summary, subjects, detail in (
+            (
+                SignalKind.REPORT_INGESTED,
+                f"new report with {len(selectors)} selectors",
+                selectors + personas,
+                {},
+            ),
+            (
+                SignalKind.SELECTOR_MATCH,
+                f"{len(matched)} selectors of a new report are held elsewhere",
+                selectors,
+                {"value_ids": matched},
+            ),
+        ):
+            if kind is SignalKind.SELECTOR_MATCH and not matched:
+                continue
+            signals.emit(
+                session,
+                Signal(
+                    kind,
+                    agency_id=agency_id,
+                    record_kind="report",
+                    record_id=str(report_id),
+                    summary=summary,
+                    subjects=subjects,
+                    case_id=placement.case_id,
+                    detail=detail,
+                ),
+            )
 
 
 def matches_elsewhere(
