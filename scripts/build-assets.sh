@@ -12,4 +12,6 @@ cp node_modules/htmx.org/dist/htmx.min.js "$vendor/htmx.min.js"
 # The map page draws country boundaries offline: Natural Earth 1:50m via world-atlas.
 cp node_modules/topojson-client/dist/topojson-client.min.js "$vendor/topojson-client.min.js"
 cp node_modules/world-atlas/countries-50m.json "$vendor/countries-50m.json"
+# The link graph page draws the identity graph with Cytoscape.js.
+cp node_modules/cytoscape/dist/cytoscape.min.js "$vendor/cytoscape.min.js"
 echo "front-end assets copied to $vendor"

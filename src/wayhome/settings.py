@@ -57,6 +57,50 @@ class Settings(BaseSettings):
     max_import_bytes: int = Field(
         200 * 1024 * 1024, description="Largest file `wayhome import` and the upload page accept."
     )
+    # -- cases workflow: alerts, notices, portraits --
+    alert_renotify_minutes: int = Field(
+        30, description="An unacknowledged alert is sent to the recipient agency again after this."
+    )
+    alert_escalate_minutes: int = Field(
+        120, description="... and to the recipient agency's supervisors after this."
+    )
+    alert_escalation_interval_seconds: int = Field(
+        60, description="How often the server checks for alerts to escalate (0: off; off in tests)."
+    )
+    notice_rate_limit_per_minute: int = Field(
+        60, description="Requests per minute one client may make to the public notices API."
+    )
+    notice_page_max: int = Field(160, description="Largest resultPerPage of the notices API.")
+    portrait_max_bytes: int = Field(
+        8 * 1024 * 1024, description="Largest portrait file accepted (bytes)."
+    )
+    portrait_max_pixels: int = Field(
+        40_000_000, description="Largest portrait accepted (width × height)."
+    )
+    portrait_max_side: int = Field(
+        1600, description="Longest side a stored portrait is scaled down to (pixels)."
+    )
+    # -- watches and alerts (watches/) --
+    smtp_host: str = Field("", description="SMTP relay for alert e-mail; empty sends none.")
+    smtp_port: int = Field(25, description="Port of the SMTP relay.")
+    smtp_from: str = Field("wayhome@example.org", description="Sender of alert e-mail.")
+    smtp_starttls: bool = Field(False, description="Upgrade the SMTP connection with STARTTLS.")
+    smtp_username: str = Field("", description="SMTP user name; empty signs in as nobody.")
+    smtp_password: str = Field("", description="SMTP password.")
+    webhook_allow_private: bool = Field(
+        False, description="Allow webhook URLs on private (RFC 1918, ULA) addresses."
+    )
+    webhook_allowed_hosts: list[str] = Field(
+        default_factory=list,
+        description="Hosts a webhook may use whatever their address (an operator's override).",
+    )
+    delivery_max_attempts: int = Field(6, description="Tries per e-mail or webhook delivery.")
+    delivery_backoff_seconds: float = Field(
+        30.0, description="First retry delay; it doubles after each failed try."
+    )
+    delivery_worker: bool = Field(
+        True, description="Run the delivery worker inside `wayhome serve` (off in tests)."
+    )
 
     @model_validator(mode="after")
     def _production_is_strict(self) -> Settings:

@@ -40,7 +40,7 @@ class SubjectKind(StrEnum):
     """The kinds of object a user can watch."""
 
     SELECTOR = "selector"  # key: "<selector kind>:<canonical value>"
-    PERSONA = "persona"  # key: "<platform>:<canonical handle>"
+    PERSONA = "persona"  # key: the canonical handle selector, "<platform>:<handle>"
     PERSON = "person"  # key: str(person id)
     BANK_SERIES = "bank_series"  # key: str(bank id) + ":" + series name
     CASE = "case"  # key: str(case id)

@@ -24,17 +24,20 @@ from wayhome.access.models import Role, User
 from wayhome.access.records import Records
 from wayhome.agencies.models import Agency
 from wayhome.cases import services as cases
+from wayhome.cases import workflow as case_workflow
 from wayhome.cases.models import CaseKind, PersonRole
-from wayhome.cases.schemas import CaseIn, EventIn, NameIn, PersonIn
+from wayhome.cases.schemas import CaseIn, EventIn, NameIn, PersonIn, TaskIn
 from wayhome.hashing import services as hashing
 from wayhome.intake import services as intake
 from wayhome.intake.schemas import ReportIn
+from wayhome.linking import services as linking
 from wayhome.locate import services as locating
 from wayhome.locate.models import RegisterPersonRecord
 from wayhome.web.app import API_PREFIX, create_app
 from wayhome.web.deps import ACCESS_CLASSES, ACCESS_KEY
 
 INTEL_KINDS = {"case", "person", "event", "report", "selector", "hash_bank", "register_person"}
+INTEL_KINDS.add("assertion")  # identity links (linking/): visible with both their ends
 RELATIONS = ("own", "all", "named_me", "named_other", "other_owner_only")
 
 
@@ -152,7 +155,8 @@ def build(
         case = cases.open_case(
             records, CaseIn(title=f"case {marking} {relation}", kind=CaseKind.OTHER, **marks)
         )
-        return case.id, {"case_id": case.id}
+        task = case_workflow.add_task(records, case.id, TaskIn(title="a task of the case"))
+        return case.id, {"case_id": case.id, "task_id": task.id}
     if kind in ("report", "selector"):
         token = uuid.uuid4().hex
         body = f"marker {token} contact {token[:12]}@example.net"
@@ -190,6 +194,26 @@ def build(
             )
         ).one()
         return person_id, {"register_person_id": person_id}
+    if kind == "assertion":
+        # Two persons marked alike, linked by an analyst's assertion marked the same way.
+        holder = cases.open_case(
+            records, CaseIn(title="holder", kind=CaseKind.OTHER, marking=Marking.CLEAR,
+                            scope=Scope.ALL),
+        )  # fmt: skip
+        ends = [
+            cases.add_person(
+                records,
+                holder.id,
+                PersonIn(role=PersonRole.SUSPECT, names=[NameIn(full_name=name)], **marks),
+            )
+            for name in ("Test Person", "Tset Person")
+        ]
+        left, right = (f"person:{p.id}" for p in ends)
+        link = linking.assert_link(
+            records, linking.NewAssertion(left, right, 0.8, "same photo", marking, scope,
+                                          tuple(shared)),
+        )  # fmt: skip
+        return link.id, {"assertion_id": link.id, "ref": left, "from_ref": left, "to_ref": right}
     # Parts of a case: the case itself is CLEAR and shared with all, so only the part's own
     # marking decides.
     parent = cases.open_case(
@@ -298,13 +322,66 @@ WRITE_REQUESTS: dict[str, Any] = {
         "data": {"marking": "GREEN"},
     },
 }
+
+
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (40, 50), (200, 180, 160)).save(out, "PNG")
+    return out.getvalue()
+
+
+WRITE_REQUESTS.update(
+    {
+        f"{API_PREFIX}/cases/missing-child": lambda: {
+            "json": {
+                "child": {"names": [{"full_name": "Anna Test"}], "date_of_birth": "2016-04-01"},
+                "last_seen_at": "2026-01-10T15:00:00Z",
+                "last_seen_place": "Utrecht",
+                "last_seen_country": "NL",
+                "marking": "GREEN",
+            }
+        },
+        f"{API_PREFIX}/cases/{{case_id}}/status": lambda: {"json": {"status": "active_search"}},
+        f"{API_PREFIX}/cases/{{case_id}}/tasks": lambda: {"json": {"title": "check the station"}},
+        f"{API_PREFIX}/cases/{{case_id}}/tasks/{{task_id}}": lambda: {
+            "json": {"state": "in_progress"}
+        },
+        f"{API_PREFIX}/cases/{{case_id}}/alerts": lambda: {"json": {"agencies": ["third"]}},
+        f"{API_PREFIX}/cases/{{case_id}}/notice": lambda: {"json": {"visibility": "restricted"}},
+        f"{API_PREFIX}/cases/{{case_id}}/portrait": lambda: {
+            "files": {"file": ("portrait.png", _png(), "image/png")}
+        },
+    }
+)
+# Writes only the agency owning the case may make: others who see it get 403.
+OWNER_WRITES = {
+    f"{API_PREFIX}/cases/{{case_id}}/{part}"
+    for part in ("status", "tasks/{task_id}", "alerts", "notice", "portrait")
+}
 # Writes that answer 200 rather than 201 (a match run returns results, it creates no record).
 WRITE_STATUS: dict[str, int] = {
     f"{API_PREFIX}/hashes/match": 200,
     f"{API_PREFIX}/cases/{{case_id}}/locate": 200,
+    f"{API_PREFIX}/cases/{{case_id}}/status": 200,
+    f"{API_PREFIX}/cases/{{case_id}}/tasks/{{task_id}}": 200,
+    f"{API_PREFIX}/cases/{{case_id}}/notice": 200,
 }
 # The kind of record a write's path parameters name (cases by default).
 WRITE_PARENT: dict[str, str] = {"hash_bank": "hash_bank"}
+# Identity links: decisions and splits answer 200 and name the link in their path.
+WRITE_PARENT["assertion"] = "assertion"
+for _linking_write, _linking_body in (
+    ("decision", {"decision": "accept", "reason": "checked"}),
+    ("split", {"reason": "different people"}),
+):
+    WRITE_REQUESTS[f"{API_PREFIX}/links/assertions/{{assertion_id}}/{_linking_write}"] = (
+        lambda body=_linking_body: {"json": body}
+    )
+    WRITE_STATUS[f"{API_PREFIX}/links/assertions/{{assertion_id}}/{_linking_write}"] = 200
 
 
 @pytest.mark.parametrize("route", INTEL_WRITES, ids=route_id)
@@ -324,6 +401,7 @@ def test_intelligence_writes(
         "event": {"summary": "sighting", "marking": "GREEN"},
         "hash_bank": {"name": "new bank", "marking": "GREEN"},
         "register_person": {},
+        "assertion": {},
     }
     kind = access_of(route)
     assert kind in bodies, f"no body for {kind}"
@@ -347,6 +425,8 @@ def test_intelligence_writes(
                 want = 403
             else:
                 want = created if expected_visible(role, marking, relation) else 404
+                if want == created and route.path in OWNER_WRITES and relation != "own":
+                    want = 403
             got = client.post(path, headers=headers, **WRITE_REQUESTS[route.path]()).status_code
             if got != want:
                 failures.append(f"{role.value} on {marking.value} {relation}: {got} != {want}")
@@ -358,7 +438,8 @@ def test_account_routes(route: ApiRoute, client: TestClient, world: World, cast:
     """Account routes: nobody anonymous; admin-only and supervisor-only routes hold."""
     declared = access_of(route)
     method = route.method
-    params = {"token_id": uuid.uuid4()}
+    params = {"token_id": uuid.uuid4(), "alert_id": uuid.uuid4()}
+    params.update(watch_id=uuid.uuid4(), endpoint_id=uuid.uuid4())  # watches
     path = _fill(route.path, params)
     bodies: dict[str, Any] = {
         "/api/v1/agencies": {
@@ -373,7 +454,13 @@ def test_account_routes(route: ApiRoute, client: TestClient, world: World, cast:
             "password": "long enough password",
         },
         "/api/v1/tokens": {"name": "t", "scopes": ["read"]},
+        # watches: the caller's own watches, his inbox, his agency's webhooks
+        "/api/v1/watches": {"kind": "selector", "value": "email:watched@example.org"},
+        "/api/v1/webhooks": {"url": "https://hooks.example.org/wayhome"},
+        "/api/v1/inbox/read": {},
     }
+    # Webhook hosts are resolved when registered; this one is an operator's named override.
+    client.app.state.settings.webhook_allowed_hosts = ["hooks.example.org"]  # type: ignore[attr-defined]
     kwargs: dict[str, Any] = {"json": bodies.get(route.path)} if method == "POST" else {}
     if declared != "public":
         assert client.request(method, path, **kwargs).status_code == 401

@@ -7,6 +7,7 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import screenshot
 from tests.browser.test_sign_in import sign_in
+from wayhome.demo.loader import demo_truth
 
 pytestmark = pytest.mark.browser
 
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.browser
 def test_selector_search_shows_records_and_hits(page: Page, live_server: str) -> None:
     sign_in(page, live_server, "ru.investigator")
     page.get_by_role("link", name="Search").click()
-    page.get_by_role("searchbox", name="Search").fill("Kolokol.77@Mailbox.example")
+    page.get_by_role("searchbox", name="Search").fill(demo_truth()["email"].title())
     page.get_by_role("button", name="Search").click()
     recognised = page.get_by_test_id("recognised")
     expect(recognised).to_contain_text("email")
@@ -34,6 +35,6 @@ def test_report_page_lists_hits_for_hidden_holders(page: Page, live_server: str)
     sign_in(page, live_server, "nl.investigator")
     page.get_by_role("link", name="Forum scrape", exact=False).first.click()
     correlations = page.get_by_test_id("correlations")
-    expect(correlations).to_contain_text("forum:kolokol_77")
+    expect(correlations).to_contain_text(f"forum:{demo_truth()['offender']['handle']}")
     expect(correlations).to_contain_text("holds a match")
     screenshot(page, "report")

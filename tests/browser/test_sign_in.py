@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import screenshot
-from wayhome.demo.loader import DEMO_PASSWORD
+from wayhome.demo.loader import DEMO_PASSWORD, demo_truth
 
 pytestmark = pytest.mark.browser
 
@@ -28,7 +28,7 @@ def test_investigator_signs_in_and_sees_the_case(page: Page, live_server: str) -
     screenshot(page, "dashboard")
     cases.get_by_role("link").first.click()
     expect(page.get_by_test_id("case-title")).to_contain_text("Boy, 7")
-    expect(page.get_by_text("Тимофей Андреевич Веселов")).to_be_visible()
+    expect(page.get_by_text(demo_truth()["child"]["name"])).to_be_visible()
     screenshot(page, "case")
 
 
@@ -36,8 +36,8 @@ def test_other_agency_does_not_see_the_guardian(page: Page, live_server: str) ->
     """The guardian is AMBER+STRICT and owner-only: the German analyst sees the child only."""
     sign_in(page, live_server, "de.analyst")
     page.get_by_test_id("open-cases").get_by_role("link").first.click()
-    expect(page.get_by_text("Тимофей Андреевич Веселов")).to_be_visible()
-    expect(page.get_by_text("Андрей Павлович Веселов")).to_have_count(0)
+    expect(page.get_by_text(demo_truth()["child"]["name"])).to_be_visible()
+    expect(page.get_by_text(demo_truth()["child"]["guardian"])).to_have_count(0)
 
 
 def test_wrong_password_shows_an_error(page: Page, live_server: str) -> None:

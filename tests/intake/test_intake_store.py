@@ -3,13 +3,44 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from tests.conftest import World
 from tests.intake.samples_path import sample
-from wayhome.access.models import Role
+from wayhome import signals
+from wayhome.access import services as access
+from wayhome.access.markings import Marking, Scope
+from wayhome.access.models import RecordShare, Role
+from wayhome.access.records import Records
+from wayhome.audit.models import AuditEntry
+from wayhome.cases.models import Person
+from wayhome.intake.correlation import correlate
+from wayhome.intake.models import (
+    Location,
+    Persona,
+    Report,
+    Selector,
+    SelectorHolder,
+    SelectorValue,
+)
+from wayhome.intake.parsed import (
+    ParsedItem,
+    ParsedLocation,
+    ParsedPerson,
+    ParsedPersona,
+    ParsedReport,
+    ParsedSubmission,
+)
+from wayhome.intake.search import search_reports
+from wayhome.intake.selectors.types import Selector as SelectorRecord
+from wayhome.intake.selectors.types import SelectorType
+from wayhome.intake.store import Placement, ingest
+from wayhome.signals import SignalKind
 
 SAMPLES = [
     ("stix_bundle.json", "stix"),
@@ -127,3 +158,112 @@ def test_bulk_reports_are_all_or_nothing(
     assert count_rows("reports") == before
     response = client.post("/api/v1/reports/bulk", json={"reports": [good]}, headers=headers)
     assert response.status_code == 201 and response.json()["selectors"] == 1
+
+
+_AMBER = Placement(Marking.AMBER)
+
+
+def _parsed(title: str, values: list[str], **extra: Any) -> ParsedReport:
+    items = [
+        ParsedItem(SelectorRecord(SelectorType.EMAIL, v, v.upper()), f"field{i}")
+        for i, v in enumerate(values)
+    ]
+    return ParsedReport(title=title, source="test", body=f"{title} body", items=items, **extra)
+
+
+def test_a_submission_is_stored_together_each_report_once(world: World, db: Session) -> None:
+    ours, theirs = world.agency(), world.agency()
+    other = Records(db, access.viewer_of(world.user(theirs, Role.ANALYST)))
+    ingest(other, ParsedSubmission("api", [_parsed("elsewhere", ["b@example.net"])]), _AMBER)
+    records = Records(db, access.viewer_of(world.user(ours, Role.ANALYST)))
+    first = _parsed(
+        "first",
+        ["a@example.net", "b@example.net", "a@example.net"],
+        personas=[ParsedPersona("forum", "Fox", "fox")],
+        locations=[ParsedLocation(52.1, 5.1, "Utrecht", "nl")],
+        persons=[ParsedPerson("Ivan Petrov", "latin")],
+    )
+    second = _parsed("second", ["a@example.net", "c@example.net"], marking=Marking.RED)
+    audits = db.scalar(select(func.count()).select_from(AuditEntry)) or 0
+    before = len(signals.pending(db))
+    submission = ParsedSubmission("api", [first, first, second])
+    result = ingest(records, submission, _AMBER)
+    assert len(result.report_ids) == 2 and result.selector_count == 5
+    reports = {r.title: r for r in db.scalars(select(Report).where(Report.agency_id == ours.id))}
+    assert reports["first"].marking is Marking.AMBER and reports["second"].marking is Marking.RED
+    rows = db.execute(
+        select(Report.title, Selector.marking, Selector.original, Selector.origin)
+        .join(Report, Report.id == Selector.report_id)
+        .where(Selector.agency_id == ours.id)
+        .order_by(Selector.id)
+    ).all()
+    assert [(t, m, o) for t, m, o, _ in rows] == [
+        ("first", Marking.AMBER, "A@EXAMPLE.NET"),
+        ("first", Marking.AMBER, "B@EXAMPLE.NET"),
+        ("first", Marking.AMBER, "A@EXAMPLE.NET"),
+        ("second", Marking.RED, "A@EXAMPLE.NET"),
+        ("second", Marking.RED, "C@EXAMPLE.NET"),
+    ]
+    held = dict(
+        db.execute(
+            select(SelectorValue.canonical, SelectorHolder.occurrences)
+            .join(SelectorHolder, SelectorHolder.value_id == SelectorValue.id)
+            .where(SelectorHolder.agency_id == ours.id)
+        ).all()
+    )
+    assert held == {"a@example.net": 3, "b@example.net": 1, "c@example.net": 1}
+    persona = db.scalars(select(Persona).where(Persona.agency_id == ours.id)).one()
+    place = db.scalars(select(Location).where(Location.agency_id == ours.id)).one()
+    person = db.scalars(select(Person).where(Person.agency_id == ours.id)).one()
+    for part in (persona, place, person):
+        assert part.report_id == reports["first"].id and part.marking is Marking.AMBER
+    assert (persona.handle_canonical, place.country, place.place_name) == ("fox", "NL", "Utrecht")
+    # One audit entry per stored report, none for the duplicate; each report is searchable.
+    assert (db.scalar(select(func.count()).select_from(AuditEntry)) or 0) - audits == 2
+    assert search_reports(records, "first", 10, 0).total == 1
+    # b@example.net is held by the other agency: a match on ingest, and the signals say so.
+    value_b = db.scalar(select(SelectorValue.id).where(SelectorValue.canonical == "b@example.net"))
+    assert result.matches == {value_b: 1}
+    emitted = signals.pending(db)[before:]
+    assert [(s.kind, s.record_id) for s in emitted] == [
+        (SignalKind.REPORT_INGESTED, str(reports["first"].id)),
+        (SignalKind.SELECTOR_MATCH, str(reports["first"].id)),
+        (SignalKind.REPORT_INGESTED, str(reports["second"].id)),
+    ]
+    assert {s.key for s in emitted[0].subjects} == {
+        "email:a@example.net",
+        "email:b@example.net",
+        "fox",
+    }
+    assert emitted[1].detail == {"value_ids": [value_b]}
+    # Again: nothing new.
+    again = ingest(records, submission, _AMBER)
+    assert again.report_ids == [] and again.selector_count == 0
+    assert (
+        db.scalar(select(func.count()).select_from(Selector).where(Selector.agency_id == ours.id))
+        == 5
+    )
+
+
+def test_named_shares_reach_reports_and_persons(world: World, db: Session) -> None:
+    ours, partner = world.agency(), world.agency()
+    records = Records(db, access.viewer_of(world.user(ours, Role.ANALYST)))
+    placement = Placement(Marking.AMBER, Scope.NAMED, shared_with=[partner.id])
+    report = _parsed("shared", ["d@example.net"], persons=[ParsedPerson("Anna Smirnova")])
+    result = ingest(records, ParsedSubmission("api", [report]), placement)
+    shares = set(
+        db.execute(
+            select(RecordShare.record_kind, RecordShare.agency_id).where(
+                RecordShare.record_id.in_(
+                    [
+                        result.report_ids[0],
+                        *db.scalars(select(Person.id).where(Person.agency_id == ours.id)),
+                    ]
+                )
+            )
+        ).all()
+    )
+    assert shares == {("report", partner.id), ("person", partner.id)}
+    reader = Records(db, access.viewer_of(world.user(partner, Role.ANALYST)))
+    found = correlate(reader, "email", "d@example.net", overcommon_threshold=50)
+    assert [o.report_title for o in found.occurrences] == ["shared"]

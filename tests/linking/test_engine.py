@@ -9,7 +9,13 @@ import pytest
 
 from wayhome.errors import InvalidInput
 from wayhome.linking.clusters import cluster
-from wayhome.linking.engine import LinkageModel, features_of, predict, train_model
+from wayhome.linking.engine import (
+    LinkageModel,
+    features_of,
+    link_records,
+    predict,
+    train_model,
+)
 from wayhome.linking.incremental import build_index
 from wayhome.linking.records import PersonRecord
 from wayhome.linking.synthetic import cross_script_dataset
@@ -73,6 +79,35 @@ def test_incremental_match_agrees_with_batch_on_a_cross_script_pair(model: Linka
     assert batch[frozenset(("n1", "a1"))].match_weight == pytest.approx(
         found[0].match_weight, abs=0.5
     )
+
+
+def test_python_twin_scores_every_batch_pair_as_splink_does(
+    model: LinkageModel, dataset: tuple[list[PersonRecord], dict[str, str]]
+) -> None:
+    # Every level (guarded name levels, typo-tolerant places, term frequencies on the pair
+    # levels) must give the same weight in SQL and in Python, or incremental matching drifts.
+    records, _ = dataset
+    pairs = predict(model, records, threshold_probability=0.01)
+    features = features_of(records)
+    index = build_index(model, features)
+    by_id = {f.unique_id: f for f in features}
+    for pair in pairs:
+        twin = index.score(by_id[pair.left_id], by_id[pair.right_id])
+        assert twin.match_weight == pytest.approx(pair.match_weight, abs=1e-6), (pair, twin)
+        assert [c.match_weight for c in twin.contributions] == pytest.approx(
+            [c.match_weight for c in pair.contributions], abs=2e-3
+        )
+
+
+def test_link_records_trains_and_scores_in_one_pass(
+    model: LinkageModel, dataset: tuple[list[PersonRecord], dict[str, str]]
+) -> None:
+    records, _ = dataset
+    trained, pairs = link_records(records, max_pairs_for_u=2e5)
+    assert trained.levels.keys() == model.levels.keys()
+    assert trained.prior == pytest.approx(model.prior)
+    separate = {frozenset((p.left_id, p.right_id)) for p in predict(model, records)}
+    assert {frozenset((p.left_id, p.right_id)) for p in pairs} == separate
 
 
 def test_training_refuses_too_little_data() -> None:

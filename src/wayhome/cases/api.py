@@ -2,23 +2,47 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
+from datetime import datetime
+from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, UploadFile
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from wayhome.cases import services
+from wayhome import clock
+from wayhome.access.records import Records
+from wayhome.agencies.models import Agency
+from wayhome.cases import alerts, leads, services, workflow
+from wayhome.cases.models import Alert, Case
 from wayhome.cases.schemas import (
+    AlertIn,
+    AlertOut,
     CaseIn,
     CaseList,
     CaseOut,
     EventIn,
     EventList,
     EventOut,
+    MissingChildIn,
+    NoticeIn,
+    NoticeOut,
+    PendingAlertOut,
     PersonIn,
     PersonList,
     PersonOut,
+    PortraitOut,
+    RecipientOut,
+    StatusIn,
+    TaskIn,
+    TaskOut,
+    TaskUpdate,
+    TransitionOut,
+    UrgencyOut,
+    WorkflowOut,
 )
-from wayhome.web.deps import RecordsDep, access
+from wayhome.web.deps import RecordsDep, SettingsDep, access
 from wayhome.web.paging import PagingDep
 
 router = APIRouter(tags=["cases"])
@@ -87,3 +111,155 @@ def timeline(records: RecordsDep, case_id: uuid.UUID, page: PagingDep) -> EventL
 def add_event(records: RecordsDep, case_id: uuid.UUID, body: EventIn) -> EventOut:
     """Add an entry to a case's timeline."""
     return EventOut.model_validate(services.add_event(records, case_id, body), from_attributes=True)
+
+
+# -- missing-child workflow -------------------------------------------------------------------
+def _alert_out(alert: Alert, session: Session, now: datetime) -> AlertOut:
+    agencies = {a.id: a for a in session.scalars(select(Agency))}
+    return AlertOut(
+        id=alert.id,
+        case_id=alert.case_id,
+        issued_at=alert.issued_at,
+        to_all=alert.to_all,
+        message=alert.message,
+        recipients=[
+            RecipientOut(
+                agency_id=r.agency_id,
+                agency=agencies[r.agency_id].name,
+                country=agencies[r.agency_id].country,
+                notified_at=r.notified_at,
+                acknowledged_at=r.acknowledged_at,
+                renotified_at=r.renotified_at,
+                escalated_at=r.escalated_at,
+                pending_seconds=alerts.pending_seconds(r, now),
+            )
+            for r in alert.recipients
+        ],
+    )
+
+
+def workflow_out(records: Records, case: Case) -> WorkflowOut:
+    """Where a visible case stands, in one answer."""
+    now = clock.now()
+    urgency = workflow.urgency_of(records, case)
+    notice = workflow.notice_of(records, case)
+    portrait = workflow.portrait_of(records, case)
+    return WorkflowOut(
+        case_id=case.id,
+        status=case.status,
+        outcome=case.outcome,
+        urgency=UrgencyOut(priority=urgency.priority, score=urgency.score, reasons=urgency.reasons),
+        transitions=[TransitionOut.model_validate(t) for t in workflow.transitions(records, case)],
+        allowed=workflow.allowed_next(case.status),
+        tasks=[
+            TaskOut.model_validate(t).model_copy(update={"overdue": workflow.is_overdue(t, now)})
+            for t in workflow.tasks_of(records, case)
+        ],
+        alerts=[_alert_out(a, records.session, now) for a in alerts.alerts_of(records, case)],
+        notice=NoticeOut.model_validate(notice) if notice else None,
+        portrait=PortraitOut.model_validate(portrait) if portrait else None,
+    )
+
+
+@router.post(
+    "/cases/missing-child", response_model=CaseOut, status_code=201, openapi_extra=access("case")
+)
+def open_missing_child(records: RecordsDep, settings: SettingsDep, body: MissingChildIn) -> CaseOut:
+    """Intake of a missing-child case (the portrait is uploaded separately)."""
+    case = workflow.open_missing_child(records, body, settings)
+    return CaseOut.model_validate(case, from_attributes=True)
+
+
+@router.get("/cases/{case_id}/workflow", response_model=WorkflowOut, openapi_extra=access("case"))
+def get_workflow(records: RecordsDep, case_id: uuid.UUID) -> WorkflowOut:
+    """Status, urgency, history, tasks, alerts with acknowledgements, notice and portrait."""
+    return workflow_out(records, services.get_case(records, case_id))
+
+
+@router.post("/cases/{case_id}/status", response_model=WorkflowOut, openapi_extra=access("case"))
+def change_status(records: RecordsDep, case_id: uuid.UUID, body: StatusIn) -> WorkflowOut:
+    """Move the case along reported → alert issued → active search → located → reunited/closed."""
+    return workflow_out(records, workflow.change_status(records, case_id, body))
+
+
+@router.post(
+    "/cases/{case_id}/tasks", response_model=TaskOut, status_code=201, openapi_extra=access("case")
+)
+def add_task(records: RecordsDep, case_id: uuid.UUID, body: TaskIn) -> TaskOut:
+    """Assign a task or an operation on the case."""
+    return TaskOut.model_validate(workflow.add_task(records, case_id, body))
+
+
+@router.post(
+    "/cases/{case_id}/tasks/{task_id}", response_model=TaskOut, openapi_extra=access("case")
+)
+def update_task(
+    records: RecordsDep, case_id: uuid.UUID, task_id: uuid.UUID, body: TaskUpdate
+) -> TaskOut:
+    """Change a task's state (an operation is done with its outcome)."""
+    return TaskOut.model_validate(workflow.update_task(records, case_id, task_id, body))
+
+
+@router.post(
+    "/cases/{case_id}/alerts",
+    response_model=AlertOut,
+    status_code=201,
+    openapi_extra=access("case"),
+)
+def issue_alert(records: RecordsDep, case_id: uuid.UUID, body: AlertIn) -> AlertOut:
+    """Alert all member agencies (no `agencies`) or the named ones; each must acknowledge."""
+    alert = alerts.issue_alert(records, case_id, body)
+    return _alert_out(alert, records.session, clock.now())
+
+
+@router.post("/cases/{case_id}/notice", response_model=NoticeOut, openapi_extra=access("case"))
+def set_notice(records: RecordsDep, case_id: uuid.UUID, body: NoticeIn) -> NoticeOut:
+    """Give the case a yellow notice (restricted or public), or withdraw it."""
+    return NoticeOut.model_validate(workflow.set_notice(records, case_id, body.visibility))
+
+
+@router.post(
+    "/cases/{case_id}/portrait",
+    response_model=PortraitOut,
+    status_code=201,
+    openapi_extra=access("case"),
+)
+def upload_portrait(
+    records: RecordsDep, settings: SettingsDep, case_id: uuid.UUID, file: UploadFile
+) -> PortraitOut:
+    """The family's portrait of the missing child (re-encoded, metadata stripped)."""
+    data = file.file.read(settings.portrait_max_bytes + 1)
+    portrait = workflow.store_portrait(records, case_id, data, settings)
+    return PortraitOut.model_validate(portrait)
+
+
+@router.get("/cases/{case_id}/leads", openapi_extra=access("case"))
+def case_leads(records: RecordsDep, case_id: uuid.UUID) -> dict[str, Any]:
+    """Ranked suspects (with their evidence paths), places, known series and alerts."""
+    return dataclasses.asdict(leads.case_leads(records, case_id))
+
+
+@router.get("/alerts/pending", response_model=list[PendingAlertOut], openapi_extra=access("member"))
+def pending_alerts(records: RecordsDep) -> list[PendingAlertOut]:
+    """Alerts awaiting the caller's agency's acknowledgement, oldest first."""
+    now = clock.now()
+    return [
+        PendingAlertOut(
+            alert_id=p.alert.id,
+            case_id=p.case.id,
+            case_title=p.case.title,
+            from_agency=p.from_agency.name,
+            notified_at=p.recipient.notified_at,
+            pending_seconds=alerts.pending_seconds(p.recipient, now) or 0,
+        )
+        for p in alerts.pending_for(records)
+    ]
+
+
+@router.post(
+    "/alerts/{alert_id}/acknowledge", response_model=AlertOut, openapi_extra=access("member")
+)
+def acknowledge(records: RecordsDep, alert_id: uuid.UUID) -> AlertOut:
+    """The caller's agency acknowledges an alert it received."""
+    recipient = alerts.acknowledge(records, alert_id)
+    return _alert_out(recipient.alert, records.session, clock.now())

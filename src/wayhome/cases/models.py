@@ -5,8 +5,9 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wayhome.access.models import MarkedMixin
@@ -28,7 +29,20 @@ class CaseStatus(StrEnum):
     ALERT_ISSUED = "alert_issued"
     ACTIVE_SEARCH = "active_search"
     LOCATED = "located"
+    REUNITED = "reunited"
     CLOSED = "closed"
+
+
+class Outcome(StrEnum):
+    """How a case ended."""
+
+    REUNITED = "reunited"
+    FOUND_SAFE_IN_CARE = "found_safe_in_care"
+    RETURNED_VOLUNTARILY = "returned_voluntarily"
+    FOUND_DECEASED = "found_deceased"
+    FALSE_REPORT = "false_report"
+    TRANSFERRED = "transferred"
+    OTHER = "other"
 
 
 class Priority(StrEnum):
@@ -73,6 +87,15 @@ class Case(IdMixin, TimestampMixin, MarkedMixin, Base):
     priority: Mapped[Priority] = mapped_column(enum_type(Priority), default=Priority.NORMAL)
     opened_at: Mapped[datetime] = mapped_column(default=utcnow)
     closed_at: Mapped[datetime | None]
+    # Missing-child intake (empty for other kinds of case).
+    last_seen_at: Mapped[datetime | None]
+    last_seen_place: Mapped[str | None] = mapped_column(String(300))
+    last_seen_country: Mapped[str | None] = mapped_column(String(2))
+    circumstances: Mapped[str] = mapped_column(Text, default="")
+    suspected_abduction: Mapped[bool] = mapped_column(default=False)
+    online_link: Mapped[bool] = mapped_column(default=False)
+    guardians: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    outcome: Mapped[Outcome | None] = mapped_column(enum_type(Outcome))
 
 
 class Person(IdMixin, TimestampMixin, MarkedMixin, Base):
@@ -90,6 +113,12 @@ class Person(IdMixin, TimestampMixin, MarkedMixin, Base):
     sex: Mapped[Sex] = mapped_column(enum_type(Sex, 8), default=Sex.UNKNOWN)
     nationalities: Mapped[list[str]] = mapped_column(default=list)
     description: Mapped[str] = mapped_column(Text, default="")
+    languages: Mapped[list[str]] = mapped_column(default=list)
+    height_cm: Mapped[int | None]
+    weight_kg: Mapped[int | None]
+    eye_colour: Mapped[str | None] = mapped_column(String(3))
+    hair_colour: Mapped[str | None] = mapped_column(String(3))
+    distinguishing_marks: Mapped[str] = mapped_column(Text, default="")
 
     names: Mapped[list[PersonName]] = relationship(
         back_populates="person", cascade="all, delete-orphan", lazy="selectin"
@@ -123,3 +152,127 @@ class Event(IdMixin, MarkedMixin, Base):
     kind: Mapped[str] = mapped_column(String(40))
     summary: Mapped[str] = mapped_column(Text)
     created_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+
+
+class Transition(IdMixin, Base):
+    """One recorded change of a case's status: from, to, when, by whom, with what outcome."""
+
+    __tablename__ = "case_transitions"
+
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), index=True)
+    from_status: Mapped[CaseStatus] = mapped_column(enum_type(CaseStatus))
+    to_status: Mapped[CaseStatus] = mapped_column(enum_type(CaseStatus))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    user_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    agency_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("agencies.id"))
+    outcome: Mapped[Outcome | None] = mapped_column(enum_type(Outcome))
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class TaskKind(StrEnum):
+    """What a task is: plain work, an operation with an outcome, or support after finding."""
+
+    TASK = "task"
+    OPERATION = "operation"
+    SUPPORT = "support"
+
+
+class TaskState(StrEnum):
+    """Where a task stands."""
+
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class Task(IdMixin, TimestampMixin, Base):
+    """Work on a case assigned to an agency or one of its users, with a due time."""
+
+    __tablename__ = "case_tasks"
+
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), index=True)
+    agency_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("agencies.id"))  # who created it
+    kind: Mapped[TaskKind] = mapped_column(enum_type(TaskKind, 16), default=TaskKind.TASK)
+    title: Mapped[str] = mapped_column(String(300))
+    assignee_agency_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("agencies.id"))
+    assignee_user_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    due_at: Mapped[datetime | None]
+    state: Mapped[TaskState] = mapped_column(enum_type(TaskState, 16), default=TaskState.OPEN)
+    outcome: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+
+
+class Alert(IdMixin, Base):
+    """A cross-border alert about a case, sent to some or all member agencies."""
+
+    __tablename__ = "case_alerts"
+
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), index=True)
+    agency_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("agencies.id"))  # the issuer
+    issued_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    issued_at: Mapped[datetime] = mapped_column(default=utcnow)
+    to_all: Mapped[bool] = mapped_column(default=False)
+    message: Mapped[str] = mapped_column(Text, default="")
+
+    recipients: Mapped[list[AlertRecipient]] = relationship(
+        back_populates="alert", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+
+class AlertRecipient(IdMixin, Base):
+    """One agency an alert went to, and whether and when it acknowledged or was chased."""
+
+    __tablename__ = "alert_recipients"
+    __table_args__ = (
+        UniqueConstraint("alert_id", "agency_id"),
+        Index("ix_alert_recipients_pending", "acknowledged_at", "notified_at"),
+    )
+
+    alert_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("case_alerts.id"))
+    agency_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("agencies.id"), index=True)
+    notified_at: Mapped[datetime]
+    renotified_at: Mapped[datetime | None]
+    escalated_at: Mapped[datetime | None]
+    acknowledged_at: Mapped[datetime | None]
+    acknowledged_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+
+    alert: Mapped[Alert] = relationship(back_populates="recipients")
+
+
+class NoticeVisibility(StrEnum):
+    """Who a notice reaches: member agencies (restricted), everyone (public), or nobody."""
+
+    RESTRICTED = "restricted"
+    PUBLIC = "public"
+    WITHDRAWN = "withdrawn"
+
+
+class Notice(IdMixin, TimestampMixin, Base):
+    """A yellow notice (missing person) a case carries; public ones are served anonymously."""
+
+    __tablename__ = "case_notices"
+
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), unique=True)
+    person_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("persons.id"))
+    entity_id: Mapped[str] = mapped_column(String(12), unique=True)  # "2026/12345"
+    visibility: Mapped[NoticeVisibility] = mapped_column(enum_type(NoticeVisibility, 16))
+    issued_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    published_at: Mapped[datetime | None]
+
+
+class Portrait(IdMixin, Base):
+    """The family-supplied portrait of a missing child: re-encoded, metadata stripped."""
+
+    __tablename__ = "portraits"
+
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), index=True)
+    person_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("persons.id"))
+    picture_id: Mapped[str] = mapped_column(String(16), unique=True)
+    media_type: Mapped[str] = mapped_column(String(40))
+    width: Mapped[int]
+    height: Mapped[int]
+    image: Mapped[bytes] = mapped_column(LargeBinary)
+    thumbnail: Mapped[bytes] = mapped_column(LargeBinary)
+    uploaded_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -3,20 +3,48 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from typing import Annotated, TypeVar
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
+from pydantic import ValidationError
+from sqlalchemy import select
 
+from wayhome import clock
 from wayhome.access.markings import Marking, Scope
-from wayhome.cases import services
-from wayhome.cases.models import CaseKind, CaseStatus, Priority
-from wayhome.cases.schemas import CaseIn
+from wayhome.agencies.models import Agency
+from wayhome.cases import alerts, services, workflow
+from wayhome.cases.leads import case_leads
+from wayhome.cases.models import (
+    CaseKind,
+    CaseStatus,
+    NoticeVisibility,
+    Outcome,
+    Priority,
+    Sex,
+    TaskKind,
+    TaskState,
+)
+from wayhome.cases.schemas import (
+    AlertIn,
+    CaseIn,
+    ChildIn,
+    GuardianIn,
+    MissingChildIn,
+    NameIn,
+    StatusIn,
+    TaskIn,
+    TaskUpdate,
+)
+from wayhome.errors import InvalidInput, NotFound
 from wayhome.hashing.matches import deconfliction
 from wayhome.intake import services as intake
 from wayhome.web.pages import CsrfChecked, PageRecords, redirect, render
 
 router = APIRouter(include_in_schema=False)
+T = TypeVar("T")
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -34,6 +62,8 @@ def dashboard(request: Request, records: PageRecords) -> Response:
             "reports": reports.items,
             "report_total": reports.total,
             "hash_links": deconfliction(records, limit=10),
+            "pending_alerts": alerts.pending_for(records)[:10],
+            "now": clock.now(),
         },
     )
 
@@ -75,13 +105,259 @@ def open_case(
 
 @router.get("/cases/{case_id}", response_class=HTMLResponse)
 def case_page(request: Request, records: PageRecords, case_id: uuid.UUID) -> Response:
-    """One case with its persons and timeline."""
+    """One case: status buttons, persons, timeline, tasks, alerts and acknowledgements, notice."""
     case = services.get_case(records, case_id)
     persons = services.list_persons(records, case_id, limit=100, offset=0)
     events = services.timeline(records, case_id, limit=200, offset=0)
     reports = intake.list_reports(records, case_id, limit=100, offset=0)
+    now = clock.now()
+    agencies = list(records.session.scalars(select(Agency).order_by(Agency.country, Agency.name)))
     return render(
         request,
-        "case.html",
-        {"case": case, "persons": persons.items, "events": events.items, "reports": reports.items},
+        "cases/case.html",
+        {
+            "case": case,
+            "persons": persons.items,
+            "events": events.items,
+            "reports": reports.items,
+            "now": now,
+            "owner": case.agency_id == records.viewer.agency_id,
+            "my_agency": records.viewer.agency_id,
+            "urgency": workflow.urgency_of(records, case),
+            "allowed": workflow.allowed_next(case.status),
+            "outcomes": list(Outcome),
+            "transitions": workflow.transitions(records, case),
+            "tasks": workflow.tasks_of(records, case),
+            "task_kinds": [TaskKind.TASK, TaskKind.OPERATION],
+            "task_states": list(TaskState),
+            "is_overdue": workflow.is_overdue,
+            "alerts": alerts.alerts_of(records, case),
+            "pending_seconds": alerts.pending_seconds,
+            "agencies": {a.id: a for a in agencies},
+            "other_agencies": [
+                a for a in agencies if a.id != records.viewer.agency_id and a.active
+            ],
+            "notice": workflow.notice_of(records, case),
+            "visibilities": list(NoticeVisibility),
+            "portrait": workflow.portrait_of(records, case),
+            "leads": case_leads(records, case_id),
+        },
     )
+
+
+# -- missing-child workflow pages -------------------------------------------------------------
+def _checked(build: Callable[[], T]) -> T:
+    """Build a schema from form fields; a validation error names the form field."""
+    try:
+        return build()
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise InvalidInput(first["msg"], location=f"form.{where}") from None
+
+
+def _codes(text: str) -> list[str]:
+    return [c.strip() for c in text.replace(";", ",").split(",") if c.strip()]
+
+
+@router.get("/cases/missing/new", response_class=HTMLResponse)
+def missing_child_form(request: Request, records: PageRecords) -> Response:
+    """The intake form for a missing child."""
+    return render(
+        request,
+        "cases/missing_form.html",
+        {"markings": list(Marking), "scopes": list(Scope), "sexes": list(Sex)},
+    )
+
+
+@router.post("/cases/missing", dependencies=[CsrfChecked])
+def open_missing_child(
+    request: Request,
+    records: PageRecords,
+    full_name: Annotated[str, Form()],
+    date_of_birth: Annotated[date, Form()],
+    last_seen_at: Annotated[datetime, Form()],
+    last_seen_place: Annotated[str, Form()],
+    last_seen_country: Annotated[str, Form()],
+    marking: Annotated[Marking, Form()],
+    scope: Annotated[Scope, Form()],
+    sex: Annotated[Sex, Form()] = Sex.UNKNOWN,
+    other_name: Annotated[str, Form()] = "",
+    nationalities: Annotated[str, Form()] = "",
+    languages: Annotated[str, Form()] = "",
+    height_cm: Annotated[int | None, Form()] = None,
+    weight_kg: Annotated[int | None, Form()] = None,
+    eye_colour: Annotated[str, Form()] = "",
+    hair_colour: Annotated[str, Form()] = "",
+    distinguishing_marks: Annotated[str, Form()] = "",
+    description: Annotated[str, Form()] = "",
+    circumstances: Annotated[str, Form()] = "",
+    suspected_abduction: Annotated[bool, Form()] = False,
+    online_link: Annotated[bool, Form()] = False,
+    guardian_name: Annotated[str, Form()] = "",
+    guardian_relation: Annotated[str, Form()] = "",
+    guardian_phone: Annotated[str, Form()] = "",
+    guardian_email: Annotated[str, Form()] = "",
+    portrait: Annotated[UploadFile | None, File()] = None,
+) -> Response:
+    """Open a missing-child case from the form, with the portrait if one was chosen."""
+    settings = request.app.state.settings
+    seen = last_seen_at if last_seen_at.tzinfo else last_seen_at.replace(tzinfo=UTC)
+    names = [n for n in (full_name, other_name) if n.strip()]
+    guardians = (
+        [
+            GuardianIn(
+                name=guardian_name,
+                relation=guardian_relation,
+                phone=guardian_phone,
+                email=guardian_email,
+            )
+        ]
+        if guardian_name.strip()
+        else []
+    )
+    data = _checked(
+        lambda: MissingChildIn(
+            child=ChildIn(
+                names=[NameIn(full_name=n) for n in names],
+                date_of_birth=date_of_birth,
+                sex=sex,
+                nationalities=_codes(nationalities),
+                languages=_codes(languages),
+                height_cm=height_cm,
+                weight_kg=weight_kg,
+                eye_colour=eye_colour or None,
+                hair_colour=hair_colour or None,
+                distinguishing_marks=distinguishing_marks,
+                description=description,
+            ),
+            last_seen_at=seen,
+            last_seen_place=last_seen_place,
+            last_seen_country=last_seen_country,
+            circumstances=circumstances,
+            suspected_abduction=suspected_abduction,
+            online_link=online_link,
+            guardians=guardians,
+            marking=marking,
+            scope=scope,
+        )
+    )
+    picture = None
+    if portrait is not None and portrait.filename:
+        picture = portrait.file.read(settings.portrait_max_bytes + 1)
+    case = workflow.open_missing_child(records, data, settings, picture)
+    return redirect(f"/cases/{case.id}")
+
+
+@router.get("/cases/{case_id}/portrait.jpg")
+def portrait_image(records: PageRecords, case_id: uuid.UUID, thumbnail: bool = False) -> Response:
+    """The case's portrait, for those who may see the case."""
+    case = services.get_case(records, case_id)
+    portrait = workflow.portrait_of(records, case)
+    if portrait is None:
+        raise NotFound("this case has no portrait")
+    data = portrait.thumbnail if thumbnail else portrait.image
+    return Response(data, media_type="image/jpeg", headers={"Cache-Control": "private, no-store"})
+
+
+@router.post("/cases/{case_id}/portrait", dependencies=[CsrfChecked])
+def upload_portrait(
+    request: Request,
+    records: PageRecords,
+    case_id: uuid.UUID,
+    portrait: Annotated[UploadFile, File()],
+) -> Response:
+    """Replace the case's portrait."""
+    settings = request.app.state.settings
+    data = portrait.file.read(settings.portrait_max_bytes + 1)
+    workflow.store_portrait(records, case_id, data, settings)
+    return redirect(f"/cases/{case_id}")
+
+
+@router.post("/cases/{case_id}/status", dependencies=[CsrfChecked])
+def change_status(
+    records: PageRecords,
+    case_id: uuid.UUID,
+    status: Annotated[CaseStatus, Form()],
+    outcome: Annotated[str, Form()] = "",
+    note: Annotated[str, Form()] = "",
+) -> Response:
+    """A status button."""
+    data = _checked(
+        lambda: StatusIn(status=status, outcome=Outcome(outcome) if outcome else None, note=note)
+    )
+    workflow.change_status(records, case_id, data)
+    return redirect(f"/cases/{case_id}")
+
+
+@router.post("/cases/{case_id}/tasks", dependencies=[CsrfChecked])
+def add_task(
+    records: PageRecords,
+    case_id: uuid.UUID,
+    title: Annotated[str, Form()],
+    kind: Annotated[TaskKind, Form()] = TaskKind.TASK,
+    assignee_agency_id: Annotated[str, Form()] = "",
+    due_at: Annotated[str, Form()] = "",
+) -> Response:
+    """Add a task or an operation."""
+    due = datetime.fromisoformat(due_at).replace(tzinfo=UTC) if due_at else None
+    agency = uuid.UUID(assignee_agency_id) if assignee_agency_id else None
+    data = _checked(lambda: TaskIn(title=title, kind=kind, assignee_agency_id=agency, due_at=due))
+    workflow.add_task(records, case_id, data)
+    return redirect(f"/cases/{case_id}#tasks")
+
+
+@router.post("/cases/{case_id}/tasks/{task_id}", dependencies=[CsrfChecked])
+def update_task(
+    records: PageRecords,
+    case_id: uuid.UUID,
+    task_id: uuid.UUID,
+    state: Annotated[TaskState, Form()],
+    outcome: Annotated[str, Form()] = "",
+) -> Response:
+    """Move a task along."""
+    workflow.update_task(records, case_id, task_id, TaskUpdate(state=state, outcome=outcome))
+    return redirect(f"/cases/{case_id}#tasks")
+
+
+@router.post("/cases/{case_id}/alerts", dependencies=[CsrfChecked])
+def issue_alert(
+    records: PageRecords,
+    case_id: uuid.UUID,
+    agencies: Annotated[list[str] | None, Form()] = None,
+    message: Annotated[str, Form()] = "",
+) -> Response:
+    """Issue an alert to all member agencies or the ticked ones."""
+    chosen = [a for a in (agencies or []) if a]
+    alerts.issue_alert(records, case_id, AlertIn(agencies=chosen or None, message=message))
+    return redirect(f"/cases/{case_id}#alerts")
+
+
+@router.post("/cases/{case_id}/notice", dependencies=[CsrfChecked])
+def set_notice(
+    records: PageRecords, case_id: uuid.UUID, visibility: Annotated[NoticeVisibility, Form()]
+) -> Response:
+    """The notice toggle."""
+    workflow.set_notice(records, case_id, visibility)
+    return redirect(f"/cases/{case_id}#notice")
+
+
+@router.get("/alerts", response_class=HTMLResponse)
+def alerts_page(request: Request, records: PageRecords) -> Response:
+    """Alerts awaiting this agency's acknowledgement."""
+    return render(
+        request,
+        "cases/alerts.html",
+        {"pending": alerts.pending_for(records), "now": clock.now()},
+    )
+
+
+@router.post("/alerts/{alert_id}/acknowledge", dependencies=[CsrfChecked])
+def acknowledge(
+    records: PageRecords, alert_id: uuid.UUID, back: Annotated[str, Form()] = ""
+) -> Response:
+    """Acknowledge an alert on behalf of the user's agency."""
+    recipient = alerts.acknowledge(records, alert_id)
+    target = back if back.startswith("/") and not back.startswith("//") else "/alerts"
+    del recipient
+    return redirect(target)

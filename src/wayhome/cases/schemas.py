@@ -8,7 +8,17 @@ from datetime import UTC, date, datetime
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from wayhome.access.schemas import MarkingIn, MarkingOut, Strict
-from wayhome.cases.models import CaseKind, CaseStatus, PersonRole, Priority, Sex
+from wayhome.cases.models import (
+    CaseKind,
+    CaseStatus,
+    NoticeVisibility,
+    Outcome,
+    PersonRole,
+    Priority,
+    Sex,
+    TaskKind,
+    TaskState,
+)
 
 
 class CaseIn(MarkingIn):
@@ -32,6 +42,13 @@ class CaseOut(MarkingOut):
     priority: Priority
     opened_at: datetime
     closed_at: datetime | None
+    last_seen_at: datetime | None = None
+    last_seen_place: str | None = None
+    last_seen_country: str | None = None
+    circumstances: str = ""
+    suspected_abduction: bool = False
+    online_link: bool = False
+    outcome: Outcome | None = None
 
 
 class NameIn(Strict):
@@ -151,3 +168,208 @@ class EventList(Listing):
     """A page of timeline events."""
 
     items: list[EventOut]
+
+
+# -- missing-child workflow -------------------------------------------------------------------
+class GuardianIn(Strict):
+    """A parent or guardian to contact."""
+
+    name: str = Field(min_length=1, max_length=200)
+    relation: str = Field("", max_length=80)
+    phone: str = Field("", max_length=40)
+    email: str = Field("", max_length=320)
+
+
+def _codes(value: list[str], length: int, what: str) -> list[str]:
+    for code in value:
+        if len(code) != length or not code.isalpha():
+            raise ValueError(f"{code!r} is not {what}")
+    return [c.upper() for c in value]
+
+
+class ChildIn(Strict):
+    """The missing child as the family and the reporting officer describe him or her."""
+
+    names: list[NameIn] = Field(min_length=1)
+    date_of_birth: date
+    sex: Sex = Sex.UNKNOWN
+    nationalities: list[str] = Field(default_factory=list)
+    languages: list[str] = Field(
+        default_factory=list, description="ISO 639-2 codes of languages spoken, e.g. RUS, ENG."
+    )
+    height_cm: int | None = Field(None, ge=30, le=230)
+    weight_kg: int | None = Field(None, ge=1, le=250)
+    eye_colour: str | None = Field(None, pattern=r"^[A-Za-z]{3}$", description="e.g. BLU, BRO.")
+    hair_colour: str | None = Field(None, pattern=r"^[A-Za-z]{3}$", description="e.g. BLA, BLO.")
+    distinguishing_marks: str = Field("", max_length=2000)
+    description: str = Field("", max_length=5000)
+
+    @field_validator("nationalities")
+    @classmethod
+    def _countries(cls, value: list[str]) -> list[str]:
+        return _codes(value, 2, "an ISO 3166-1 alpha-2 code")
+
+    @field_validator("languages")
+    @classmethod
+    def _languages(cls, value: list[str]) -> list[str]:
+        return _codes(value, 3, "an ISO 639-2 code")
+
+
+class MissingChildIn(MarkingIn):
+    """Intake of a missing-child case: the child, when and where last seen, and why it is feared."""
+
+    child: ChildIn
+    title: str | None = Field(None, min_length=3, max_length=300)
+    last_seen_at: AwareDatetime
+    last_seen_place: str = Field(min_length=1, max_length=300)
+    last_seen_country: str = Field(min_length=2, max_length=2, pattern=r"^[A-Za-z]{2}$")
+    circumstances: str = Field("", max_length=20000)
+    suspected_abduction: bool = False
+    online_link: bool = False
+    guardians: list[GuardianIn] = Field(default_factory=list, max_length=10)
+
+
+class UrgencyOut(BaseModel):
+    """The computed urgency and the risk factors behind it."""
+
+    priority: Priority
+    score: int
+    reasons: list[str]
+
+
+class StatusIn(Strict):
+    """A requested status change."""
+
+    status: CaseStatus
+    outcome: Outcome | None = None
+    note: str = Field("", max_length=5000)
+
+
+class TransitionOut(BaseModel):
+    """A recorded status change."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    from_status: CaseStatus
+    to_status: CaseStatus
+    at: datetime
+    outcome: Outcome | None
+    note: str
+
+
+class TaskIn(Strict):
+    """A task on a case; an operation is a task whose completion needs an outcome."""
+
+    title: str = Field(min_length=1, max_length=300)
+    kind: TaskKind = TaskKind.TASK
+    assignee_agency_id: uuid.UUID | None = None
+    assignee_user_id: uuid.UUID | None = None
+    due_at: AwareDatetime | None = None
+
+
+class TaskUpdate(Strict):
+    """A change of a task's state."""
+
+    state: TaskState
+    outcome: str = Field("", max_length=5000)
+
+
+class TaskOut(BaseModel):
+    """A task."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    case_id: uuid.UUID
+    kind: TaskKind
+    title: str
+    assignee_agency_id: uuid.UUID
+    assignee_user_id: uuid.UUID | None
+    due_at: datetime | None
+    state: TaskState
+    outcome: str
+    overdue: bool = False
+
+
+class AlertIn(Strict):
+    """An alert to every member agency (no `agencies`) or to the named ones (ids or codes)."""
+
+    agencies: list[str] | None = Field(None, max_length=500)
+    message: str = Field("", max_length=5000)
+
+
+class RecipientOut(BaseModel):
+    """One recipient of an alert and where its acknowledgement stands."""
+
+    agency_id: uuid.UUID
+    agency: str
+    country: str
+    notified_at: datetime
+    acknowledged_at: datetime | None
+    renotified_at: datetime | None
+    escalated_at: datetime | None
+    pending_seconds: int | None
+
+
+class AlertOut(BaseModel):
+    """An alert and its recipients."""
+
+    id: uuid.UUID
+    case_id: uuid.UUID
+    issued_at: datetime
+    to_all: bool
+    message: str
+    recipients: list[RecipientOut]
+
+
+class NoticeIn(Strict):
+    """Set a case's notice: restricted (member agencies), public, or withdrawn."""
+
+    visibility: NoticeVisibility
+
+
+class NoticeOut(BaseModel):
+    """A case's notice."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    entity_id: str
+    visibility: NoticeVisibility
+    published_at: datetime | None
+
+
+class PortraitOut(BaseModel):
+    """A stored portrait."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    picture_id: str
+    media_type: str
+    width: int
+    height: int
+
+
+class WorkflowOut(BaseModel):
+    """Everything about where a case stands: status, urgency, history, tasks, alerts, notice."""
+
+    case_id: uuid.UUID
+    status: CaseStatus
+    outcome: Outcome | None
+    urgency: UrgencyOut
+    transitions: list[TransitionOut]
+    allowed: list[CaseStatus]
+    tasks: list[TaskOut]
+    alerts: list[AlertOut]
+    notice: NoticeOut | None
+    portrait: PortraitOut | None
+
+
+class PendingAlertOut(BaseModel):
+    """An alert awaiting the caller's agency's acknowledgement."""
+
+    alert_id: uuid.UUID
+    case_id: uuid.UUID
+    case_title: str
+    from_agency: str
+    notified_at: datetime
+    pending_seconds: int

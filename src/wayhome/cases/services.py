@@ -6,10 +6,10 @@ import secrets
 import unicodedata
 import uuid
 
+from wayhome import clock
 from wayhome.access.records import Page, Records
 from wayhome.cases.models import Case, Event, Person, PersonName
 from wayhome.cases.schemas import CaseIn, EventIn, NameIn, PersonIn
-from wayhome.db.base import utcnow
 
 SCRIPT_CODES = {
     "LATIN": "Latn",
@@ -42,7 +42,7 @@ def detect_script(text: str) -> str:
 
 def _new_reference() -> str:
     # Random, not sequential: a reference must not reveal how many cases an agency holds.
-    year = utcnow().year
+    year = clock.now().year
     return f"WH-{year}-{secrets.token_hex(3).upper()}"
 
 
@@ -56,12 +56,14 @@ def open_case(records: Records, data: CaseIn) -> Case:
         summary=data.summary,
         kind=data.kind,
         priority=data.priority,
+        opened_at=clock.now(),
         marking=data.marking,
         scope=data.scope,
     )
     records.add(case, data.shared_with, {"title": case.title})
     event = Event(
         case_id=case.id,
+        at=case.opened_at,
         kind="reported",
         summary=f"Case opened: {case.title}",
         marking=case.marking,
@@ -134,7 +136,7 @@ def add_event(records: Records, case_id: uuid.UUID, data: EventIn) -> Event:
     records.check_marking(data.marking, data.scope, data.shared_with, "body")
     event = Event(
         case_id=case.id,
-        at=data.at or utcnow(),
+        at=data.at or clock.now(),
         kind=data.kind,
         summary=data.summary,
         marking=data.marking,

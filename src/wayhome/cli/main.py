@@ -13,13 +13,18 @@ from wayhome.access import services as access
 from wayhome.access.models import ApiToken, User
 from wayhome.agencies.models import Agency
 from wayhome.audit import services as audit
+from wayhome.cases.escalation import alerts_app
 from wayhome.cli.common import acting_user, agency_ids, fail, marking_and_scope, transaction
 from wayhome.db import migrate
 from wayhome.db.engine import make_engine
 from wayhome.errors import WayhomeError
 from wayhome.hashing.cli import banks_app, hash_command
+from wayhome.linking.cli import links_app
 from wayhome.locate.cli import gazetteer_app, locate_command, register_app
 from wayhome.settings import get_settings
+from wayhome.synth.cli import synth_command
+from wayhome.watches import alerts as watch_alerts
+from wayhome.watches.cli import deliveries_app
 
 app = typer.Typer(
     help="Wayhome: find missing children by joining what agencies hold.", no_args_is_help=True
@@ -40,7 +45,12 @@ app.add_typer(banks_app, name="banks")
 app.command("hash")(hash_command)
 app.add_typer(gazetteer_app, name="gazetteer")
 app.add_typer(register_app, name="register")
+app.add_typer(links_app, name="links")
 app.command("locate")(locate_command)
+app.add_typer(alerts_app, name="alerts")
+app.command("synth")(synth_command)
+app.add_typer(deliveries_app, name="deliveries")
+watch_alerts.install()  # imports and other writes alert watchers (watches/alerts.py)
 
 CLI_ACTOR = audit.Actor(user_id=None, username="cli", agency_id=None)
 
@@ -258,22 +268,22 @@ def demo(
     serve_after: Annotated[
         bool, typer.Option("--serve/--no-serve", help="Serve afterwards.")
     ] = True,
+    replay: Annotated[
+        bool, typer.Option(help="Feed the fragments in story order while serving.")
+    ] = False,
+    pace: Annotated[float, typer.Option(help="Seconds between replayed fragments.")] = 4.0,
+    seed: Annotated[int, typer.Option(help="Seed of the generated world.")] = 2026,
+    noise: Annotated[int, typer.Option(help="Noise of the world: 0 clean … 3 hard.")] = 1,
 ) -> None:
-    """Migrate, load the demo agencies, users and case (once), then serve."""
+    """Migrate, load the generated demo world (once) and serve; --replay feeds it in live."""
     if ctx.invoked_subcommand is not None:
         return
-    from wayhome.demo.loader import DEMO_PASSWORD, load_demo
+    from wayhome.demo.cli import run_demo
 
-    settings = get_settings()
-    migrate.upgrade(settings.effective_database_url)
-    with transaction() as session:
-        loaded = load_demo(session)
-    typer.echo("demo data " + ("loaded" if loaded.created else "already present"))
-    typer.echo(f"demo accounts (password for all: {DEMO_PASSWORD}):")
-    for username, description in loaded.accounts:
-        typer.echo(f"  {username:18} {description}")
-    if serve_after:
-        serve(None, None)
+    try:
+        run_demo(serve_after, replay, max(pace, 0.0), seed, noise)
+    except WayhomeError as error:
+        raise fail(error) from error
 
 
 if __name__ == "__main__":  # pragma: no cover

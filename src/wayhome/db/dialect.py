@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, cast
 
-from sqlalchemy import Table, event
-from sqlalchemy.dialects import postgresql as postgresql_dialect
-from sqlalchemy.dialects import sqlite as sqlite_dialect
+from sqlalchemy import ColumnClause, Table, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -136,20 +135,168 @@ def is_unmanaged_table(name: str | None) -> bool:
     return bool(name) and str(name).startswith(SEARCH_TABLE)
 
 
+def bind_processor(session: Session, column: ColumnClause[Any]) -> Callable[[Any], Any] | None:
+    """How the column's type converts a Python value for this session's driver (None: as is)."""
+    processor: Callable[[Any], Any] | None = column.type._cached_bind_processor(
+        session.get_bind().dialect
+    )
+    return processor
+
+
+def driver_value(session: Session, column: ColumnClause[Any], value: Any) -> Any:
+    """A value converted once for the driver as its column's type would convert it."""
+    convert = bind_processor(session, column)
+    return value if convert is None or value is None else convert(value)
+
+
+def param_marker(session: Session) -> str:
+    """The driver's positional parameter marker."""
+    return "?" if session.get_bind().dialect.paramstyle == "qmark" else "%s"
+
+
+def fetch_rows(session: Session, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """Run one driver-level statement (positional `param_marker`s, driver-ready values) in the
+    session's transaction and return its rows as plain tuples, without result objects."""
+    cursor = session.connection().connection.cursor()
+    try:
+        if _is_postgresql(session):
+            # Planned for the arrays at hand each time: psycopg's automatic preparation would
+            # settle on a generic plan made while the tables were small.
+            cast(Any, cursor).execute(sql, tuple(params), prepare=False)
+        else:
+            cursor.execute(sql, tuple(params))
+        if cursor.description is None:
+            return []
+        return [tuple(row) for row in cursor.fetchall()]
+    finally:
+        cursor.close()
+
+
+def _is_postgresql(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def _array_casts(session: Session, table: Table, columns: Sequence[str]) -> list[str]:
+    """`%s::type[]` per column: on PostgreSQL rows travel as one array per column."""
+    dialect = session.get_bind().dialect
+    casts = []
+    for name in columns:
+        column_type = table.c[name].type
+        sql_type = "text" if column_type._isnull else column_type.compile(dialect=dialect)
+        casts.append(f"%s::{sql_type}[]")
+    return casts
+
+
+def _values_source(
+    session: Session, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> tuple[str, list[Any]]:
+    """The rows as an INSERT's source: `VALUES (?, …)` rows on SQLite, one `unnest` of
+    per-column arrays on PostgreSQL (one statement, one parse, however many rows)."""
+    if _is_postgresql(session):
+        arrays = [list(values) for values in zip(*rows, strict=True)]
+        casts = ", ".join(_array_casts(session, table, columns))
+        return f"SELECT * FROM unnest({casts})", arrays  # noqa: S608 - types from the model
+    one = f"({', '.join(['?'] * len(columns))})"
+    return f"VALUES {', '.join([one] * len(rows))}", [value for row in rows for value in row]
+
+
+def where_in(
+    session: Session, column: str, sql_type: str, values: Sequence[Any]
+) -> tuple[str, list[Any]]:
+    """`column IN (?, …)` on SQLite, `column = ANY(%s::type[])` on PostgreSQL, and params."""
+    if _is_postgresql(session):
+        return f"{column} = ANY(%s::{sql_type}[])", [list(values)]
+    return f"{column} IN ({', '.join(['?'] * len(values))})", list(values)
+
+
+def insert_rows(
+    session: Session,
+    table: Table,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    upsert: tuple[Sequence[str], str] | None = None,
+) -> None:
+    """Insert driver-ready tuples (see `driver_value`): one executemany on SQLite, one
+    statement over per-column arrays on PostgreSQL.
+
+    `upsert=(key, counter)`: a row whose key exists adds its `counter` to the stored row's.
+    """
+    if not rows:
+        return
+    conflict = ""
+    if upsert is not None:
+        key, counter = upsert
+        conflict = (
+            f" ON CONFLICT ({', '.join(key)}) DO UPDATE SET "
+            f"{counter} = {table.name}.{counter} + excluded.{counter}"
+        )
+    head = f"INSERT INTO {table.name} ({', '.join(columns)}) "
+    if _is_postgresql(session):
+        for start in range(0, len(rows), 10_000):
+            source, params = _values_source(session, table, columns, rows[start : start + 10_000])
+            fetch_rows(session, head + source + conflict, params)
+        return
+    sql = head + f"VALUES ({', '.join(['?'] * len(columns))})" + conflict
+    cursor = session.connection().connection.cursor()
+    try:
+        cursor.executemany(sql, rows)
+    finally:
+        cursor.close()
+
+
+def insert_returning(
+    session: Session,
+    table: Table,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    returning: Sequence[str],
+    *,
+    chunk: int = 500,
+) -> list[tuple[Any, ...]]:
+    """Insert driver-ready tuples, skipping rows that conflict with a unique key, and return
+    the `returning` columns of the rows inserted (in no set order)."""
+    found: list[tuple[Any, ...]] = []
+    if _is_postgresql(session):
+        chunk = 10_000
+    for start in range(0, len(rows), chunk):
+        source, params = _values_source(session, table, columns, rows[start : start + chunk])
+        sql = (
+            f"INSERT INTO {table.name} ({', '.join(columns)}) "
+            f"{source} ON CONFLICT DO NOTHING RETURNING {', '.join(returning)}"
+        )
+        found += fetch_rows(session, sql, params)
+    return found
+
+
 def add_counts(
     session: Session, table: Table, key: list[str], counter: str, rows: list[dict[str, Any]]
 ) -> None:
     """INSERT rows, or add their `counter` to the existing row with the same key (upsert)."""
     if not rows:
         return
-    name = session.get_bind().dialect.name
-    module: Any = sqlite_dialect if name == "sqlite" else postgresql_dialect
-    statement = module.insert(table)
-    statement = statement.on_conflict_do_update(
-        index_elements=key,
-        set_={counter: table.c[counter] + statement.excluded[counter]},
+    columns = list(rows[0])
+    insert_rows(
+        session, table, columns, _tuples(session, table, columns, rows), upsert=(key, counter)
     )
-    session.execute(statement, rows)
+
+
+def _tuples(
+    session: Session, table: Table, columns: list[str], rows: list[dict[str, Any]]
+) -> list[tuple[Any, ...]]:
+    """Dict rows as driver-ready tuples, converting only the columns whose type converts."""
+    processors = [(i, bind_processor(session, table.c[name])) for i, name in enumerate(columns)]
+    converting = [(i, convert) for i, convert in processors if convert is not None]
+    if not converting:
+        return [tuple(row[name] for name in columns) for row in rows]
+    out = []
+    for row in rows:
+        values = [row[name] for name in columns]
+        for i, convert in converting:
+            if values[i] is not None:
+                values[i] = convert(values[i])
+        out.append(tuple(values))
+    return out
 
 
 def insert_many(
@@ -159,37 +306,14 @@ def insert_many(
     constants: dict[str, Any] | None = None,
 ) -> None:
     """Insert many rows through the driver's executemany, with the columns' own type
-    conversions but without per-row statement compilation (the intake hot path).
+    conversions but without per-row statement compilation.
 
     `constants` are columns with the same value in every row: converted once.
     """
     if not rows:
         return
-    connection = session.connection()
-    dialect = connection.dialect
-
-    def converter(name: str) -> Any:
-        return table.c[name].type._cached_bind_processor(dialect)
-
-    fixed = {
-        name: value if value is None or converter(name) is None else converter(name)(value)
-        for name, value in (constants or {}).items()
-    }
+    fixed = {name: driver_value(session, table.c[name], v) for name, v in (constants or {}).items()}
     columns = list(rows[0])
-    processors = [converter(name) for name in columns]
-    names = [*columns, *fixed]
-    marker = "?" if dialect.paramstyle == "qmark" else "%s"
-    sql = (
-        f"INSERT INTO {table.name} ({', '.join(names)}) "  # noqa: S608 - names from the model
-        f"VALUES ({', '.join([marker] * len(names))})"
-    )
     tail = tuple(fixed.values())
-    params = [
-        tuple(
-            value if convert is None or value is None else convert(value)
-            for value, convert in zip((row[name] for name in columns), processors, strict=True)
-        )
-        + tail
-        for row in rows
-    ]
-    connection.exec_driver_sql(sql, params)
+    params = [values + tail for values in _tuples(session, table, columns, rows)]
+    insert_rows(session, table, [*columns, *fixed], params)

@@ -8,7 +8,9 @@ from wayhome.db.base import Base
 from wayhome.hashing import models as hashing_models
 from wayhome.inbox import models as inbox_models
 from wayhome.intake import models as intake_models
+from wayhome.linking import models as linking_models
 from wayhome.locate import models as locate_models
+from wayhome.watches import models as watch_models
 
 __all__ = [
     "Base",
@@ -19,5 +21,7 @@ __all__ = [
     "hashing_models",
     "inbox_models",
     "intake_models",
+    "linking_models",
     "locate_models",
+    "watch_models",
 ]

@@ -18,6 +18,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
+from wayhome import signals
 from wayhome.access.markings import Marking
 from wayhome.access.records import Records
 from wayhome.access.visibility import READING_ROLES
@@ -39,6 +40,7 @@ from wayhome.hashing.records import (
 from wayhome.inbox import services as inbox
 from wayhome.intake.correlation import Hit
 from wayhome.intake.models import Report
+from wayhome.signals import Signal, SignalKind, Subject, SubjectKind
 
 CHUNK = 500
 
@@ -160,6 +162,7 @@ def match_hashes(
     records.audit_listing(BankHash, list(shown.values()), {"hash_match": len(queries)})
     subject = str(report_id or case_id or "")
     new_links = _link(records, candidates, rows, subject, report_id, case_id)
+    _emit_signals(records, new_links, rows, case_id)
     run = MatchRun(results, linked=len(new_links))
     run.notified = _notify_silent_holders(records, silent, new_links, rows)
     audit.record(
@@ -281,6 +284,38 @@ def _link(
     )
     records.session.flush()
     return set(new)
+
+
+def _emit_signals(
+    records: Records,
+    new_links: set[int],
+    rows: dict[int, tuple[BankHash, Bank]],
+    case_id: uuid.UUID | None,
+) -> None:
+    """Tell watches which bank series the caller's submission newly matched (one signal per
+    bank; the record is the bank, so each watcher learns as much as he may see of it)."""
+    per_bank: dict[uuid.UUID, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for bank_hash_id in new_links:
+        row, bank = rows[bank_hash_id]
+        per_bank[bank.id][row.series or ""] += 1
+    for bank_id, series in per_bank.items():
+        named = {name: count for name, count in series.items() if name}
+        signals.emit(
+            records.session,
+            Signal(
+                SignalKind.HASH_MATCH,
+                agency_id=records.viewer.agency_id,
+                record_kind=Bank.__record_kind__,
+                record_id=str(bank_id),
+                summary=f"{sum(series.values())} submitted hash(es) matched "
+                f"{len(named) or 'no'} series of a bank",
+                subjects=tuple(
+                    Subject(SubjectKind.BANK_SERIES, f"{bank_id}:{name}") for name in sorted(named)
+                ),
+                case_id=case_id,
+                detail={"series": named},
+            ),
+        )
 
 
 def _notify_silent_holders(

@@ -1,4 +1,4 @@
-"""JSON API for the caller's agency inbox."""
+"""JSON API for the caller's inbox: his agency's messages and his own alerts."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ router = APIRouter(tags=["inbox"])
 
 
 class NotificationOut(BaseModel):
-    """A message to the caller's agency."""
+    """A message to the caller's agency, or an alert to him."""
 
     model_config = ConfigDict(from_attributes=True)
 
@@ -29,10 +29,31 @@ class NotificationOut(BaseModel):
     read_at: datetime | None
 
 
+class ReadIn(BaseModel):
+    """Messages to mark read; none given marks all."""
+
+    ids: list[uuid.UUID] | None = None
+
+
+class ReadOut(BaseModel):
+    """How many messages were marked read, and how many stay unread."""
+
+    marked: int
+    unread: int
+
+
 @router.get("/inbox", response_model=list[NotificationOut], openapi_extra=access("member"))
-def inbox(session: SessionDep, user: CurrentUser) -> list[NotificationOut]:
-    """The newest messages to the caller's agency."""
+def inbox(session: SessionDep, user: CurrentUser, unread: bool = False) -> list[NotificationOut]:
+    """The newest messages to the caller (his agency's and his own alerts)."""
     return [
         NotificationOut.model_validate(n)
-        for n in services.for_viewer(session, viewer_of(user), limit=100)
+        for n in services.for_viewer(session, viewer_of(user), limit=100, unread_only=unread)
     ]
+
+
+@router.post("/inbox/read", response_model=ReadOut, openapi_extra=access("member"))
+def mark_read(session: SessionDep, user: CurrentUser, data: ReadIn) -> ReadOut:
+    """Mark messages read."""
+    viewer = viewer_of(user)
+    marked = services.mark_read(session, viewer, data.ids)
+    return ReadOut(marked=marked, unread=services.unread_count(session, viewer))

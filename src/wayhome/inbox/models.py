@@ -16,7 +16,10 @@ class Notification(IdMixin, Base):
     """A message to one agency (and optionally one of its users)."""
 
     __tablename__ = "notifications"
-    __table_args__ = (Index("ix_notifications_agency_created", "agency_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_notifications_agency_created", "agency_id", "created_at"),
+        Index("ix_notifications_user_created", "user_id", "created_at"),
+    )
 
     agency_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("agencies.id"))
     user_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))

@@ -1,14 +1,16 @@
-"""Posting to and reading an agency's inbox."""
+"""Posting to and reading an agency's inbox, and each user's own alerts (read/unread)."""
 
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from wayhome.access.visibility import READING_ROLES, Viewer
+from wayhome.db.base import utcnow
 from wayhome.inbox.models import Notification
 
 
@@ -22,14 +24,54 @@ def post(
     return note
 
 
-def for_viewer(session: Session, viewer: Viewer, limit: int = 20) -> list[Notification]:
-    """The newest messages of the viewer's agency (its reading roles only)."""
+def _mine(viewer: Viewer) -> Any:
+    """Messages to the viewer's agency as a whole, and alerts to him personally."""
+    return (Notification.agency_id == viewer.agency_id) & or_(
+        Notification.user_id.is_(None), Notification.user_id == viewer.user_id
+    )
+
+
+def for_viewer(
+    session: Session,
+    viewer: Viewer,
+    limit: int = 20,
+    *,
+    unread_only: bool = False,
+    after: tuple[datetime, uuid.UUID] | None = None,
+) -> list[Notification]:
+    """The newest messages for the viewer (reading roles only): his agency's and his own;
+    with `after`, those newer than a given (time, id), oldest first (a stream resuming)."""
     if viewer.role not in READING_ROLES:
         return []
-    stmt = (
-        select(Notification)
-        .where(Notification.agency_id == viewer.agency_id)
-        .order_by(Notification.created_at.desc())
-        .limit(limit)
+    stmt = select(Notification).where(_mine(viewer))
+    if unread_only:
+        stmt = stmt.where(Notification.read_at.is_(None))
+    if after is not None:
+        at, last_id = after
+        stmt = stmt.where(Notification.created_at >= at, Notification.id != last_id).order_by(
+            Notification.created_at
+        )
+    else:
+        stmt = stmt.order_by(Notification.created_at.desc())
+    return list(session.scalars(stmt.limit(limit)))
+
+
+def unread_count(session: Session, viewer: Viewer) -> int:
+    """How many of the viewer's messages are unread."""
+    if viewer.role not in READING_ROLES:
+        return 0
+    stmt = select(func.count()).where(_mine(viewer), Notification.read_at.is_(None))
+    return int(session.scalar(stmt) or 0)
+
+
+def mark_read(session: Session, viewer: Viewer, ids: list[uuid.UUID] | None) -> int:
+    """Mark the given messages (or all) read; others' messages are left alone."""
+    if viewer.role not in READING_ROLES:
+        return 0
+    stmt = update(Notification).where(_mine(viewer), Notification.read_at.is_(None))
+    if ids is not None:
+        stmt = stmt.where(Notification.id.in_(ids))
+    result = session.execute(
+        stmt.values(read_at=utcnow()).execution_options(synchronize_session=False)
     )
-    return list(session.scalars(stmt))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]

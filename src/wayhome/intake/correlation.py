@@ -169,9 +169,18 @@ def _statements(role: Role) -> dict[str, Any]:
             .limit(COUNT_CAP + 1)
             .subquery()
         ),
-        "hidden": select(newest_hidden.c.agency_id, silent.label("silent"), func.count())
+        # The holders' names come in the same statement: no second query per look-up.
+        "hidden": select(
+            newest_hidden.c.agency_id,
+            Agency.code,
+            Agency.name,
+            Agency.country,
+            silent.label("silent"),
+            func.count(),
+        )
         .join(Report, Report.id == newest_hidden.c.report_id)
-        .group_by(newest_hidden.c.agency_id, silent),
+        .join(Agency, Agency.id == newest_hidden.c.agency_id)
+        .group_by(newest_hidden.c.agency_id, Agency.code, Agency.name, Agency.country, silent),
         "others": select(
             func.count(func.distinct(newest_visible.c.report_id)),
             func.count(func.distinct(newest_visible.c.agency_id)),
@@ -187,30 +196,23 @@ def hidden_hits(
     if not value_ids or records.viewer.role not in READING_ROLES:
         return {}, {}
     statement = _statements(records.viewer.role)["hidden"]
-    rows: list[tuple[int, uuid.UUID, bool, int]] = []
+    hits: dict[int, list[Hit]] = {}
+    silent_holders: dict[int, set[uuid.UUID]] = {}
     for value_id in value_ids:
         params = {
             "value_id": value_id,
             VIEWER_AGENCY: records.viewer.agency_id,
             "exclude_report": exclude_report or NO_REPORT,
         }
-        rows += [(value_id, *row) for row in records.session.execute(statement, params)]
-    agency_ids = {row[1] for row in rows}
-    agencies = (
-        {a.id: a for a in records.session.scalars(select(Agency).where(Agency.id.in_(agency_ids)))}
-        if agency_ids
-        else {}
-    )
-    hits: dict[int, list[Hit]] = {}
-    silent_holders: dict[int, set[uuid.UUID]] = {}
-    for value_id, agency_id, is_silent, count in rows:
-        if is_silent:
-            silent_holders.setdefault(value_id, set()).add(agency_id)
-            continue
-        agency = agencies[agency_id]
-        hits.setdefault(value_id, []).append(
-            Hit(agency.id, agency.code, agency.name, agency.country, int(count))
-        )
+        for agency_id, code, name, country, is_silent, count in records.session.execute(
+            statement, params
+        ):
+            if is_silent:
+                silent_holders.setdefault(value_id, set()).add(agency_id)
+            else:
+                hits.setdefault(value_id, []).append(
+                    Hit(agency_id, code, name, country, int(count))
+                )
     return hits, silent_holders
 
 

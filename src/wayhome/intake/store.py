@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from sqlalchemy import Table, Uuid, column, func, insert, select, table
+from sqlalchemy import Table, Text, Uuid, bindparam, column, select, table
 from sqlalchemy.orm import Session
 
 from wayhome import signals
@@ -24,8 +24,18 @@ from wayhome.access.models import RecordShare
 from wayhome.access.records import Records
 from wayhome.cases.models import Case, Person, PersonName, PersonRole, Sex
 from wayhome.cases.services import detect_script
-from wayhome.db.base import utcnow
-from wayhome.db.dialect import SEARCH_TABLE, add_counts, insert_many
+from wayhome.db.base import new_id, utcnow
+from wayhome.db.dialect import (
+    SEARCH_TABLE,
+    bind_processor,
+    driver_value,
+    fetch_rows,
+    insert_many,
+    insert_returning,
+    insert_rows,
+    param_marker,
+    where_in,
+)
 from wayhome.errors import InvalidInput
 from wayhome.intake.models import (
     Import,
@@ -37,12 +47,13 @@ from wayhome.intake.models import (
     SelectorValue,
 )
 from wayhome.intake.parsed import MARKING_ORDER, ParsedReport, ParsedSubmission
+from wayhome.intake.selectors.types import SelectorType
 from wayhome.intake.serialise import _plain
 from wayhome.intake.stemming import index_terms
 from wayhome.signals import Signal, SignalKind, Subject, SubjectKind
 
 CHUNK = 500
-_search = table(SEARCH_TABLE, column("report_id", Uuid()), column("terms"))
+_search = table(SEARCH_TABLE, column("report_id", Uuid()), column("terms", Text()))
 
 
 @dataclass(frozen=True)
@@ -82,7 +93,7 @@ def report_hash(report: ParsedReport) -> str:
         "title": report.title,
         "source": report.source,
         "body": report.body,
-        "selectors": sorted(f"{s.type.value}:{s.value}" for s in report.selectors),
+        "selectors": sorted(f"{_KINDS[i.selector.type]}:{i.selector.value}" for i in report.items),
         "extra": _plain(report.extra),
     }
     canonical = json.dumps(fields, sort_keys=True, ensure_ascii=False, default=str)
@@ -105,29 +116,55 @@ def vars_of(obj: Any) -> dict[str, Any]:
     return {name: getattr(obj, name) for name in obj.__slots__}
 
 
-def _known_values(session: Session, keys: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
-    found: dict[tuple[str, str], int] = {}
-    wanted = set(keys)
-    canonicals = sorted({canonical for _, canonical in keys})
-    for start in range(0, len(canonicals), CHUNK):
-        rows = session.execute(
-            select(SelectorValue.kind, SelectorValue.canonical, SelectorValue.id).where(
-                SelectorValue.canonical.in_(canonicals[start : start + CHUNK])
-            )
-        )
-        found.update({(k, c): vid for k, c, vid in rows if (k, c) in wanted})
-    return found
-
-
 def value_ids(session: Session, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], int]:
-    """Ids of selector values, inserting the ones not yet held."""
+    """Ids of selector values (kind, canonical), inserting the ones not yet held."""
     wanted = list(dict.fromkeys(keys))
     found = _known_values(session, wanted)
     missing = [k for k in wanted if k not in found]
     if missing:
-        session.execute(insert(SelectorValue), [{"kind": k, "canonical": c} for k, c in missing])
-        found.update(_known_values(session, missing))
+        values = cast(Table, SelectorValue.__table__)
+        inserted = insert_returning(
+            session, values, ["kind", "canonical"], missing, ["kind", "canonical", "id"]
+        )
+        found.update({(k, c): vid for k, c, vid in inserted})
+        # A value another transaction inserted meanwhile was skipped: read its id.
+        late = [k for k in missing if k not in found]
+        if late:
+            found.update(_known_values(session, late))
     return found
+
+
+def _known_values(session: Session, keys: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    found: dict[tuple[str, str], int] = {}
+    if not keys:
+        return found
+    wanted = set(keys)
+    canonicals = list({canonical for _, canonical in keys})
+    for start in range(0, len(canonicals), CHUNK):
+        condition, params = where_in(
+            session, "canonical", "text", canonicals[start : start + CHUNK]
+        )
+        rows = fetch_rows(
+            session,
+            f"SELECT kind, canonical, id FROM selector_values WHERE {condition}",  # noqa: S608
+            params,
+        )
+        for kind, canonical, vid in rows:
+            if (kind, canonical) in wanted:
+                found[kind, canonical] = vid
+    return found
+
+
+@dataclass
+class _NewReport:
+    """A report of the submission that is not yet stored, and what storing it gave."""
+
+    parsed: ParsedReport
+    marking: Marking
+    digest: str
+    keys: list[tuple[str, str]]
+    report_id: uuid.UUID | None = None
+    held: set[int] = field(default_factory=set)
 
 
 def ingest(
@@ -138,7 +175,12 @@ def ingest(
     sha256: str | None = None,
     filename: str = "",
 ) -> IngestResult:
-    """Store a parsed submission owned by the caller's agency; idempotent per file and report."""
+    """Store a parsed submission owned by the caller's agency; idempotent per file and report.
+
+    All reports of a submission are written together: one statement per table for all
+    their selectors, values, holders, personas, locations and search terms, and one audit
+    entry per report (through `Records.add`).
+    """
     records.require_writer()
     session = records.session
     records.check_marking(placement.marking, placement.scope, placement.shared_with, "placement")
@@ -177,113 +219,63 @@ def ingest(
         session.add(record)
         session.flush()
     result = IngestResult(record.id if record else None, True, warnings=list(submission.warnings))
-    stored_reports: list[tuple[uuid.UUID, ParsedReport, set[int]]] = []
-    for report, marking in zip(submission.reports, markings, strict=True):
-        stored = _store_report(records, report, marking, placement, submission.format, record)
-        if stored is None:
-            continue
-        report_id, count, held = stored
-        result.report_ids.append(report_id)
-        result.selector_count += count
-        result.value_ids |= held
-        stored_reports.append((report_id, report, held))
+    new = _new_reports(session, agency_id, submission.reports, markings)
+    for entry in new:
+        entry.report_id = _add_report(records, entry, placement, submission.format, record)
+    _store_parts(records, new, placement)
+    for entry in new:
+        assert entry.report_id is not None
+        result.report_ids.append(entry.report_id)
+        result.selector_count += len(entry.parsed.items)
+        result.value_ids |= entry.held
     if record is not None:
         record.report_count = len(result.report_ids)
         record.selector_count = result.selector_count
     session.flush()
     result.matches = matches_elsewhere(session, result.value_ids, agency_id)
-    _emit_signals(session, agency_id, placement, stored_reports, result.matches)
+    _emit_signals(session, agency_id, placement, new, result.matches)
     return result
 
 
-def _emit_signals(
+def _new_reports(
     session: Session,
     agency_id: uuid.UUID,
-    placement: Placement,
-    stored: list[tuple[uuid.UUID, ParsedReport, set[int]]],
-    matches: dict[int, int],
-) -> None:
-    """Tell the timeline and watches what each new report touched, and what matched."""
-    for report_id, parsed, held in stored:
-        selectors = tuple(
-            {
-                Subject(SubjectKind.SELECTOR, f"{i.selector.type.value}:{i.selector.value}")
-                for i in parsed.items
-            }
-        )
-        personas = tuple(
-            {
-                Subject(SubjectKind.PERSONA, f"{p.platform}:{p.handle_canonical}")
-                for p in parsed.personas
-            }
-        )
-        matched = sorted(vid for vid in held if vid in matches)
-        for kind, summary, subjects, detail in (
-            (
-                SignalKind.REPORT_INGESTED,
-                f"new report with {len(selectors)} selectors",
-                selectors + personas,
-                {},
-            ),
-            (
-                SignalKind.SELECTOR_MATCH,
-                f"{len(matched)} selectors of a new report are held elsewhere",
-                selectors,
-                {"value_ids": matched},
-            ),
-        ):
-            if kind is SignalKind.SELECTOR_MATCH and not matched:
-                continue
-            signals.emit(
-                session,
-                Signal(
-                    kind,
-                    agency_id=agency_id,
-                    record_kind="report",
-                    record_id=str(report_id),
-                    summary=summary,
-                    subjects=subjects,
-                    case_id=placement.case_id,
-                    detail=detail,
-                ),
-            )
+    reports: Sequence[ParsedReport],
+    markings: list[Marking],
+) -> list[_NewReport]:
+    """The reports not yet held by the agency (by content hash), each once, in file order."""
+    digests = [report_hash(report) for report in reports]
+    held: set[str] = set()
+    unique = list(dict.fromkeys(digests))
+    for start in range(0, len(unique), CHUNK):
+        params = {"agency_id": agency_id, "hashes": unique[start : start + CHUNK]}
+        held.update(session.scalars(_HELD_HASHES, params))
+    new = []
+    for report, marking, digest in zip(reports, markings, digests, strict=True):
+        if digest in held:
+            continue
+        held.add(digest)
+        keys = [(_KINDS[i.selector.type], i.selector.value) for i in report.items]
+        new.append(_NewReport(report, marking, digest, keys))
+    return new
 
 
-def matches_elsewhere(
-    session: Session, value_ids: Iterable[int], agency_id: uuid.UUID
-) -> dict[int, int]:
-    """For each value just stored: how many other agencies already hold it (correlation on
-    ingest; what each caller may learn of them is decided by `correlation`)."""
-    wanted = list(value_ids)
-    found: dict[int, int] = {}
-    for start in range(0, len(wanted), CHUNK):
-        chunk = wanted[start : start + CHUNK]
-        stmt = (
-            select(SelectorHolder.value_id, func.count())
-            .where(SelectorHolder.value_id.in_(chunk), SelectorHolder.agency_id != agency_id)
-            .group_by(SelectorHolder.value_id)
-        )
-        found.update({vid: int(n) for vid, n in session.execute(stmt)})
-    return found
+_KINDS = {kind: kind.value for kind in SelectorType}
+_HELD_HASHES = select(Report.content_hash).where(
+    Report.agency_id == bindparam("agency_id", type_=Uuid()),
+    Report.content_hash.in_(bindparam("hashes", expanding=True)),
+)
 
 
-def _store_report(
+def _add_report(
     records: Records,
-    parsed: ParsedReport,
-    marking: Marking,
+    entry: _NewReport,
     placement: Placement,
     format_name: str,
     source_import: Import | None,
-) -> tuple[uuid.UUID, int, set[int]] | None:
-    session = records.session
-    digest = report_hash(parsed)
-    duplicate = session.scalar(
-        select(Report.id).where(
-            Report.agency_id == records.viewer.agency_id, Report.content_hash == digest
-        )
-    )
-    if duplicate is not None:
-        return None
+) -> uuid.UUID:
+    """The report row, its named shares and its audit entry, through the gate."""
+    parsed = entry.parsed
     report = Report(
         case_id=placement.case_id,
         title=parsed.title[:300] or "(untitled)",
@@ -291,8 +283,8 @@ def _store_report(
         received_at=parsed.received_at or utcnow(),
         body=parsed.body,
         items=_structured(parsed),
-        content_hash=digest,
-        marking=marking,
+        content_hash=entry.digest,
+        marking=entry.marking,
         scope=placement.scope,
         silent=placement.silent,
         format=format_name,
@@ -304,76 +296,217 @@ def _store_report(
         placement.shared_with,
         {"title": report.title, "format": format_name, "selectors": len(parsed.items)},
     )
-    ids = value_ids(session, [(i.selector.type.value, i.selector.value) for i in parsed.items])
-    marks = {
-        "agency_id": records.viewer.agency_id,
-        "marking": marking,
-        "scope": placement.scope,
-        "report_id": report.id,
-    }
+    return report.id
+
+
+def _store_parts(records: Records, new: list[_NewReport], placement: Placement) -> None:
+    """Selectors, values, holders, personas, persons, locations and search terms of the new
+    reports: one statement per table for the whole submission."""
+    if not new:
+        return
+    session = records.session
+    ids = value_ids(session, [key for entry in new for key in entry.keys])
+    selectors = cast(Table, Selector.__table__)
+    column = selectors.c
+    agency = driver_value(session, column.agency_id, records.viewer.agency_id)
+    scope = driver_value(session, column.scope, placement.scope)
+    when = bind_processor(session, column.observed_at)
+    rows: list[tuple[Any, ...]] = []
+    counts: Counter[int] = Counter()
+    for entry in new:
+        report = driver_value(session, column.report_id, entry.report_id)
+        marking = driver_value(session, column.marking, entry.marking)
+        held = [ids[key] for key in entry.keys]
+        counts.update(held)
+        entry.held = set(held)
+        for item, vid in zip(entry.parsed.items, held, strict=True):
+            selector = item.selector
+            observed = item.observed_at
+            rows.append(
+                (
+                    vid,
+                    selector.original[:1024],
+                    item.origin[:300],
+                    selector.start,
+                    selector.end,
+                    observed if observed is None or when is None else when(observed),
+                    item.context[:120] if item.context else None,
+                    report,
+                    agency,
+                    marking,
+                    scope,
+                )
+            )
+    insert_rows(session, selectors, SELECTOR_COLUMNS, rows)
+    insert_rows(
+        session,
+        cast(Table, SelectorHolder.__table__),
+        ["value_id", "agency_id", "occurrences"],
+        [(vid, agency, n) for vid, n in sorted(counts.items())],
+        upsert=(["value_id", "agency_id"], "occurrences"),
+    )
+    _store_personas(records, new, placement)
+    _store_locations(records, new, placement)
+    for entry in new:
+        for parsed_person in entry.parsed.persons:
+            assert entry.report_id is not None
+            person = _person(records, entry.report_id, parsed_person, entry.marking, placement)
+            session.add(person)
+            if placement.scope is Scope.NAMED:
+                session.flush()
+                for agency_id in dict.fromkeys(placement.shared_with):
+                    session.add(
+                        RecordShare(record_kind="person", record_id=person.id, agency_id=agency_id)
+                    )
+    search_id = _search.c.report_id
+    insert_rows(
+        session,
+        cast(Table, _search),
+        ["report_id", "terms"],
+        [
+            (
+                driver_value(session, search_id, entry.report_id),
+                index_terms(" ".join([entry.parsed.title, entry.parsed.body])),
+            )
+            for entry in new
+        ],
+    )
+
+
+SELECTOR_COLUMNS = [
+    "value_id",
+    "original",
+    "origin",
+    "span_start",
+    "span_end",
+    "observed_at",
+    "context",
+    "report_id",
+    "agency_id",
+    "marking",
+    "scope",
+]
+
+
+def _store_personas(records: Records, new: list[_NewReport], placement: Placement) -> None:
+    table = cast(Table, Persona.__table__)
     rows = [
         {
-            "value_id": ids[(item.selector.type.value, item.selector.value)],
-            "original": item.selector.original[:1024],
-            "origin": item.origin[:300],
-            "span_start": item.selector.start,
-            "span_end": item.selector.end,
-            "observed_at": item.observed_at,
-            "context": (item.context or None) and item.context[:120],
+            "id": new_id(),
+            "report_id": entry.report_id,
+            "platform": persona.platform[:120],
+            "handle": persona.handle[:300],
+            "handle_canonical": persona.handle_canonical[:300],
+            "display_name": (persona.display_name or "")[:300] or None,
+            "marking": entry.marking,
         }
-        for item in parsed.items
+        for entry in new
+        for persona in entry.parsed.personas
     ]
-    if rows:
-        insert_many(session, cast(Table, Selector.__table__), rows, marks)
-        counts = Counter(ids[(i.selector.type.value, i.selector.value)] for i in parsed.items)
-        holders = cast(Table, SelectorHolder.__table__)
-        add_counts(
+    insert_many(
+        records.session,
+        table,
+        rows,
+        {"agency_id": records.viewer.agency_id, "scope": placement.scope},
+    )
+
+
+def _store_locations(records: Records, new: list[_NewReport], placement: Placement) -> None:
+    table = cast(Table, Location.__table__)
+    rows = [
+        {
+            "id": new_id(),
+            "report_id": entry.report_id,
+            "kind": location.kind,
+            "latitude": location.latitude,
+            "longitude": location.longitude,
+            "place_name": (location.place_name or "")[:300] or None,
+            "country": _country(location.country),
+            "observed_at": location.observed_at,
+            "marking": entry.marking,
+        }
+        for entry in new
+        for location in entry.parsed.locations
+    ]
+    insert_many(
+        records.session,
+        table,
+        rows,
+        {
+            "case_id": placement.case_id,
+            "agency_id": records.viewer.agency_id,
+            "scope": placement.scope,
+        },
+    )
+
+
+def _emit_signals(
+    session: Session,
+    agency_id: uuid.UUID,
+    placement: Placement,
+    stored: list[_NewReport],
+    matches: dict[int, int],
+) -> None:
+    """Tell the timeline and watches what each new report touched, and what matched."""
+    for entry in stored:
+        selectors = tuple(
+            Subject(SubjectKind.SELECTOR, key)
+            for key in dict.fromkeys(f"{kind}:{value}" for kind, value in entry.keys)
+        )
+        personas = tuple(
+            {Subject(SubjectKind.PERSONA, p.handle_canonical) for p in entry.parsed.personas}
+        )
+        signals.emit(
             session,
-            holders,
-            ["value_id", "agency_id"],
-            "occurrences",
-            [
-                {"value_id": vid, "agency_id": records.viewer.agency_id, "occurrences": n}
-                for vid, n in counts.items()
-            ],
-        )
-    for persona in parsed.personas:
-        session.add(
-            Persona(
-                report_id=report.id,
-                platform=persona.platform[:120],
-                handle=persona.handle[:300],
-                handle_canonical=persona.handle_canonical[:300],
-                display_name=(persona.display_name or "")[:300] or None,
-                **_marks(records, marking, placement),
-            )
-        )
-    for parsed_person in parsed.persons:
-        person = _person(records, report.id, parsed_person, marking, placement)
-        session.add(person)
-        if placement.scope is Scope.NAMED:
-            session.flush()
-            for agency_id in dict.fromkeys(placement.shared_with):
-                session.add(
-                    RecordShare(record_kind="person", record_id=person.id, agency_id=agency_id)
-                )
-    for location in parsed.locations:
-        session.add(
-            Location(
-                report_id=report.id,
+            Signal(
+                SignalKind.REPORT_INGESTED,
+                agency_id=agency_id,
+                record_kind="report",
+                record_id=str(entry.report_id),
+                summary=f"new report with {len(selectors)} selectors",
+                subjects=selectors + personas,
                 case_id=placement.case_id,
-                kind=location.kind,
-                latitude=location.latitude,
-                longitude=location.longitude,
-                place_name=(location.place_name or "")[:300] or None,
-                country=_country(location.country),
-                observed_at=location.observed_at,
-                **_marks(records, marking, placement),
-            )
+            ),
         )
-    text = " ".join([parsed.title, parsed.body])
-    session.execute(insert(_search), [{"report_id": report.id, "terms": index_terms(text)}])
-    return report.id, len(rows), set(ids.values())
+        matched = sorted(vid for vid in entry.held if vid in matches)
+        if matched:
+            signals.emit(
+                session,
+                Signal(
+                    SignalKind.SELECTOR_MATCH,
+                    agency_id=agency_id,
+                    record_kind="report",
+                    record_id=str(entry.report_id),
+                    summary=f"{len(matched)} selectors of a new report are held elsewhere",
+                    subjects=selectors,
+                    case_id=placement.case_id,
+                    detail={"value_ids": matched},
+                ),
+            )
+
+
+def matches_elsewhere(
+    session: Session, value_ids: Iterable[int], agency_id: uuid.UUID
+) -> dict[int, int]:
+    """For each value just stored: how many other agencies already hold it (correlation on
+    ingest; what each caller may learn of them is decided by `correlation`)."""
+    wanted = sorted(value_ids)
+    found: dict[int, int] = {}
+    if not wanted:
+        return found
+    holders = cast(Table, SelectorHolder.__table__)
+    agency = driver_value(session, holders.c.agency_id, agency_id)
+    marker = param_marker(session)
+    for start in range(0, len(wanted), CHUNK):
+        condition, params = where_in(session, "value_id", "bigint", wanted[start : start + CHUNK])
+        rows = fetch_rows(
+            session,
+            "SELECT value_id, count(*) FROM selector_holders "  # noqa: S608 - markers only
+            f"WHERE {condition} AND agency_id <> {marker} GROUP BY value_id",
+            [*params, agency],
+        )
+        found.update({vid: int(n) for vid, n in rows})
+    return found
 
 
 def _marks(records: Records, marking: Marking, placement: Placement) -> dict[str, Any]:

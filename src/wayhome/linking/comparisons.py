@@ -97,6 +97,29 @@ def _shared(column: str, label: str, at_least: int = 1) -> LevelSpec:
     )
 
 
+def _shared_after(guard: str, column: str, label: str, *, tf: str | None = None) -> LevelSpec:
+    """A value in common in `column`, tested only where `guard` (a cheaper, implied list) meets.
+
+    With `tf`, the level's weight is adjusted by how common the names are (Splink uses the more
+    common of the two values' frequencies for a non-exact level).
+    """
+    from splink import comparison_level_library as cll
+
+    def level() -> Any:
+        both = cll.And(cll.ArrayIntersectLevel(guard, 1), cll.ArrayIntersectLevel(column, 1))
+        return both.configure(tf_adjustment_column=tf) if tf else both
+
+    return LevelSpec(
+        label=label,
+        splink=level,
+        test=lambda a, b: (
+            bool(set(_value(a, guard)) & set(_value(b, guard)))
+            and bool(set(_value(a, column)) & set(_value(b, column)))
+        ),
+        tf_column=tf,
+    )
+
+
 def _jaro_winkler(column: str, threshold: float, label: str) -> LevelSpec:
     """Jaro–Winkler similarity at or above a threshold."""
     from splink import comparison_level_library as cll
@@ -167,6 +190,64 @@ def _birth_null() -> LevelSpec:
     )
 
 
+def _typo_budget(left: str, right: str) -> int:
+    """Edits two free-text values may differ by and still agree: 0 below 4 letters, 1, 2 from 8."""
+    shorter = min(len(left), len(right))
+    return 0 if shorter < 4 else (1 if shorter < 8 else 2)
+
+
+def _agreeing_places(a: PersonFeatures, b: PersonFeatures) -> int:
+    """How many of one record's places appear in the other's, a typo or two allowed."""
+    return sum(
+        1
+        for x in a.places
+        if any(x == y or levenshtein(x, y) <= _typo_budget(x, y) for y in b.places)
+    )
+
+
+# The exact test first: the typo-tolerant count runs only for the few pairs sharing a place
+# (both engines evaluate AND left to right on selected rows), so random pairs stay cheap.
+_PLACE_AGREES = {
+    "duckdb": (
+        "list_has_any(places_l, places_r) AND "
+        "len(list_filter(places_l, lambda x: len(list_filter(places_r, lambda y: {cond})) > 0))"
+    ),
+    "spark": (
+        "arrays_overlap(places_l, places_r) AND "
+        "size(filter(places_l, x -> exists(places_r, y -> {cond})))"
+    ),
+}
+_PLACE_CONDITION = (
+    "levenshtein(x, y) <= CASE WHEN least(length(x), length(y)) >= 8 THEN 2 "
+    "WHEN least(length(x), length(y)) >= 4 THEN 1 ELSE 0 END"
+)
+
+
+def _places_agree(at_least: int, label: str) -> LevelSpec:
+    """At least `at_least` places of one record found in the other, one exactly, others typos."""
+    from splink.internals.comparison_level_creator import ComparisonLevelCreator
+
+    class PlacesAgreeLevel(ComparisonLevelCreator):
+        """Count of places with a near-identical place on the other side (DuckDB and Spark)."""
+
+        def create_sql(self, sql_dialect: Any) -> str:
+            """The level's SQL in the backend's dialect."""
+            template = _PLACE_AGREES.get(sql_dialect.sql_dialect_str, _PLACE_AGREES["duckdb"])
+            return f"{template.format(cond=_PLACE_CONDITION)} >= {at_least}"
+
+        def create_label_for_charts(self) -> str:
+            """The level's label."""
+            return label
+
+    return LevelSpec(
+        label=label,
+        splink=PlacesAgreeLevel,
+        test=lambda a, b: (
+            bool(set(a.places) & set(b.places)) and _agreeing_places(a, b) >= at_least
+        ),
+    )
+
+
 def _text_null(column: str) -> LevelSpec:
     """Either side empty for a joined-text column."""
     return _null(column)
@@ -179,8 +260,15 @@ PERSON_COMPARISONS: tuple[ComparisonSpec, ...] = (
         (
             _null("name_primary"),
             _exact("name_primary", "same name after transliteration", tf=True),
-            _shared("name_pair_keys", "two name parts agree"),
-            _shared("name_fuzzy_keys", "two name parts agree, one with a typo"),
+            # Both pair levels imply that one part agrees exactly, so the long key lists are
+            # intersected only for pairs whose short part-key lists meet.
+            _shared_after("name_keys", "name_pair_keys", "two name parts agree", tf="name_primary"),
+            _shared_after(
+                "name_keys",
+                "name_fuzzy_keys",
+                "two name parts agree, one with a typo",
+                tf="name_primary",
+            ),
             _shared("name_keys", "one name part agrees"),
             _jaro_winkler("name_primary", 0.9, "names similar (typos in every part)"),
             _else(),
@@ -238,8 +326,8 @@ PERSON_COMPARISONS: tuple[ComparisonSpec, ...] = (
         "Places (addresses, towns)",
         (
             _text_null("places_text"),
-            _shared("places", "three or more places in common", 3),
-            _shared("places", "two places in common", 2),
+            _places_agree(3, "three or more places agree (one exactly, others with typos)"),
+            _places_agree(2, "two places agree (one exactly, the other with typos)"),
             _shared("places", "a place in common"),
             _jaro_winkler("places_text", 0.88, "places written almost the same"),
             _else(),

@@ -111,8 +111,9 @@ def _settings(link_type: LinkType, dialect: str = "duckdb") -> dict[str, Any]:
         link_type=link_type,
         unique_id_column_name="unique_id",
         comparisons=comparisons,
+        # The primary name key travels inside blocking_keys ("n|…") so that a giant block is
+        # split by birth year like every other key (see `_rows`).
         blocking_rules_to_generate_predictions=[
-            block_on("name_primary"),
             block_on("identifier_text"),
             block_on("blocking_keys", arrays_to_explode=["blocking_keys"]),
         ],
@@ -133,23 +134,79 @@ def _splink_comparison(spec: ComparisonSpec, cl: Any) -> Any:
     )
 
 
-def _rows(features: Sequence[PersonFeatures]) -> list[dict[str, Any]]:
-    """Rows for a data frame, with the source dataset kept for link jobs."""
-    return [f.as_row() for f in features]
+# A blocking key held by more records than this is split by birth year. Records with the same
+# common name ("Олена Бондар") share every one of their ~100 name keys, so without the split
+# the pairs to score grow with the square of the population (50 million at 200,000 generated
+# records, 10 million with the split); records with no known birth year drop such a key.
+MAX_BLOCK_RECORDS = 50
+
+
+def _block_keys(feature: PersonFeatures) -> list[str]:
+    """Every blocking key of a record, the primary name key included."""
+    return ["n|" + feature.name_primary, *feature.blocking_keys]
+
+
+_COLUMNS = tuple(PersonFeatures.__dataclass_fields__)
+
+
+def _rows(
+    features: Sequence[PersonFeatures], sizes: Counter[str] | None = None
+) -> list[dict[str, Any]]:
+    """Rows for a data frame (as `PersonFeatures.as_row`, lists kept in their order: SQL treats
+    them as sets), blocking keys of oversized blocks split by birth year."""
+    rows = []
+    for feature in features:
+        values = feature.__dict__
+        row: dict[str, Any] = {}
+        for column in _COLUMNS:
+            value = values[column]
+            if isinstance(value, tuple):
+                row[column] = list(value) if value else None
+            else:
+                row[column] = None if value == "" else value
+        year = feature.birth_year_min if feature.birth_year_min == feature.birth_year_max else None
+        keys = set()
+        for key in _block_keys(feature):
+            if sizes is None or sizes[key] <= MAX_BLOCK_RECORDS:
+                keys.add(key)
+            elif year is not None:
+                keys.add(f"{key}|{year}")
+        row["blocking_keys"] = sorted(keys) or None
+        rows.append(row)
+    return rows
+
+
+def block_sizes(features: Sequence[PersonFeatures]) -> Counter[str]:
+    """How many records hold each blocking key."""
+    sizes: Counter[str] = Counter()
+    for feature in features:
+        sizes.update(_block_keys(feature))
+    return sizes
+
+
+def blocked_pair_incidences(features: Sequence[PersonFeatures]) -> int:
+    """Pairs the prediction blocking puts to scoring, counted once per shared key (an upper
+    bound: Splink scores a pair that shares several keys once)."""
+    sizes: Counter[str] = Counter()
+    for row in _rows(features, block_sizes(features)):
+        sizes.update(row["blocking_keys"] or ())
+    sizes.update(f.identifier_text for f in features if f.identifier_text)
+    return sum(n * (n - 1) // 2 for n in sizes.values())
 
 
 def _frames(
     records: Sequence[PersonRecord], features: Sequence[PersonFeatures], link_type: LinkType
 ) -> list[list[dict[str, Any]]]:
     """Rows for one table in a dedupe job, one table per source agency in link jobs."""
+    sizes = block_sizes(features)
     if link_type == "dedupe_only":
-        return [_rows(features)]
+        return [_rows(features, sizes)]
     by_source: dict[str, list[PersonFeatures]] = {}
     for record, feature in zip(records, features, strict=True):
         by_source.setdefault(record.source or "", []).append(feature)
     if len(by_source) < 2:
         raise InvalidInput("a link job needs records from at least two sources", location="source")
-    return [_rows(group) for _, group in sorted(by_source.items())]
+    return [_rows(group, sizes) for _, group in sorted(by_source.items())]
 
 
 def _linker(
@@ -159,16 +216,28 @@ def _linker(
     connection: Any | None = None,
 ) -> Any:
     """A Splink linker over the tables, on DuckDB unless a Spark session is given."""
+    return _linker_on(_tables(frames, spark, connection), settings)
+
+
+def _tables(
+    frames: list[list[dict[str, Any]]], spark: Any | None, connection: Any | None = None
+) -> list[Any]:
+    """The feature rows registered with the backend, one table per frame."""
     import pandas as pd
-    from splink import DuckDBAPI, Linker, SparkAPI
+    from splink import DuckDBAPI, SparkAPI
 
     if spark is None:
         db_api: Any = DuckDBAPI(connection=connection if connection is not None else ":memory:")
-        tables = [db_api.register(pd.DataFrame(rows)) for rows in frames]
-    else:
-        db_api = SparkAPI(spark_session=spark)  # type: ignore[no-untyped-call]
-        schema = _spark_schema()
-        tables = [db_api.register(spark.createDataFrame(rows, schema=schema)) for rows in frames]
+        return [db_api.register(pd.DataFrame(rows)) for rows in frames]
+    db_api = SparkAPI(spark_session=spark)  # type: ignore[no-untyped-call]
+    schema = _spark_schema()
+    return [db_api.register(spark.createDataFrame(rows, schema=schema)) for rows in frames]
+
+
+def _linker_on(tables: list[Any], settings: dict[str, Any]) -> Any:
+    """A Splink linker over already registered tables."""
+    from splink import Linker
+
     return Linker(tables if len(tables) > 1 else tables[0], settings, log_level=logging.WARNING)
 
 
@@ -202,6 +271,33 @@ def name_frequencies(features: Sequence[PersonFeatures]) -> dict[str, float]:
     return {key: count / total for key, count in counts.items()}
 
 
+def name_tf_lookup(features: Sequence[PersonFeatures]) -> dict[str, float]:
+    """How common each primary name key is among the *other* records: max(count − 1, 1) / N.
+
+    Splink's own table counts the record itself (count / N), which halves the weight of a name
+    held twice in a small population although a stranger shares it with neither record.
+    """
+    counts = Counter(f.name_primary for f in features)
+    total = max(len(features), 1)
+    return {key: max(count - 1, 1) / total for key, count in counts.items()}
+
+
+def _register_name_tf(linker: Any, features: Sequence[PersonFeatures], spark: Any | None) -> None:
+    """Give the linker the leave-one-out name frequencies for its term-frequency adjustment."""
+    rows = [
+        {"name_primary": key, "tf_name_primary": share}
+        for key, share in name_tf_lookup(features).items()
+    ]
+    if spark is None:
+        import pandas as pd
+
+        frame: Any = pd.DataFrame(rows)
+    else:
+        frame = spark.createDataFrame(rows, schema="name_primary string, tf_name_primary double")
+    table = linker._db_api.register(frame)
+    linker.table_management.register_term_frequency_lookup(table, "name_primary")
+
+
 def train_model(
     records: Sequence[PersonRecord],
     *,
@@ -213,13 +309,24 @@ def train_model(
     seed: int = 7,
 ) -> LinkageModel:
     """Train the person model on the records: prior from exact rules, u by sampling, m by EM."""
-    from splink import block_on
-
     if len(records) < 2:
         raise InvalidInput("training needs at least two records", location="records")
     features = features_of(records)
     settings = _settings(link_type, _dialect(spark))
     linker = _linker(_frames(records, features, link_type), settings, spark, connection)
+    return _train(linker, features, max_pairs_for_u, recall_of_exact_rules, seed)
+
+
+def _train(
+    linker: Any,
+    features: Sequence[PersonFeatures],
+    max_pairs_for_u: float,
+    recall_of_exact_rules: float,
+    seed: int,
+) -> LinkageModel:
+    """Run the training steps on a linker and read the settled model out of it."""
+    from splink import block_on
+
     linker.training.estimate_probability_two_random_records_match(
         [block_on("name_primary", "dob"), block_on("identifier_text")],
         recall=recall_of_exact_rules,
@@ -233,6 +340,32 @@ def train_model(
         )
     trained: dict[str, Any] = linker.misc.save_model_to_json()
     return model_from_settings(settle_parameters(trained), name_frequencies(features))
+
+
+def link_records(
+    records: Sequence[PersonRecord],
+    *,
+    link_type: LinkType = "dedupe_only",
+    threshold_probability: float = 0.5,
+    spark: Any | None = None,
+    connection: Any | None = None,
+    max_pairs_for_u: float = 3e5,
+    recall_of_exact_rules: float = 0.5,
+    seed: int = 7,
+) -> tuple[LinkageModel, list[ScoredPair]]:
+    """Train on the records and score them in one pass (features and tables prepared once)."""
+    if len(records) < 2:
+        raise InvalidInput("training needs at least two records", location="records")
+    features = features_of(records)
+    dialect = _dialect(spark)
+    tables = _tables(_frames(records, features, link_type), spark, connection)
+    linker = _linker_on(tables, _settings(link_type, dialect))
+    model = _train(linker, features, max_pairs_for_u, recall_of_exact_rules, seed)
+    # The same registered tables, scored with the settled parameters.
+    scorer = _linker_on(tables, settings_for(model, link_type, dialect))
+    _register_name_tf(scorer, features, spark)
+    result = scorer.inference.predict(threshold_match_probability=threshold_probability)
+    return model, _pairs_from_frame(model, result.as_pandas_dataframe())
 
 
 # EM on clean fields drives m of "different" to ~0, which would let one clerical error
@@ -315,6 +448,19 @@ def _level_for_weight(levels: tuple[LevelWeight, ...], weight: float) -> str:
     return best.label
 
 
+def _level_namer(levels: tuple[LevelWeight, ...]) -> Any:
+    """`_level_for_weight` for one comparison, remembering the few distinct weights it sees."""
+    seen: dict[float, str] = {}
+
+    def name(weight: float) -> str:
+        label = seen.get(weight)
+        if label is None:
+            label = seen[weight] = _level_for_weight(levels, weight)
+        return label
+
+    return name
+
+
 def predict(
     model: LinkageModel,
     records: Sequence[PersonRecord],
@@ -328,6 +474,7 @@ def predict(
     features = features_of(records)
     settings = settings_for(model, link_type, _dialect(spark))
     linker = _linker(_frames(records, features, link_type), settings, spark, connection)
+    _register_name_tf(linker, features, spark)
     result = linker.inference.predict(threshold_match_probability=threshold_probability)
     frame = result.as_pandas_dataframe()
     return _pairs_from_frame(model, frame)
@@ -347,6 +494,7 @@ def _pairs_from_frame(model: LinkageModel, frame: Any) -> list[ScoredPair]:
         for name in explained
         if f"mw_tf_adj_{name}" in columns
     }
+    namers = {name: _level_namer(model.levels[name]) for name in explained}
     pairs = []
     for row in range(len(left)):
         contributions = []
@@ -356,7 +504,7 @@ def _pairs_from_frame(model: LinkageModel, frame: Any) -> list[ScoredPair]:
             contributions.append(
                 Contribution(
                     comparison=name,
-                    level=_level_for_weight(model.levels[name], level_weight),
+                    level=namers[name](level_weight),
                     match_weight=round(total, 3),
                 )
             )

@@ -42,11 +42,13 @@ class MatchIndex:
     records: list[PersonFeatures] = field(default_factory=list)
     blocks: dict[str, list[int]] = field(default_factory=dict)
     name_counts: dict[str, int] = field(default_factory=dict)
+    ids: set[str] = field(default_factory=set)
 
     def add(self, features: PersonFeatures) -> None:
         """File one record's features under its blocking keys."""
         position = len(self.records)
         self.records.append(features)
+        self.ids.add(features.unique_id)
         for key in blocking_keys_of(features):
             self.blocks.setdefault(key, []).append(position)
         self.name_counts[features.name_primary] = self.name_counts.get(features.name_primary, 0) + 1
@@ -77,7 +79,9 @@ class MatchIndex:
             level = levels[index]
             weight = level.match_weight
             if level.tf_column == "name_primary" and not level.is_null:
-                weight += self._name_frequency_adjustment(left.name_primary, level.u)
+                # Splink adjusts every such level from the u of the exact level (the first).
+                exact = next(x for x in levels if x.tf_column == "name_primary" and not x.is_null)
+                weight += self._name_frequency_adjustment(left, exact.u, right)
             total += weight
             contributions.append(Contribution(spec.name, level.label, round(weight, 3)))
         return ScoredPair(
@@ -88,13 +92,26 @@ class MatchIndex:
             contributions=tuple(contributions),
         )
 
-    def _name_frequency_adjustment(self, name: str, u: float) -> float:
-        """Splink's term-frequency adjustment: log2(u / share of records with this name)."""
-        # As in a Splink batch over the held records plus the new one, which carries this name.
-        share = (self.name_counts.get(name, 0) + 1) / (len(self.records) + 1)
-        if u <= 0 or share <= 0:
+    def _name_frequency_adjustment(
+        self, left: PersonFeatures, u: float, right: PersonFeatures
+    ) -> float:
+        """The batch's term-frequency adjustment: log2(u / share of other records with the name).
+
+        As `engine.name_tf_lookup` over the held records plus the left record when it is new: a
+        name held c times counts max(c − 1, 1) / N, and of two different names the commoner.
+        """
+        new = 0 if left.unique_id in self.ids else 1
+        total = len(self.records) + new
+
+        def share(name: str, extra: int) -> float:
+            return max(self.name_counts.get(name, 0) + extra - 1, 1) / total
+
+        frequency = share(left.name_primary, new)
+        if right.name_primary != left.name_primary:
+            frequency = max(frequency, share(right.name_primary, 0))
+        if u <= 0:
             return 0.0
-        return math.log2(u / share)
+        return math.log2(u / frequency)
 
     def match(
         self, record: PersonRecord | PersonFeatures, *, threshold_probability: float = 0.5

@@ -53,11 +53,31 @@ def skeleton(latin: str) -> str:
     return out.lower()
 
 
+# A name already in Latin letters was spelled under some scheme we cannot see: х is kh (ICAO),
+# h (English), x (GOST 7.79 B) or ch (German), and anyascii writes Greek ου as oy. A Latin word
+# gets the skeletons of these readings too, so Suchowskij, Suxovskij and Sukhovskij meet.
+_LATIN_READINGS = [
+    (re.compile(r"(?<![st])ch"), "kh"),
+    (re.compile(r"x"), "kh"),
+    (re.compile(r"oy"), "ou"),
+]
+
+
+def latin_readings(spelling: str) -> set[str]:
+    """The spelling and its readings under the schemes that disagree on х and ου."""
+    out = {spelling.lower()}
+    for pattern, replacement in _LATIN_READINGS:
+        out |= {pattern.sub(replacement, s) for s in out}
+    return out
+
+
 @lru_cache(maxsize=200_000)
 def _part_skeletons(part: str) -> frozenset[str]:
     """All skeletons of one name part, across the transliteration schemes of its script."""
     spellings = transliterations(part)
-    return frozenset(s for s in (skeleton(v) for v in spellings.values()) if s)
+    latin = spellings.get("latin")
+    values = set(spellings.values()) | (latin_readings(latin) if latin else set())
+    return frozenset(s for s in (skeleton(v) for v in values) if s)
 
 
 def _build_group_index() -> dict[str, frozenset[str]]:
@@ -171,9 +191,14 @@ def name_pair_keys(name: str) -> set[str]:
     return keys
 
 
+# Shorter keys are not fuzzed: one deletion from a four-letter skeleton already turns one
+# given name into another (tana, from Tanya, loses its t and becomes ana, from Anya).
+MIN_FUZZY_KEY_LENGTH = 5
+
+
 def _deletions(key: str) -> set[str]:
     """The key and every form of it with one letter deleted (two keys one typo apart share one)."""
-    if len(key) < 4 or key.startswith("g:"):
+    if len(key) < MIN_FUZZY_KEY_LENGTH or key.startswith("g:"):
         return {key}
     return {key} | {key[:i] + key[i + 1 :] for i in range(len(key))}
 

@@ -6,12 +6,13 @@ import datetime as dt
 import re
 import sys
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from anyascii import anyascii
 
 from wayhome.errors import InvalidInput
-from wayhome.linking.names import analyse_name
+from wayhome.linking.names import analyse_name, skeleton
 
 _DATE_FORMATS = [
     (re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"), ("y", "m", "d")),
@@ -152,6 +153,20 @@ def _plain(values: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(sorted(v for v in out if v))
 
 
+@lru_cache(maxsize=100_000)
+def _place_word(word: str) -> str:
+    """A word of a place as its cross-script skeleton (Тверь, Tver, Twer agree); digits stay."""
+    if not any(c.isalpha() for c in word):
+        return word
+    return skeleton(word) or word
+
+
+def _places(values: tuple[str, ...]) -> tuple[str, ...]:
+    """Places as lower-case ASCII with every word reduced to its skeleton, blanks removed."""
+    out = {" ".join(_place_word(w) for w in v.split()) for v in _plain(values)}
+    return tuple(sorted(v for v in out if v))
+
+
 def _identifier(values: tuple[str, ...]) -> tuple[str, ...]:
     """Identifiers compared without spaces, dashes or case."""
     out = {re.sub(r"[\s\-./]", "", v).upper() for v in values}
@@ -198,7 +213,7 @@ def person_features(record: PersonRecord) -> PersonFeatures:
         blocking |= {f"s|{k}|{year_min}" for k in surnames}
     if dob:
         blocking |= {f"d|{dob}|{k[:1]}" for k in keys if not k.startswith("g:")}
-    places = _plain(record.places)
+    places = _places(record.places)
     blocking |= {f"pl|{a}|{b}" for i, a in enumerate(places) for b in places[i + 1 :]}
     identifiers = _identifier(record.identifiers)
     return PersonFeatures(

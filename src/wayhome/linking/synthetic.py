@@ -181,15 +181,19 @@ def make_person(
 
 def _latin(word: str, rng: random.Random) -> str:
     """Spell a word in Latin by a scheme drawn at random, including other libraries' spellings."""
+    return _latin_scheme(word, rng)[0]
+
+
+def _latin_scheme(word: str, rng: random.Random) -> tuple[str, str]:
+    """`_latin`, also naming the scheme drawn."""
     options = transliterations(word)
-    choice = rng.choice(
-        [*(options.get(s) for s in _LATIN_SCHEMES if s in options), "rigour", "any"]
-    )
-    if choice == "rigour":
-        choice = maybe_ascii(word)
-    elif choice == "any":
-        choice = anyascii(word)
-    return (choice or word).capitalize()
+    schemes = [s for s in _LATIN_SCHEMES if s in options]
+    index = rng.randrange(len(schemes) + 2)  # same draw as rng.choice over the spellings
+    if index == len(schemes):
+        return (maybe_ascii(word) or word).capitalize(), "rigour"
+    if index == len(schemes) + 1:
+        return (anyascii(word) or word).capitalize(), "anyascii"
+    return (options[schemes[index]] or word).capitalize(), schemes[index]
 
 
 def _typo(word: str, rng: random.Random) -> str:
@@ -211,23 +215,41 @@ def render(
     person: SyntheticPerson, record_id: str, rng: random.Random, source: str
 ) -> PersonRecord:
     """One agency's record of the person, with realistic variation."""
+    return render_with_noise(person, record_id, rng, source)[0]
+
+
+def render_with_noise(
+    person: SyntheticPerson, record_id: str, rng: random.Random, source: str
+) -> tuple[PersonRecord, tuple[str, ...]]:
+    """`render`, also naming the variations applied (for error analysis; same random draws)."""
+    noise: list[str] = []
     given = person.given
     if given in _DIMINUTIVE and rng.random() < 0.25:
         given = rng.choice(_DIMINUTIVE[given])
+        noise.append("diminutive")
     surname = person.surname
     patronymic = person.patronymic if rng.random() < 0.4 else None
+    if patronymic:
+        noise.append("patronymic")
     latin = rng.random() < 0.6
     if latin:
-        given = _latin(given, rng) if not given.isascii() else given
-        surname = _latin(surname, rng)
+        if not given.isascii():
+            given, scheme = _latin_scheme(given, rng)
+        surname, scheme = _latin_scheme(surname, rng)
         patronymic = _latin(patronymic, rng) if patronymic else None
+        noise.append(f"latin:{scheme}")
+    else:
+        noise.append(f"script:{person.language}")
     if rng.random() < 0.15:
         surname = _typo(surname, rng)
+        noise.append("surname typo")
     elif rng.random() < 0.08:
         given = _typo(given, rng)
+        noise.append("given-name typo")
     parts = [given, patronymic, surname] if patronymic else [given, surname]
     if rng.random() < 0.3:
         name = f"{surname}, {' '.join(p for p in parts if p != surname)}"
+        noise.append("surname first")
     else:
         name = " ".join(parts)
     dob: str | None = person.born.isoformat()
@@ -236,18 +258,22 @@ def render(
     roll = rng.random()
     if roll < 0.1 and person.born.day <= 12 and person.born.day != person.born.month:
         dob = f"{person.born.year}-{person.born.day:02d}-{person.born.month:02d}"
+        noise.append("day/month swapped")
     elif roll < 0.2:
         dob = str(person.born.year)
+        noise.append("year only")
     elif roll < 0.25:
         dob = None
         age = 2024 - person.born.year
         age_range = (max(0, age - rng.randrange(1, 4)), age + rng.randrange(1, 4))
         observed = "2024-06-01"
+        noise.append("age range")
     elif roll < 0.28:
         dob = None
+        noise.append("no date")
     elif rng.random() < 0.5:
         dob = person.born.strftime("%d.%m.%Y")
-    return PersonRecord(
+    record = PersonRecord(
         record_id=record_id,
         names=(name,),
         date_of_birth=dob,
@@ -261,16 +287,29 @@ def render(
         selectors=(person.phone,) if rng.random() < 0.15 else (),
         source=source,
     )
+    return record, tuple(noise)
 
 
 def cross_script_dataset(
     people: int, *, seed: int = 1, records_per_person: tuple[int, int] = (1, 3), decoys: float = 0.3
 ) -> tuple[list[PersonRecord], dict[str, str]]:
     """Records of fictional persons as several agencies hold them, and the true person of each."""
+    records, truth, _ = cross_script_dataset_with_noise(
+        people, seed=seed, records_per_person=records_per_person, decoys=decoys
+    )
+    return records, truth
+
+
+def cross_script_dataset_with_noise(
+    people: int, *, seed: int = 1, records_per_person: tuple[int, int] = (1, 3), decoys: float = 0.3
+) -> tuple[list[PersonRecord], dict[str, str], dict[str, tuple[str, ...]]]:
+    """`cross_script_dataset`, with the variations of each record ("decoy" for decoy persons)."""
     rng = random.Random(seed)
     persons: list[SyntheticPerson] = []
+    decoy_ids: set[str] = set()
     for i in range(people):
         if persons and rng.random() < decoys:
+            decoy_ids.add(f"P{i}")
             # A decoy: same surname as someone already drawn, different person.
             other = rng.choice(persons)
             base = other.surname.removesuffix("а") if other.sex == "f" else other.surname
@@ -279,11 +318,16 @@ def cross_script_dataset(
             persons.append(make_person(rng, f"P{i}"))
     records: list[PersonRecord] = []
     truth: dict[str, str] = {}
+    noise: dict[str, tuple[str, ...]] = {}
     sources = ["RU-MVD", "UA-NPU", "GR-HP", "DE-BKA", "FR-PN", "EU-EUROPOL"]
     for person in persons:
         for k in range(rng.randint(*records_per_person)):
             record_id = f"{person.person_id}-{k}"
-            records.append(render(person, record_id, rng, rng.choice(sources)))
+            record, variations = render_with_noise(person, record_id, rng, rng.choice(sources))
+            records.append(record)
             truth[record_id] = person.person_id
+            noise[record_id] = (
+                (*variations, "decoy") if person.person_id in decoy_ids else variations
+            )
     rng.shuffle(records)
-    return records, truth
+    return records, truth, noise

@@ -22,6 +22,18 @@ COMMON_CAPITALISED = frozenset(
      "папа", "i", "we", "he", "she", "they", "you", "hi", "hello", "yes", "no", "the", "a", "my"}
 )  # fmt: skip
 MAX_WORDS = 3
+# Cue words that also mean "with", "at someone's", "towards", "until"... («с работы», «у меня»):
+# after them only a capitalised word is taken for a place, never a lower-case one.
+AMBIGUOUS_CUES = frozenset({"с", "у", "к", "ко", "до", "через", "to", "at"})
+
+
+def never_a_place(word: str) -> bool:
+    """Words with digits (hex of keys, ids) and short all-capital acronyms (PGP, VPN) are not
+    place names."""
+    letters = [c for c in word if c.isalpha()]
+    if any(c.isdigit() for c in word):
+        return True
+    return bool(letters) and len(letters) <= 4 and word.isupper()
 
 
 @dataclass(frozen=True)
@@ -43,7 +55,11 @@ def _candidate_starts(words: list[tuple[str, int]], text: str) -> list[int]:
         lowered = word.lower()
         if lowered in LOCATIVE_WORDS:
             continue  # "in from", "at the town": the cue word itself is never the place
-        if (previous in LOCATIVE_WORDS and lowered not in COMMON_CAPITALISED) or (
+        if never_a_place(word):
+            continue
+        lower_after_ambiguous = previous in AMBIGUOUS_CUES and not word[:1].isupper()
+        cued = previous in LOCATIVE_WORDS and not lower_after_ambiguous
+        if (cued and lowered not in COMMON_CAPITALISED) or (
             word[:1].isupper()
             and not sentence_start
             and word.lower() not in COMMON_CAPITALISED

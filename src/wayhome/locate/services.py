@@ -10,6 +10,7 @@ import math
 import uuid
 from dataclasses import dataclass
 
+from wayhome import signals
 from wayhome.access.records import Records
 from wayhome.access.visibility import READING_ROLES
 from wayhome.cases.models import Case
@@ -26,6 +27,7 @@ from wayhome.locate.suspects import (
     import_register,
     list_register_persons,
 )
+from wayhome.signals import Signal, SignalKind, Subject, SubjectKind
 
 __all__ = [
     "IMPORTED_GAZETTEER",
@@ -100,10 +102,31 @@ def locate_case(
             clue.enabled = False
     used = [located(clue.clue) for clue in clues if clue.enabled and clue.clue is not None]
     result = locate(used, places, LocateConfig(top=request.top))
+    if not request.clues and not request.disabled and only is None:
+        _emit_ranking(records, case, result)
     run = CaseLocating(case, clues, result)
     if request.suspect is not None and not result.is_empty:
         run.candidates, run.register_hits = candidates_for(records, result, request.suspect)
     return run
+
+
+def _emit_ranking(records: Records, case: Case, result: LocateResult) -> None:
+    """Tell watches the case's ranking from its own evidence (they alert when it changed);
+    what-if runs with stated or disabled clues are not the case's ranking and say nothing."""
+    top = [[r.place.geonameid, r.place.name] for r in result.ranked[:5]]
+    signals.emit(
+        records.session,
+        Signal(
+            SignalKind.LOCATION_CHANGED,
+            agency_id=records.viewer.agency_id,
+            record_kind=Case.__record_kind__,
+            record_id=str(case.id),
+            summary=f"the ranked places of case {case.title} changed",
+            subjects=(Subject(SubjectKind.CASE, str(case.id)),),
+            case_id=case.id,
+            detail={"top": top},
+        ),
+    )
 
 
 def heat_layer(result: LocateResult, cell_km: float) -> GridLayer:

@@ -256,6 +256,13 @@ def import_register(
         str(batch.id),
         {"sha256": digest, "persons": len(stored), "marking": marking.value},
     )
+    # Identity resolution runs once for the whole extract (one batch, not one match per row).
+    from wayhome.cases.leads import refresh_leads
+    from wayhome.linking.services import match_register
+
+    linked = match_register(records.session, stored)
+    for case_id in sorted({a.case_id for a in linked if a.case_id is not None}, key=str):
+        refresh_leads(records, case_id)  # tells the contributing agencies of a new lead
     return RegisterImportResult(batch.id, True, len(resolved))
 
 

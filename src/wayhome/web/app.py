@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
 from pathlib import Path
 
 from fastapi import APIRouter, FastAPI, Request
@@ -16,6 +19,7 @@ from wayhome.access import pages as access_pages
 from wayhome.audit import api as audit_api
 from wayhome.audit import pages as audit_pages
 from wayhome.cases import api as cases_api
+from wayhome.cases import escalation as case_escalation
 from wayhome.cases import pages as cases_pages
 from wayhome.db.engine import make_engine, make_session_factory
 from wayhome.hashing import api as hashing_api
@@ -24,9 +28,16 @@ from wayhome.hashing.live import LivePdqIndex
 from wayhome.inbox import api as inbox_api
 from wayhome.intake import api as intake_api
 from wayhome.intake import pages as intake_pages
+from wayhome.linking import api as linking_api
+from wayhome.linking import pages as linking_pages
 from wayhome.locate import api as locate_api
 from wayhome.locate import pages as locate_pages
-from wayhome.settings import Settings, get_settings
+from wayhome.notices import api as notices_api
+from wayhome.settings import Environment, Settings, get_settings
+from wayhome.watches import alerts as watch_alerts
+from wayhome.watches import api as watches_api
+from wayhome.watches import pages as watches_pages
+from wayhome.watches.worker import run_forever as run_deliveries
 from wayhome.web import errors
 from wayhome.web.limits import BodySizeLimit
 
@@ -41,7 +52,23 @@ def create_app(
     settings = settings or get_settings()
     if session_factory is None:
         session_factory = make_session_factory(make_engine(settings.effective_database_url))
+    watch_alerts.install()  # watches hear the engines' signals (watches/alerts.py)
+    factory = session_factory
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # The delivery worker (e-mail, webhooks) runs beside the server, not in tests.
+        worker = None
+        if settings.delivery_worker and settings.environment is not Environment.TEST:
+            worker = asyncio.create_task(run_deliveries(factory, settings))
+        yield
+        if worker is not None:
+            worker.cancel()
+            with suppress(asyncio.CancelledError):
+                await worker
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Wayhome",
         version=__version__,
         summary="Joins what police agencies hold about missing children and their abductors.",
@@ -67,9 +94,13 @@ def create_app(
         audit_api,
         inbox_api,
         locate_api,
+        linking_api,
+        watches_api,
     ):
         api.include_router(module.router)
     app.include_router(api)
+    app.include_router(notices_api.router)  # public, outside /api/v1 (INTERPOL paths)
+    case_escalation.install(app)  # background escalation of unacknowledged alerts
     for pages in (
         access_pages,
         cases_pages,
@@ -77,6 +108,8 @@ def create_app(
         hashing_pages,
         audit_pages,
         locate_pages,
+        linking_pages,
+        watches_pages,
     ):
         app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=HERE / "static", check_dir=False), name="static")

@@ -85,6 +85,8 @@ def install(app: FastAPI) -> None:
         response = problem_response(request, exc.status, exc.title, detail, errors)
         if exc.status == 401:
             response.headers["WWW-Authenticate"] = "Bearer"
+        for name, value in getattr(exc, "headers", {}).items():
+            response.headers[name] = value
         return response
 
     @app.exception_handler(RequestValidationError)

@@ -1,0 +1,537 @@
+"""What the engines say about a case, fused: ranked suspects, places, known series, alerts.
+
+Suspects are ranked from the identity graph (the most believable chain of evidence from the
+case to a person or register person, read once through need-to-know), the locating prior
+(the posterior of the register residence) and the profile (sex and age of the case's own
+suspect records, when it has any). Places are the locating posterior mixed with the
+residences of the ranked suspects. Nothing here knows any answer: it reads stored data only.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import threading
+import time
+import uuid
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, select
+
+from wayhome.access.markings import Marking
+from wayhome.access.records import Records
+from wayhome.audit import services as audit
+from wayhome.cases.models import Case, Person, PersonRole
+from wayhome.errors import InvalidInput, NotFound
+from wayhome.hashing.models import Bank, BankHash, HashMatch
+from wayhome.inbox import services as inbox
+from wayhome.inbox.models import Notification
+from wayhome.linking.graph import MAX_PATH_NODES, Edge, Graph
+from wayhome.locate.clues import Clue
+from wayhome.locate.evidence import agency_codes, case_clues, located
+from wayhome.locate.fusion import LocateConfig, LocateResult, locate
+from wayhome.locate.gazetteer import Gazetteer
+from wayhome.locate.live import gazetteer
+from wayhome.locate.models import RegisterPersonRecord
+
+# Being named in a document filed to the case is context, not identity: such an edge counts
+# at this score, so a chain of identity evidence (shared keys, named holders) is preferred.
+MENTION_SCORE = 0.5
+MAX_HOPS = 8
+# Two selectors in one report say little (0.3): such edges count, but are not expanded.
+WEAK_KINDS = frozenset({"co_occurrence"})
+# Case persons in these roles are not suspects, and paths do not run through them.
+NOT_SUSPECTS = frozenset(
+    {PersonRole.MISSING_CHILD, PersonRole.GUARDIAN, PersonRole.VICTIM, PersonRole.WITNESS}
+)
+# The place prior scales a suspect's identity score between this floor and 1.
+PLACE_FLOOR = 0.5
+# A person known only from a report (resolved to no register record) ranks below a resolved
+# one with the same evidence.
+UNRESOLVED = 0.25
+SUSPECTS_SHOWN = 10
+PLACES_SHOWN = 10
+MIN_SUSPECT_SCORE = 0.05
+# How much the ranked suspects' registered homes move the places (times the best score).
+RESIDENCE_WEIGHT = 0.6
+LEAD_KIND = "case_lead"
+
+
+@dataclass(frozen=True)
+class SuspectLead:
+    """One ranked suspect: who (or only who holds him), how believable, and why."""
+
+    rank: int
+    ref: str
+    name: str
+    hidden: bool
+    score: float
+    identity: float
+    place_share: float | None
+    path: dict[str, Any]
+    agencies: list[str]
+    aliases: list[dict[str, Any]]
+    home: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class PlaceLead:
+    """One ranked place, with the locating posterior and the share of suspects' homes."""
+
+    rank: int
+    geonameid: int
+    name: str
+    local_name: str
+    probability: float
+    located: float
+    residence: float
+
+
+@dataclass(frozen=True)
+class SeriesLead:
+    """A known series the case's hash lists matched (bank hidden: only its holder)."""
+
+    bank: str | None
+    agency: str
+    series: str | None
+    matches: int
+    hidden: bool
+
+
+@dataclass(frozen=True)
+class AlertLead:
+    """A contributing agency and whether it was told of the case's lead."""
+
+    agency: str
+    notified: bool
+    at: str | None
+
+
+@dataclass
+class CaseLeads:
+    """Everything the engines say about one case, as one viewer may see it."""
+
+    case_id: uuid.UUID
+    reference: str
+    suspects: list[SuspectLead] = field(default_factory=list)
+    places: list[PlaceLead] = field(default_factory=list)
+    series: list[SeriesLead] = field(default_factory=list)
+    alerts: list[AlertLead] = field(default_factory=list)
+    contributors: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+# -- the identity graph ------------------------------------------------------------------------
+def edge_weight(edge: Edge, kinds: dict[str, str]) -> float:
+    """An edge's believability for a suspect chain: mentions of a person count for less."""
+    score = max(min(edge.score, 1.0), 1e-9)
+    person_end = "person" in (kinds.get(edge.left), kinds.get(edge.right))
+    if edge.kind in ("in_report", "in_case") and person_end:
+        return score * MENTION_SCORE
+    return score
+
+
+def best_chains(
+    start: str, edges: list[Edge], kinds: dict[str, str], blocked: set[str]
+) -> dict[str, tuple[float, list[Edge]]]:
+    """Dijkstra on −log(weight) from `start`: each reached node's confidence and chain."""
+    adjacent: dict[str, list[Edge]] = {}
+    for edge in edges:
+        adjacent.setdefault(edge.left, []).append(edge)
+        adjacent.setdefault(edge.right, []).append(edge)
+    best: dict[str, float] = {start: 0.0}
+    chain: dict[str, list[Edge]] = {start: []}
+    queue: list[tuple[float, str]] = [(0.0, start)]
+    while queue:
+        cost, node = heapq.heappop(queue)
+        if cost > best.get(node, math.inf):
+            continue
+        if node in blocked and node != start:
+            continue  # reached, but never passed through
+        for edge in adjacent.get(node, []):
+            other = edge.other(node)
+            total = cost - math.log(edge_weight(edge, kinds))
+            if total < best.get(other, math.inf) - 1e-12:
+                best[other] = total
+                chain[other] = [*chain[node], edge]
+                heapq.heappush(queue, (total, other))
+    return {node: (math.exp(-cost), chain[node]) for node, cost in best.items()}
+
+
+def _expand(graph: Graph, start: str) -> list[Edge]:
+    """Every judged edge within MAX_HOPS of the start (hidden nodes included, as markers);
+    the far ends of weak edges are not expanded."""
+    seen, frontier = {start}, {start}
+    kept: dict[tuple[str, str, str, str], Edge] = {}
+    for _ in range(MAX_HOPS):
+        found = graph.judge(graph.edges_of(frontier))
+        frontier = set()
+        for edge in found:
+            kept.setdefault((edge.left, edge.right, edge.kind, edge.carrier), edge)
+            if edge.kind in WEAK_KINDS:
+                continue  # kept as an edge, but a weak link is not followed further
+            for end in (edge.left, edge.right):
+                if end not in seen and len(seen) < MAX_PATH_NODES:
+                    seen.add(end)
+                    frontier.add(end)
+        if not frontier:
+            break
+    return list(kept.values())
+
+
+def path_out(
+    graph: Graph, start: str, goal: str, confidence: float, chain: list[Edge]
+) -> dict[str, Any]:
+    """A chain in the shape of `linking.services.evidence_path` (hidden steps name holders)."""
+    steps, node = [], start
+    for edge in chain:
+        nxt = edge.other(node)
+        steps.append(
+            {"from": graph.node_out(node), "to": graph.node_out(nxt), "edge": graph.edge_out(edge)}
+        )
+        node = nxt
+    return {
+        "from_ref": start,
+        "to_ref": graph.node_out(goal)["id"],
+        "found": True,
+        "confidence": round(confidence, 6),
+        "steps": steps,
+    }
+
+
+def aliases_of(
+    graph: Graph, chain: list[Edge], edges: list[Edge], kinds: dict[str, str]
+) -> list[dict[str, Any]]:
+    """Other personas linked by an identity assertion to a persona on the chain (the forum
+    persona whose PGP key the account shares, say), best link first, as the viewer may see them."""
+    on_chain = {n for e in chain for n in (e.left, e.right) if kinds.get(n) == "persona"}
+    found: dict[str, tuple[float, str, Edge]] = {}
+    for edge in edges:
+        if edge.kind != "assertion":
+            continue
+        for persona in on_chain & {edge.left, edge.right}:
+            other = edge.other(persona)
+            better = other not in found or found[other][0] < edge.score
+            if kinds.get(other) == "persona" and other not in on_chain and better:
+                found[other] = (edge.score, persona, edge)
+    ordered = sorted(found.items(), key=lambda item: (-item[1][0], item[0]))
+    return [
+        {"from": graph.node_out(via), "to": graph.node_out(other), "edge": graph.edge_out(edge)}
+        for other, (_, via, edge) in ordered
+    ]
+
+
+def step_agencies(path: dict[str, Any], aliases: Sequence[dict[str, Any]] = ()) -> list[str]:
+    """The agencies that contributed the steps of a path and its aliases (holders of hidden
+    steps included)."""
+    codes: list[str] = []
+    for step in [*path["steps"], *aliases]:
+        for part in (step["from"], step["to"], step["edge"]):
+            for code in [part.get("agency"), *part.get("holders", [])]:
+                for one in str(code or "").split(", "):
+                    if one and one != "?" and one not in codes:
+                        codes.append(one)
+    return codes
+
+
+# -- the locating prior ------------------------------------------------------------------------
+_LOCATED: OrderedDict[tuple[int, str], LocateResult] = OrderedDict()
+_LOCATED_LOCK = threading.Lock()
+LOCATED_CACHED = 64
+
+
+def _located(used: list[Clue], places: Gazetteer) -> LocateResult | None:
+    """The fusion of a clue set, computed once per process for the same clues (the register
+    import computes it for the case's owner, so the first reader after the commit reuses it)."""
+    if not used:
+        return None
+    key = (id(places), repr(used))
+    with _LOCATED_LOCK:
+        if key in _LOCATED:
+            _LOCATED.move_to_end(key)
+            return _LOCATED[key]
+    result = locate(used, places, LocateConfig(top=PLACES_SHOWN))
+    with _LOCATED_LOCK:
+        _LOCATED[key] = result
+        while len(_LOCATED) > LOCATED_CACHED:
+            _LOCATED.popitem(last=False)
+    return result
+
+
+PLACE_DECADES = 6.0
+
+
+def place_share(ratio: float) -> float:
+    """A residence's posterior relative to the best place, on a log scale in [0, 1]: the best
+    place 1, a thousand times less likely 0.5, a million times less likely 0."""
+    if ratio <= 0:
+        return 0.0
+    return max(0.0, min(1.0, 1.0 + math.log10(ratio) / PLACE_DECADES))
+
+
+# -- the profile -------------------------------------------------------------------------------
+def profile_factor(register: RegisterPersonRecord, profiles: list[Person]) -> float:
+    """How well a register person fits the case's own suspect records (1 when there are none)."""
+    factor = 1.0
+    for person in profiles:
+        sex = getattr(person.sex, "value", None)
+        known = sex in ("male", "female") and register.sex in ("M", "F")
+        if known and (sex == "male") != (register.sex == "M"):
+            factor *= 0.3
+        if person.date_of_birth is not None:
+            years = abs((person.date_of_birth - register.birth_date).days) / 365.25
+            factor *= 1.0 if years <= 1 else 0.5 if years <= 5 else 0.2
+        elif person.age_min is not None and person.age_max is not None:
+            age = (person.created_at.date() - register.birth_date).days / 365.25
+            factor *= 1.0 if person.age_min - 1 <= age <= person.age_max + 1 else 0.4
+    return factor
+
+
+# -- the service -------------------------------------------------------------------------------
+def case_leads(records: Records, case_id: uuid.UUID) -> CaseLeads:
+    """Rank suspects and places for a case from everything the caller may see, and list the
+    known series its hash lists matched and which contributing agencies were told."""
+    begun = time.perf_counter()
+    case = records.get(Case, case_id)
+    session = records.session
+    graph = Graph(records)
+    start = f"case:{case.id}"
+    graph.load([start])
+    edges = _expand(graph, start)
+    kinds = {ref: ref.split(":", 1)[0] for e in edges for ref in (e.left, e.right)}
+    person_ids = [uuid.UUID(r.split(":", 1)[1]) for r, k in kinds.items() if k == "person"]
+    persons = {
+        f"person:{p.id}": p
+        for p in session.scalars(select(Person).where(Person.id.in_(person_ids)))
+    }
+    # Paths run neither through the child and family nor through a register record (each
+    # register record is one individual: two are never linked through a third).
+    blocked = {ref for ref, p in persons.items() if p.role in NOT_SUSPECTS}
+    terminal = blocked | {ref for ref, kind in kinds.items() if kind == "register_person"}
+    reached = best_chains(start, edges, kinds, terminal)
+    candidates = {
+        ref: found
+        for ref, found in reached.items()
+        if kinds.get(ref) in ("register_person", "person") and ref not in blocked
+    }
+    # A person on another candidate's chain is a step towards him, not a suspect of his own.
+    on_chains = {end for _, c in candidates.values() for e in c[:-1] for end in (e.left, e.right)}
+    candidates = {
+        r: f for r, f in candidates.items() if kinds[r] == "register_person" or r not in on_chains
+    }
+    register_ids = [
+        uuid.UUID(r.split(":", 1)[1]) for r in candidates if kinds[r] == "register_person"
+    ]
+    registers = {
+        f"register_person:{r.id}": r
+        for r in session.scalars(
+            select(RegisterPersonRecord).where(RegisterPersonRecord.id.in_(register_ids))
+        )
+    }
+    places = gazetteer()
+    clues = case_clues(records, case)
+    used = [located(c.clue) for c in clues if c.enabled and c.clue is not None]
+    result = _located(used, places)
+    top_posterior = float(result.posterior.max()) if result and not result.is_empty else 0.0
+    profiles = records.find(
+        Person, Person.case_id == case.id, Person.role == PersonRole.SUSPECT, limit=50
+    ).items
+    scored: list[tuple[float, float, float | None, str]] = []
+    for ref, (confidence, _chain) in candidates.items():
+        share: float | None = None
+        factor = 1.0
+        register = registers.get(ref)
+        if register is not None:
+            factor = profile_factor(register, profiles)
+            if top_posterior > 0 and result is not None and register.geonameid is not None:
+                try:
+                    row = places.index_of(register.geonameid)
+                    share = place_share(float(result.posterior[row]) / top_posterior)
+                except InvalidInput:
+                    share = 0.0
+        if register is None:
+            prior = UNRESOLVED  # known only from a report: not yet an identity to act on
+        elif share is None:
+            prior = PLACE_FLOOR
+        else:
+            prior = PLACE_FLOOR + (1 - PLACE_FLOOR) * share
+        score = confidence * prior * factor
+        if score >= MIN_SUSPECT_SCORE:
+            scored.append((score, confidence, share, ref))
+    scored.sort(key=lambda item: (-item[0], item[3]))
+    leads = CaseLeads(case.id, case.reference)
+    shown_registers: list[uuid.UUID] = []
+    for rank, (score, confidence, share, ref) in enumerate(scored[:SUSPECTS_SHOWN], start=1):
+        node = graph.node_out(ref)
+        path = path_out(graph, start, ref, confidence, candidates[ref][1])
+        aliases = aliases_of(graph, candidates[ref][1], edges, kinds)
+        register = registers.get(ref)
+        home = None
+        if register is not None and not node["hidden"]:
+            shown_registers.append(register.id)
+            home = {
+                "name": register.residence,
+                "geonameid": register.geonameid,
+                "latitude": register.latitude,
+                "longitude": register.longitude,
+            }
+        leads.suspects.append(
+            SuspectLead(
+                rank=rank,
+                ref=node["id"],
+                name=node["label"],
+                hidden=bool(node["hidden"]),
+                score=round(score, 4),
+                identity=round(confidence, 4),
+                place_share=None if share is None else round(share, 4),
+                path=path,
+                agencies=step_agencies(path, aliases),
+                aliases=aliases,
+                home=home,
+            )
+        )
+    leads.places = _places(result, places, leads.suspects)
+    leads.series = _series(records, case.id)
+    leads.contributors = sorted({code for s in leads.suspects[:1] for code in s.agencies})
+    leads.alerts = _alerts(records, case.id, leads.contributors)
+    audit.record(
+        session,
+        records.actor,
+        "read",
+        "case_leads",
+        str(case.id),
+        {
+            "suspects": len(leads.suspects),
+            "register_persons": [str(i) for i in shown_registers],
+        },
+    )
+    leads.seconds = round(time.perf_counter() - begun, 4)
+    return leads
+
+
+def _places(result: Any, places: Any, suspects: list[SuspectLead]) -> list[PlaceLead]:
+    """The locating posterior mixed with the registered homes of the ranked suspects."""
+    homes: dict[int, float] = {}
+    for suspect in suspects:
+        if suspect.home is not None:
+            gid = int(suspect.home["geonameid"])
+            homes[gid] = homes.get(gid, 0.0) + suspect.score
+    total = sum(homes.values())
+    weight = RESIDENCE_WEIGHT * max((s.score for s in suspects if s.home), default=0.0)
+    if result is None or result.is_empty:
+        weight = 1.0 if homes else 0.0
+    mixed: dict[int, tuple[float, float, float]] = {}
+    if result is not None and not result.is_empty:
+        for ranked in result.ranked:
+            gid = ranked.place.geonameid
+            mixed[gid] = (ranked.probability, 0.0, 0.0)
+    for gid, value in homes.items():
+        located_p = mixed.get(gid, (0.0, 0.0, 0.0))[0]
+        if result is not None and not result.is_empty and gid not in mixed:
+            try:
+                located_p = float(result.posterior[places.index_of(gid)])
+            except InvalidInput:
+                located_p = 0.0
+        mixed[gid] = (located_p, value / total if total else 0.0, 0.0)
+    ranked_out = sorted(
+        ((1 - weight) * lp + weight * rp, gid, lp, rp) for gid, (lp, rp, _) in mixed.items()
+    )
+    ranked_out.reverse()
+    out: list[PlaceLead] = []
+    for rank, (probability, gid, lp, rp) in enumerate(ranked_out[:PLACES_SHOWN], start=1):
+        try:
+            place = places.place(places.index_of(gid))
+            name, local = place.name, place.local_name
+        except InvalidInput:
+            name, local = str(gid), ""
+        out.append(
+            PlaceLead(rank, gid, name, local, round(probability, 4), round(lp, 4), round(rp, 4))
+        )
+    return out
+
+
+def _series(records: Records, case_id: uuid.UUID) -> list[SeriesLead]:
+    """Known series matched for the case: in full for banks the caller sees, else a hit."""
+    session = records.session
+    stmt = (
+        select(
+            Bank.id, Bank.name, Bank.agency_id, Bank.marking, Bank.silent, BankHash.series,
+            func.count(func.distinct(HashMatch.bank_hash_id)),
+        )
+        .join(HashMatch, HashMatch.bank_id == Bank.id)
+        .join(BankHash, BankHash.id == HashMatch.bank_hash_id)
+        .where(HashMatch.case_id == case_id)
+        .group_by(Bank.id, Bank.name, Bank.agency_id, Bank.marking, Bank.silent, BankHash.series)
+    )  # fmt: skip
+    rows = session.execute(stmt).all()
+    visible = records.visible_ids(Bank, {row[0] for row in rows})
+    codes = agency_codes(records, {row[2] for row in rows})
+    out: list[SeriesLead] = []
+    hidden: dict[str, int] = {}
+    for bank_id, name, agency_id, marking, silent, series, count in rows:
+        code = codes.get(agency_id, "?")
+        if bank_id in visible:
+            out.append(SeriesLead(name, code, series, int(count), False))
+        elif marking is not Marking.RED and not silent:
+            hidden[code] = hidden.get(code, 0) + int(count)
+    out.sort(key=lambda s: (-s.matches, s.series or ""))
+    out += [SeriesLead(None, code, None, n, True) for code, n in sorted(hidden.items())]
+    return out
+
+
+def _alerts(records: Records, case_id: uuid.UUID, contributors: list[str]) -> list[AlertLead]:
+    """Which contributing agencies were told of the case's lead, and when."""
+    from wayhome.agencies.models import Agency
+
+    stmt = (
+        select(Agency.code, func.min(Notification.created_at))
+        .join(Notification, Notification.agency_id == Agency.id)
+        .where(Notification.kind == LEAD_KIND, Notification.subject.contains(str(case_id)))
+        .group_by(Agency.code)
+    )
+    told: dict[str, Any] = {code: at for code, at in records.session.execute(stmt)}  # noqa: C416
+    return [
+        AlertLead(code, code in told, told[code].isoformat() if code in told else None)
+        for code in contributors
+    ]
+
+
+def refresh_leads(records: Records, case_id: uuid.UUID) -> CaseLeads | None:
+    """Compute a case's leads and tell each agency on the top suspect's evidence path, once
+    per case, that its records contributed (the message names the case, never the suspect).
+    None when the caller may not see the case."""
+    from wayhome.agencies.models import Agency
+
+    try:
+        leads = case_leads(records, case_id)
+    except NotFound:
+        return None
+    if not leads.suspects:
+        return leads
+    top = leads.suspects[0]
+    subject = f"Case {leads.reference} ({case_id}): a suspect is ranked from your records"
+    agencies = {a.code: a for a in records.session.scalars(select(Agency))}
+    for code in top.agencies:
+        agency = agencies.get(code)
+        if agency is None:
+            continue
+        already = records.session.scalar(
+            select(Notification.id).where(
+                Notification.agency_id == agency.id,
+                Notification.kind == LEAD_KIND,
+                Notification.subject == subject,
+            )
+        )
+        if already is None:
+            inbox.post(
+                records.session,
+                agency.id,
+                LEAD_KIND,
+                subject,
+                {"case_id": str(case_id), "reference": leads.reference},
+            )
+    leads.alerts = _alerts(records, case_id, leads.contributors)
+    return leads

@@ -1,0 +1,1 @@
+"""Watches: a user follows a selector, persona, person, bank series or case and is alerted."""

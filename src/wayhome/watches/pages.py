@@ -1,0 +1,230 @@
+"""Pages: My watches, the inbox with live updates, and the alert stream (server-sent events)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from collections import deque
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Header, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, Response, StreamingResponse
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from wayhome.access.services import viewer_of
+from wayhome.access.visibility import Viewer
+from wayhome.errors import Unauthenticated, WayhomeError
+from wayhome.inbox import services as inbox
+from wayhome.inbox.models import Notification
+from wayhome.watches import services
+from wayhome.watches.alerts import as_event_data, event_id
+from wayhome.watches.broker import BROKER, Event
+from wayhome.web.deps import optional_caller
+from wayhome.web.pages import CsrfChecked, PageRecords, PageUser, redirect, render
+
+router = APIRouter(include_in_schema=False)
+
+POLL_SECONDS = 2.0  # catch up from the table on alerts written by other processes
+CATCH_UP_WINDOW = 20.0  # ... looking this far back (a commit may lag its rows' times)
+KEEP_ALIVE_SECONDS = 15.0
+RESUME_LIMIT = 500
+
+
+def _safe_next(next_url: str, fallback: str) -> str:
+    """Only same-site paths are followed after a form."""
+    return next_url if next_url.startswith("/") and not next_url.startswith("//") else fallback
+
+
+@router.get("/watches", response_class=HTMLResponse)
+def watches_page(request: Request, records: PageRecords, user: PageUser) -> Response:
+    """The user's watches and a form to add one."""
+    watches = services.list_watches(records.session, user)
+    return render(request, "watches/list.html", {"watches": watches})
+
+
+@router.post("/watches", response_class=HTMLResponse, dependencies=[CsrfChecked])
+def add_watch(
+    request: Request,
+    records: PageRecords,
+    user: PageUser,
+    kind: Annotated[str, Form()],
+    value: Annotated[str, Form()],
+    label: Annotated[str, Form()] = "",
+    email: Annotated[bool, Form()] = False,
+    next_url: Annotated[str, Form(alias="next")] = "",
+) -> Response:
+    """Watch from a form (the Watch button or the My watches page)."""
+    try:
+        services.add_watch(records, user, kind, value, label=label, email=email)
+    except WayhomeError as error:
+        records.session.rollback()
+        watches = services.list_watches(records.session, user)
+        context = {"watches": watches, "error": error}
+        return render(request, "watches/list.html", context, status_code=error.status)
+    return redirect(_safe_next(next_url, "/watches"))
+
+
+@router.post("/watches/{watch_id}/delete", dependencies=[CsrfChecked])
+def remove_watch(
+    request: Request, records: PageRecords, user: PageUser, watch_id: uuid.UUID
+) -> Response:
+    """Stop watching from the My watches page."""
+    services.remove_watch(records.session, user, watch_id)
+    return redirect("/watches")
+
+
+@router.get("/inbox", response_class=HTMLResponse)
+def inbox_page(request: Request, records: PageRecords, user: PageUser) -> Response:
+    """The user's alerts and his agency's messages; new ones arrive live."""
+    viewer = viewer_of(user)
+    notes = inbox.for_viewer(records.session, viewer, limit=100)
+    unread = inbox.unread_count(records.session, viewer)
+    return render(request, "watches/inbox.html", {"notes": notes, "unread": unread})
+
+
+@router.post("/inbox/read", dependencies=[CsrfChecked])
+def read_all(request: Request, records: PageRecords, user: PageUser) -> Response:
+    """Mark every message read."""
+    inbox.mark_read(records.session, viewer_of(user), None)
+    return redirect("/inbox")
+
+
+# -- the stream ----------------------------------------------------------------------------------
+def parse_event_id(text: str | None) -> tuple[datetime, uuid.UUID] | None:
+    """The (time, id) a `Last-Event-ID` names, or None when absent or malformed (pure)."""
+    if not text:
+        return None
+    micros, _, hex_id = text.partition("-")
+    try:
+        at = datetime.fromtimestamp(int(micros) / 1_000_000, UTC)
+        return at, uuid.UUID(hex=hex_id)
+    except ValueError:
+        return None
+
+
+def _since(
+    factory: sessionmaker[Session], viewer: Viewer, after: tuple[datetime, uuid.UUID]
+) -> list[Event]:
+    """The viewer's own alerts after a (time, id), oldest first (a stream resuming)."""
+    with factory() as session:
+        notes = inbox.for_viewer(session, viewer, RESUME_LIMIT, after=after)
+        return [
+            Event(event_id(n), viewer.user_id, as_event_data(n))
+            for n in notes
+            if n.user_id == viewer.user_id
+        ]
+
+
+def _recent(factory: sessionmaker[Session], users: list[uuid.UUID]) -> list[Event]:
+    """Alerts of the connected users written in the last CATCH_UP_WINDOW seconds."""
+    since = datetime.now(UTC) - timedelta(seconds=CATCH_UP_WINDOW)
+    found: list[Event] = []
+    with factory() as session:
+        for first in range(0, len(users), 500):
+            stmt = select(Notification).where(
+                Notification.user_id.in_(users[first : first + 500]),
+                Notification.created_at >= since,
+            )
+            found += [
+                Event(event_id(n), n.user_id, as_event_data(n))
+                for n in session.scalars(stmt)
+                if n.user_id is not None
+            ]
+    return found
+
+
+class CatchUp:
+    """One task per process that re-reads the connected users' recent alerts every few
+    seconds, so alerts committed by other processes (CLI imports, other workers) reach the
+    open streams too; the streams drop what they already sent."""
+
+    def __init__(self, factory: sessionmaker[Session]) -> None:
+        self.factory = factory
+        self.task: asyncio.Task[None] | None = None
+
+    def ensure(self) -> None:
+        """Start the task on the running loop unless it runs."""
+        if self.task is None or self.task.done():
+            self.task = asyncio.get_running_loop().create_task(self.run())
+
+    async def run(self) -> None:
+        """Poll until no stream is left."""
+        while True:
+            await asyncio.sleep(POLL_SECONDS)
+            users = BROKER.users()
+            if not users:
+                return
+            BROKER.publish(await run_in_threadpool(_recent, self.factory, users))
+
+
+def format_event(event: Event) -> str:
+    """One event in the text/event-stream format."""
+    data = json.dumps(event.data, separators=(",", ":"))
+    return f"id: {event.id}\nevent: alert\ndata: {data}\n\n"
+
+
+def _stream_viewer(request: Request) -> Viewer:
+    """Authenticate a stream in a short transaction: an open stream holds no connection."""
+    factory: sessionmaker[Session] = request.app.state.session_factory
+    with factory() as session:
+        caller = optional_caller(request, session, request.app.state.settings)
+        if caller is None:
+            raise Unauthenticated("sign in or present an API token")
+        viewer = viewer_of(caller.user)
+        # Nothing is written (not even the token's last use): a stream must not wait for
+        # the write lock that intake holds.
+        session.rollback()
+    return viewer
+
+
+@router.get("/events/stream")
+async def stream(
+    request: Request, last_event_id: Annotated[str | None, Header()] = None
+) -> StreamingResponse:
+    """The user's alerts as server-sent events; `Last-Event-ID` resumes from the inbox."""
+    viewer = await run_in_threadpool(_stream_viewer, request)
+    factory: sessionmaker[Session] = request.app.state.session_factory
+    start = parse_event_id(last_event_id)
+
+    catch_up: CatchUp | None = getattr(request.app.state, "watch_catch_up", None)
+    if catch_up is None:
+        catch_up = request.app.state.watch_catch_up = CatchUp(factory)
+
+    async def events() -> AsyncIterator[str]:
+        queue = BROKER.connect(viewer.user_id)
+        catch_up.ensure()
+        sent: deque[str] = deque(maxlen=2000)
+        after = start or (datetime.now(UTC), uuid.UUID(int=0))
+        try:
+            yield "retry: 2000\n\n"
+            pending: list[Event] = (
+                await run_in_threadpool(_since, factory, viewer, after) if start else []
+            )
+            while True:
+                for item in pending:
+                    if item.id in sent:
+                        continue
+                    sent.append(item.id)
+                    parsed = parse_event_id(item.id)
+                    if parsed is not None and parsed[0] >= after[0]:
+                        after = parsed
+                    yield format_event(item)
+                pending = []
+                try:
+                    pending = [await asyncio.wait_for(queue.get(), timeout=KEEP_ALIVE_SECONDS)]
+                    while not queue.empty():
+                        pending.append(queue.get_nowait())
+                except TimeoutError:
+                    if await request.is_disconnected():
+                        return
+                    yield ": keep-alive\n\n"
+        finally:
+            BROKER.disconnect(viewer.user_id, queue)
+
+    headers = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
+    return StreamingResponse(events(), media_type="text/event-stream", headers=headers)

@@ -1,0 +1,3 @@
+from tests.cases.helpers import frozen
+
+__all__ = ["frozen"]
