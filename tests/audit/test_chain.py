@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 
 import pytest
@@ -118,4 +119,21 @@ def test_records_chain_inside_the_callers_transaction(db: Session) -> None:
     second = audit.record(db, audit.SYSTEM, "update", "case", "a", {"status": "located"})
     assert second.seq == first.seq + 1
     assert second.prev_hash == first.entry_hash
+    assert audit.verify(db).ok
+
+
+def test_many_entries_chain_one_by_one_in_a_few_statements(db: Session) -> None:
+    first = audit.record(db, audit.SYSTEM, "create", "case", "a")
+    batch = audit.record_many(
+        db,
+        audit.SYSTEM,
+        [audit.Pending("create", "report", f"r{n}", {"n": n}) for n in range(3)],
+    )
+    last = audit.record(db, audit.SYSTEM, "read", "report", "r0")
+    chain = [first, *batch, last]
+    assert [e.seq for e in chain] == list(range(first.seq, first.seq + 5))
+    for before, after in itertools.pairwise(chain):
+        assert after.prev_hash == before.entry_hash
+    assert [e.object_id for e in batch] == ["r0", "r1", "r2"] and batch[2].detail == {"n": 2}
+    assert audit.record_many(db, audit.SYSTEM, []) == []
     assert audit.verify(db).ok

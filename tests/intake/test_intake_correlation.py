@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import json
+import uuid
 from typing import Any
 
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from tests.conftest import World
+from tests.conftest import DatabaseFactory, World
 from wayhome.access.models import Role
 from wayhome.audit.models import AuditEntry
+from wayhome.db import migrate
+from wayhome.db.engine import make_engine
+from wayhome.inbox.models import Notification
 
 EMAIL = "dark.fox.77@example.net"
 
@@ -65,6 +70,9 @@ def test_silent_holder_is_told_and_the_querier_learns_nothing(
     inbox = client.get("/api/v1/inbox", headers=ru).json()
     assert [m["kind"] for m in inbox] == ["silent_hit"]
     assert inbox[0]["detail"]["value"] == EMAIL
+    # Once-only is kept by an indexed key, not by a look-up inside the JSON detail.
+    [key] = db.scalars(select(Notification.dedup_key).where(Notification.kind == "silent_hit"))
+    assert key == f"silent_hit:{inbox[0]['detail']['key']}"
     # Asking again does not notify twice; the querier's own inbox stays empty.
     client.get(f"/api/v1/selectors/email/{EMAIL}", headers=de)
     assert len(client.get("/api/v1/inbox", headers=ru).json()) == 1
@@ -106,3 +114,43 @@ def test_invalid_selector_in_path_is_named(client: TestClient, world: World) -> 
     assert bad_type.status_code == 422 and "path.type" in bad_type.json()["detail"]
     bad_value = client.get("/api/v1/selectors/btc/1BadChecksumAddr", headers=ru)
     assert bad_value.status_code == 422 and "path.value" in bad_value.json()["detail"]
+
+
+def test_silent_hits_notified_before_the_key_column_keep_their_key(
+    databases: DatabaseFactory,
+) -> None:
+    """Revision 0008 copies the key of earlier silent-hit notifications into `dedup_key`."""
+    url = databases.new_url()
+    migrate.upgrade(url, "0007")
+    engine = make_engine(url)
+    try:
+        with engine.begin() as connection:
+            agency = uuid.uuid4().hex
+            connection.execute(
+                text(
+                    "INSERT INTO agencies (id, code, name, country, kind, active, created_at, "
+                    "updated_at) VALUES (:id, 'ru', 'RU police', 'RU', 'police_unit', true, "
+                    ":now, :now)"
+                ),
+                {"id": agency, "now": "2026-11-29 00:00:00"},
+            )
+            for kind in ("silent_hit", "watch_alert"):
+                connection.execute(
+                    text(
+                        "INSERT INTO notifications (id, agency_id, kind, subject, detail, "
+                        "created_at) VALUES (:id, :agency, :kind, 's', :detail, :now)"
+                    ),
+                    {
+                        "id": uuid.uuid4().hex,
+                        "agency": agency,
+                        "kind": kind,
+                        "detail": json.dumps({"key": "7:abc"}),
+                        "now": "2026-11-29 00:00:00",
+                    },
+                )
+        migrate.upgrade(url)
+        with engine.connect() as connection:
+            keys = dict(connection.execute(text("SELECT kind, dedup_key FROM notifications")).all())
+        assert keys == {"silent_hit": "silent_hit:7:abc", "watch_alert": None}
+    finally:
+        engine.dispose()

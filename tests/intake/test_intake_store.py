@@ -17,6 +17,7 @@ from wayhome.access import services as access
 from wayhome.access.markings import Marking, Scope
 from wayhome.access.models import RecordShare, Role
 from wayhome.access.records import Records
+from wayhome.audit import services as audit
 from wayhome.audit.models import AuditEntry
 from wayhome.cases.models import Person
 from wayhome.intake.correlation import correlate
@@ -218,8 +219,29 @@ def test_a_submission_is_stored_together_each_report_once(world: World, db: Sess
     for part in (persona, place, person):
         assert part.report_id == reports["first"].id and part.marking is Marking.AMBER
     assert (persona.handle_canonical, place.country, place.place_name) == ("fox", "NL", "Utrecht")
-    # One audit entry per stored report, none for the duplicate; each report is searchable.
+    # One audit entry per stored report, in file order, none for the duplicate; each report
+    # is searchable.
     assert (db.scalar(select(func.count()).select_from(AuditEntry)) or 0) - audits == 2
+    entries = db.execute(
+        select(AuditEntry.action, AuditEntry.object_kind, AuditEntry.object_id, AuditEntry.detail)
+        .order_by(AuditEntry.seq.desc())
+        .limit(2)
+    ).all()
+    assert [tuple(e) for e in reversed(entries)] == [
+        (
+            "create",
+            "report",
+            str(reports["first"].id),
+            {"title": "first", "format": "api", "selectors": 3},
+        ),
+        (
+            "create",
+            "report",
+            str(reports["second"].id),
+            {"title": "second", "format": "api", "selectors": 2},
+        ),
+    ]
+    assert audit.verify(db).ok
     assert search_reports(records, "first", 10, 0).total == 1
     # b@example.net is held by the other agency: a match on ingest, and the signals say so.
     value_b = db.scalar(select(SelectorValue.id).where(SelectorValue.canonical == "b@example.net"))

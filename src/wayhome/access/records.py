@@ -151,24 +151,39 @@ class Records:
         audit_action: str = "create",
     ) -> M:
         """Store a new record owned by the caller's agency, with its shares, and audit it."""
-        record.agency_id = self.viewer.agency_id
-        self.session.add(record)
+        self.add_many([record], shared_with, [detail], audit_action)
+        return record
+
+    def add_many(
+        self,
+        records: Sequence[M],
+        shared_with: Sequence[uuid.UUID] = (),
+        details: Sequence[dict[str, Any] | None] | None = None,
+        audit_action: str = "create",
+    ) -> None:
+        """Store new records owned by the caller's agency, each with the same shares and its
+        own audit entry, in a few statements (a file's reports arrive together)."""
+        if not records:
+            return
+        for record in records:
+            record.agency_id = self.viewer.agency_id
+        self.session.add_all(records)
         self.session.flush()
-        for agency_id in dict.fromkeys(shared_with):
-            self.session.add(
-                RecordShare(
-                    record_kind=record.__record_kind__, record_id=_id(record), agency_id=agency_id
-                )
+        self.session.add_all(
+            RecordShare(
+                record_kind=record.__record_kind__, record_id=_id(record), agency_id=agency_id
             )
-        audit.record(
+            for record in records
+            for agency_id in dict.fromkeys(shared_with)
+        )
+        audit.record_many(
             self.session,
             self.actor,
-            audit_action,
-            record.__record_kind__,
-            str(_id(record)),
-            detail,
+            [
+                audit.Pending(audit_action, record.__record_kind__, str(_id(record)), detail)
+                for record, detail in zip(records, details or [None] * len(records), strict=True)
+            ],
         )
-        return record
 
     def changed(self, record: MarkedMixin, detail: dict[str, Any]) -> None:
         """Audit a change the caller made to a record he may see."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -59,34 +59,61 @@ def record(
     detail: dict[str, Any] | None = None,
 ) -> AuditEntry:
     """Append one entry to the chain inside the caller's transaction (three statements)."""
+    return record_many(session, actor, [Pending(action, object_kind, object_id, detail)])[0]
+
+
+@dataclass(frozen=True)
+class Pending:
+    """One entry to append with `record_many`: what `record` takes after the actor."""
+
+    action: str
+    object_kind: str | None = None
+    object_id: str | uuid.UUID | None = None
+    detail: dict[str, Any] | None = None
+
+
+def record_many(session: Session, actor: Actor, pending: Sequence[Pending]) -> list[AuditEntry]:
+    """Append several entries, in order, inside the caller's transaction: one head update,
+    one multi-row insert and one head update, however many entries; each entry is still
+    hash-linked to the one before it exactly as `record` links it."""
+    if not pending:
+        return []
     head = cast(Table, AuditHead.__table__)
-    # The UPDATE comes first: it takes the write lock that serialises chain appends, and
-    # hands back the new sequence number and the previous entry's hash.
-    seq, prev_hash = session.execute(
+    # Reserve the sequence numbers in one step (the same lock `record` takes).
+    last_seq, prev_hash = session.execute(
         update(head)
         .where(head.c.id == 1)
-        .values(seq=head.c.seq + 1)
+        .values(seq=head.c.seq + len(pending))
         .returning(head.c.seq, head.c.last_hash)
     ).one()
-    entry = AuditEntry(
-        seq=seq,
-        at=utcnow(),
-        user_id=actor.user_id,
-        username=actor.username,
-        agency_id=actor.agency_id,
-        action=action,
-        object_kind=object_kind,
-        object_id=str(object_id) if object_id is not None else None,
-        purpose=actor.purpose,
-        detail=detail or {},
-        prev_hash=prev_hash,
-        entry_hash="",
-    )
-    entry.entry_hash = entry_digest(prev_hash, _fields(entry))
+    seq = last_seq - len(pending)
+    at = utcnow()
+    made = []
+    for item in pending:
+        seq += 1
+        entry = AuditEntry(
+            seq=seq,
+            at=at,
+            user_id=actor.user_id,
+            username=actor.username,
+            agency_id=actor.agency_id,
+            action=item.action,
+            object_kind=item.object_kind,
+            object_id=str(item.object_id) if item.object_id is not None else None,
+            purpose=actor.purpose,
+            detail=item.detail or {},
+            prev_hash=prev_hash,
+            entry_hash="",
+        )
+        entry.entry_hash = entry_digest(prev_hash, _fields(entry))
+        prev_hash = entry.entry_hash
+        made.append(entry)
     entries = cast(Table, AuditEntry.__table__)
-    session.execute(insert(entries), [{c.key: getattr(entry, c.key) for c in entries.columns}])
-    session.execute(update(head).where(head.c.id == 1).values(last_hash=entry.entry_hash))
-    return entry
+    session.execute(
+        insert(entries), [{c.key: getattr(e, c.key) for c in entries.columns} for e in made]
+    )
+    session.execute(update(head).where(head.c.id == 1).values(last_hash=prev_hash))
+    return made
 
 
 def _links(session: Session, entries: Iterable[AuditEntry]) -> Iterator[ChainLink]:

@@ -19,6 +19,7 @@ class Notification(IdMixin, Base):
     __table_args__ = (
         Index("ix_notifications_agency_created", "agency_id", "created_at"),
         Index("ix_notifications_user_created", "user_id", "created_at"),
+        Index("ix_notifications_agency_dedup", "agency_id", "dedup_key"),
     )
 
     agency_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("agencies.id"))
@@ -28,3 +29,6 @@ class Notification(IdMixin, Base):
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     read_at: Mapped[datetime | None]
+    # A key that makes a notification once-only per agency (e.g. a silent hit per value and
+    # querying agency); looked up through its index, never through the JSON detail.
+    dedup_key: Mapped[str | None] = mapped_column(String(200))

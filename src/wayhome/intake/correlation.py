@@ -231,14 +231,13 @@ def notify_silent_holders(
             already = records.session.scalar(
                 select(Notification.id).where(
                     Notification.agency_id == agency_id,
-                    Notification.kind == "silent_hit",
-                    Notification.detail["key"].as_string() == key,
+                    Notification.dedup_key == f"silent_hit:{key}",
                 )
             )
             if already is not None:
                 continue
             asking = records.session.get(Agency, querier)
-            inbox.post(
+            note = inbox.post(
                 records.session,
                 agency_id,
                 "silent_hit",
@@ -246,6 +245,7 @@ def notify_silent_holders(
                 "you hold in a silent record",
                 {"key": key, "kind": kind, "value": canonical, "querier_agency": str(querier)},
             )
+            note.dedup_key = f"silent_hit:{key}"
             audit.record(
                 records.session,
                 records.actor,

@@ -74,7 +74,8 @@ class Selector(MarkedMixin, Base):
     __tablename__ = "selectors"
     __record_kind__ = "selector"
     # (value_id, id): a value's newest occurrences come straight off the index, however
-    # common the value is.
+    # common the value is. (A covering index that also carried owner, scope, marking and
+    # report cost 87 bytes per occurrence and was slower to fill; bench/RESULTS.md.)
     __table_args__ = (Index("ix_selectors_value_newest", "value_id", "id"),)
 
     @classmethod
@@ -85,6 +86,9 @@ class Selector(MarkedMixin, Base):
     id: Mapped[int] = mapped_column(BIG_ID, primary_key=True, autoincrement=True)
     value_id: Mapped[int] = mapped_column(BIG_ID, ForeignKey("selector_values.id"))
     report_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("reports.id"), index=True)
+    # No index of its own (unlike other marked records): no query filters occurrences by
+    # owner alone, and one B-tree less per occurrence is what intake speed needs.
+    agency_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("agencies.id"))
     original: Mapped[str] = mapped_column(String(1024))
     origin: Mapped[str] = mapped_column(String(300), default="", server_default="")
     span_start: Mapped[int | None]

@@ -220,8 +220,7 @@ def ingest(
         session.flush()
     result = IngestResult(record.id if record else None, True, warnings=list(submission.warnings))
     new = _new_reports(session, agency_id, submission.reports, markings)
-    for entry in new:
-        entry.report_id = _add_report(records, entry, placement, submission.format, record)
+    _add_reports(records, new, placement, submission.format, record)
     _store_parts(records, new, placement)
     for entry in new:
         assert entry.report_id is not None
@@ -267,36 +266,48 @@ _HELD_HASHES = select(Report.content_hash).where(
 )
 
 
-def _add_report(
+def _add_reports(
     records: Records,
-    entry: _NewReport,
+    new: list[_NewReport],
     placement: Placement,
     format_name: str,
     source_import: Import | None,
-) -> uuid.UUID:
-    """The report row, its named shares and its audit entry, through the gate."""
-    parsed = entry.parsed
-    report = Report(
-        case_id=placement.case_id,
-        title=parsed.title[:300] or "(untitled)",
-        source=parsed.source[:200] or format_name,
-        received_at=parsed.received_at or utcnow(),
-        body=parsed.body,
-        items=_structured(parsed),
-        content_hash=entry.digest,
-        marking=entry.marking,
-        scope=placement.scope,
-        silent=placement.silent,
-        format=format_name,
-        import_id=source_import.id if source_import else None,
-        submitted_by=records.viewer.user_id,
-    )
-    records.add(
-        report,
+) -> None:
+    """The report rows, their named shares and one audit entry per report, in file order,
+    through the gate's `add_many`."""
+    if not new:
+        return
+    reports = []
+    for entry in new:
+        parsed = entry.parsed
+        entry.report_id = new_id()
+        reports.append(
+            Report(
+                id=entry.report_id,
+                agency_id=records.viewer.agency_id,
+                case_id=placement.case_id,
+                title=parsed.title[:300] or "(untitled)",
+                source=parsed.source[:200] or format_name,
+                received_at=parsed.received_at or utcnow(),
+                body=parsed.body,
+                items=_structured(parsed),
+                content_hash=entry.digest,
+                marking=entry.marking,
+                scope=placement.scope,
+                silent=placement.silent,
+                format=format_name,
+                import_id=source_import.id if source_import else None,
+                submitted_by=records.viewer.user_id,
+            )
+        )
+    records.add_many(
+        reports,
         placement.shared_with,
-        {"title": report.title, "format": format_name, "selectors": len(parsed.items)},
+        [
+            {"title": report.title, "format": format_name, "selectors": len(entry.parsed.items)}
+            for report, entry in zip(reports, new, strict=True)
+        ],
     )
-    return report.id
 
 
 def _store_parts(records: Records, new: list[_NewReport], placement: Placement) -> None:
