@@ -18,7 +18,14 @@ from tests.conftest import World
 from wayhome.access import services as access
 from wayhome.access.models import User
 from wayhome.access.records import Records
-from wayhome.cases.leads import best_chains, case_leads, edge_weight, place_share
+from wayhome.cases.leads import (
+    best_chains,
+    case_leads,
+    edge_weight,
+    evidence_chain,
+    lead_chains,
+    place_share,
+)
 from wayhome.demo.replay import DEMO_PASSWORD, load_world_in
 from wayhome.errors import NotFound
 from wayhome.linking.graph import Edge
@@ -64,6 +71,38 @@ def test_mentions_count_for_less_than_identity_evidence() -> None:
     assert confidence == pytest.approx(0.9)
     # a blocked node (the child, a register record) is reached but never passed through
     assert "person:1" not in best_chains("case:1", edges[:2], kinds, {"report:1"})
+
+
+def test_the_shown_path_follows_the_earliest_lead_that_holds_up() -> None:
+    kinds = {
+        "case:1": "case", "report:tip": "report", "report:seized": "report",
+        "persona:forum": "persona", "selector:key": "selector", "persona:account": "persona",
+        "person:1": "person",
+    }  # fmt: skip
+    edges = [
+        Edge("case:1", "report:tip", "filed_to", 1.0, (), "report:tip"),
+        Edge("case:1", "report:seized", "filed_to", 1.0, (), "report:seized"),
+        Edge("report:tip", "persona:forum", "in_report", 1.0, (), "report:tip"),
+        Edge("persona:forum", "selector:key", "posted_by", 0.95, (), "report:scrape"),
+        Edge("selector:key", "persona:account", "posted_by", 0.95, (), "report:seized"),
+        Edge("report:seized", "persona:account", "in_report", 1.0, (), "report:seized"),
+        Edge("persona:account", "person:1", "assertion", 0.9, (), "assertion:1"),
+    ]
+    best = best_chains("case:1", edges, kinds, set())["person:1"]
+    assert [e.carrier for e in best[1]][:2] == ["report:seized", "report:seized"]
+    by_lead = lead_chains("case:1", ["report:tip", "report:seized"], edges, kinds, set())
+    confidence, chain = evidence_chain("person:1", best, by_lead)
+    assert chain[0].right == "report:tip" and "selector:key" in {e.right for e in chain}
+    assert confidence == pytest.approx(0.95 * 0.95 * 0.9) and confidence < best[0]
+    # a lead whose chain is far weaker than the best one is not shown
+    weak = [e if e.kind != "posted_by" else Edge(e.left, e.right, e.kind, 0.3, (), e.carrier)
+            for e in edges]  # fmt: skip
+    by_lead = lead_chains("case:1", ["report:tip", "report:seized"], weak, kinds, set())
+    assert evidence_chain("person:1", best, by_lead)[1] == best[1]
+    # going back from an account to a report that names it is context, not identity
+    back = Edge("report:seized", "persona:account", "in_report", 1.0, (), "report:seized")
+    assert edge_weight(back, kinds, "persona:account") == 0.5
+    assert edge_weight(back, kinds, "report:seized") == 1.0
 
 
 def test_place_share_is_logarithmic() -> None:

@@ -88,3 +88,25 @@ def test_free_text_in_utf16_with_bom() -> None:
 def test_binary_is_refused() -> None:
     with pytest.raises(InvalidInput):
         parse_text(b"GIF89a\x00\x00\x01")
+
+
+def test_text_names_personas_and_attributes_posts_to_their_authors() -> None:
+    data = (
+        b"Forum scrape, board 'meetups'\n"
+        b"2025-08-01 21:10 | user: owl_22 | my key: PGP fingerprint: "
+        b"0123 4567 89AB CDEF 0123 4567 89AB CDEF 0123 4567\n"
+        b"2025-08-02 10:00 | user: lark_7 | key 0x89ABCDEF01234567 here\n"
+        b"mentions @someone and t.me/heron_5\n"
+    )
+    (report,) = parse_text(data)
+    assert [(p.platform, p.handle, p.handle_canonical) for p in report.personas] == [
+        ("forum", "owl_22", "forum:owl_22"),
+        ("forum", "lark_7", "forum:lark_7"),
+        ("telegram", "heron_5", "telegram:heron_5"),
+    ]  # a bare @mention names no platform, so no persona
+    contexts = {i.selector.type.value: i.context for i in report.items}
+    assert contexts["pgp_fingerprint"] == "posted by forum:owl_22"
+    assert contexts["pgp_key_id"] == "posted by forum:lark_7"
+    (alone,) = parse_text(b"tip: forum user: owl_22 uses key 0x89ABCDEF01234567\n")
+    assert [p.handle_canonical for p in alone.personas] == ["forum:owl_22"]
+    assert all(i.context is None for i in alone.items)  # one persona: nothing to attribute

@@ -214,3 +214,57 @@ def test_neighbourhood_expands_and_is_audited(db: Session, world: World) -> None
         select(AuditEntry).where(AuditEntry.object_kind == "graph").order_by(AuditEntry.seq.desc())
     ).first()
     assert entry is not None and entry.detail["depth"] == 2  # type: ignore[index]
+
+
+def test_a_key_in_one_users_post_links_only_that_users_persona(
+    db: Session, world: World, fresh_indices: None
+) -> None:
+    from wayhome.intake.models import Persona
+    from wayhome.intake.services import import_file
+    from wayhome.intake.store import Placement
+    from wayhome.linking.graph import Graph
+
+    nl, us = world.agency("nl"), world.agency("us")
+    key = pgp(21)
+    spaced = " ".join(key[i : i + 4] for i in range(0, 40, 4))
+    scrape = (
+        "Forum scrape\n"
+        f"2025-08-01 21:10 | user: zvonar_31 | PGP fingerprint: {spaced}\n"
+        "2025-08-02 10:00 | user: vorona_404 | hello all\n"
+    ).encode()
+    nl_records = records_of(db, world.user(nl, Role.INVESTIGATOR))
+    result, _ = import_file(
+        nl_records,
+        scrape,
+        Placement(Marking.AMBER, Scope.ALL, []),
+        filename="scrape.txt",
+        max_bytes=1 << 20,
+    )
+    report_id = result.report_ids[0]
+    personas = {
+        p.handle_canonical: p
+        for p in db.scalars(select(Persona).where(Persona.report_id == report_id))
+    }
+    author, other = personas["forum:zvonar_31"], personas["forum:vorona_404"]
+    account = persona_in(
+        db,
+        ingest(
+            records_of(db, world.user(us, Role.INVESTIGATOR)),
+            tipline("zv.account", "Mailcove", info=f"signed with PGP fingerprint {key}"),
+        ),
+    )
+    graph = Graph(nl_records)
+    edges = graph.edges_of([f"persona:{author.id}", f"persona:{other.id}"])
+    to_key = [e for e in edges if e.right.startswith("selector:") and "pgp" in e.evidence[0]]
+    assert [(e.left, e.kind) for e in to_key] == [(f"persona:{author.id}", "posted_by")]
+    key_ref = to_key[0].right
+    # the key node reaches the other account that carries it (the only account in its report)
+    through = graph.edges_of([key_ref])
+    assert any(
+        e.kind == "posted_by" and f"persona:{account.id}" in (e.left, e.right) for e in through
+    )
+    assert not any(f"persona:{other.id}" in (e.left, e.right) for e in through)
+    # and the persona model links the author's account, never the other user's, by the key
+    links = {a.pair_key for a in services.match_persona(db, account)}
+    assert services.pair_key(f"persona:{author.id}", f"persona:{account.id}") in links
+    assert services.pair_key(f"persona:{other.id}", f"persona:{account.id}") not in links

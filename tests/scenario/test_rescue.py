@@ -67,6 +67,30 @@ def _check(leads: CaseLeads, offender_ref: str, truth: dict[str, object]) -> Non
     kinds = [step["to"]["kind"] for step in steps]
     assert "persona" in kinds and "person" in kinds  # the account and the Latin name
     assert all(step["edge"]["agency"] for step in steps)  # each step names its agency
+    # The trail as it came in: the forum persona, its PGP key, the clearnet account, the
+    # Latin name, the register record, each step naming the agency whose record supports it.
+    labels = [(step["to"]["kind"], step["to"]["label"], step["edge"]["agency"]) for step in steps]
+    handle, pgp = truth["offender"]["handle"], truth["offender"]["pgp"]  # type: ignore[index]
+    platform, account = truth["offender"]["clearnet"]  # type: ignore[index]
+    wanted = [
+        ("persona", f"forum:{handle}"),
+        ("selector", f"pgp_fingerprint {pgp.upper()}"),
+        ("persona", f"{platform}:{account}"),
+        ("person", "Latin"),
+        ("register_person", truth["offender"]["full_name"]),  # type: ignore[index]
+    ]
+    at = 0
+    for kind, text in wanted:
+        while at < len(labels) and not (
+            labels[at][0] == kind and (text == "Latin" or labels[at][1].startswith(text))
+        ):
+            at += 1
+        assert at < len(labels), (kind, text, labels)
+        if text == "Latin":
+            assert labels[at][1].isascii()  # the name as the seizing agency wrote it
+        assert labels[at][2], labels[at]
+        at += 1
+    assert {"hub", "nl-police", "de-bka", "ru-ncb"} <= set(top.agencies)
     assert {"de-bka", "ru-ncb"} <= set(top.agencies)
     home = truth["offender"]["home_geonameid"]  # type: ignore[index]
     assert home in [place.geonameid for place in leads.places[:3]]

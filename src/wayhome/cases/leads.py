@@ -29,7 +29,8 @@ from wayhome.errors import InvalidInput, NotFound
 from wayhome.hashing.models import Bank, BankHash, HashMatch
 from wayhome.inbox import services as inbox
 from wayhome.inbox.models import Notification
-from wayhome.linking.graph import MAX_PATH_NODES, Edge, Graph
+from wayhome.intake.models import Report
+from wayhome.linking.graph import MAX_PATH_NODES, STRONG_SELECTOR_KINDS, Edge, Graph
 from wayhome.locate.clues import Clue
 from wayhome.locate.evidence import agency_codes, case_clues, located
 from wayhome.locate.fusion import LocateConfig, LocateResult, locate
@@ -43,6 +44,9 @@ MENTION_SCORE = 0.5
 MAX_HOPS = 8
 # Two selectors in one report say little (0.3): such edges count, but are not expanded.
 WEAK_KINDS = frozenset({"co_occurrence"})
+# A suspect's evidence path enters through the earliest lead filed to the case whose chain to
+# him is at least this share of his best chain's confidence.
+PATH_SLACK = 0.5
 # Case persons in these roles are not suspects, and paths do not run through them.
 NOT_SUSPECTS = frozenset(
     {PersonRole.MISSING_CHILD, PersonRole.GUARDIAN, PersonRole.VICTIM, PersonRole.WITNESS}
@@ -125,11 +129,15 @@ class CaseLeads:
 
 
 # -- the identity graph ------------------------------------------------------------------------
-def edge_weight(edge: Edge, kinds: dict[str, str]) -> float:
-    """An edge's believability for a suspect chain: mentions of a person count for less."""
+def edge_weight(edge: Edge, kinds: dict[str, str], source: str | None = None) -> float:
+    """An edge's believability for a suspect chain: mentions of a person count for less, and
+    so does going back from a persona to a report that names it (two accounts named in one
+    report are not thereby one individual)."""
     score = max(min(edge.score, 1.0), 1e-9)
     person_end = "person" in (kinds.get(edge.left), kinds.get(edge.right))
     if edge.kind in ("in_report", "in_case") and person_end:
+        return score * MENTION_SCORE
+    if edge.kind == "in_report" and source is not None and kinds.get(source) == "persona":
         return score * MENTION_SCORE
     return score
 
@@ -153,7 +161,7 @@ def best_chains(
             continue  # reached, but never passed through
         for edge in adjacent.get(node, []):
             other = edge.other(node)
-            total = cost - math.log(edge_weight(edge, kinds))
+            total = cost - math.log(edge_weight(edge, kinds, node))
             if total < best.get(other, math.inf) - 1e-12:
                 best[other] = total
                 chain[other] = [*chain[node], edge]
@@ -171,7 +179,9 @@ def _expand(graph: Graph, start: str) -> list[Edge]:
         frontier = set()
         for edge in found:
             kept.setdefault((edge.left, edge.right, edge.kind, edge.carrier), edge)
-            if edge.kind in WEAK_KINDS:
+            if edge.kind in WEAK_KINDS or (
+                edge.kind != "own_handle" and _weak_selector(graph, edge)
+            ):
                 continue  # kept as an edge, but a weak link is not followed further
             for end in (edge.left, edge.right):
                 if end not in seen and len(seen) < MAX_PATH_NODES:
@@ -180,6 +190,65 @@ def _expand(graph: Graph, start: str) -> list[Edge]:
         if not frontier:
             break
     return list(kept.values())
+
+
+def _weak_selector(graph: Graph, edge: Edge) -> bool:
+    """Whether an edge touches a selector of a kind that names no one individual (a handle,
+    a domain, a hash): of selectors, only PGP keys, e-mail addresses, wallets and phones (and
+    an account's own handle, through `own_handle` edges) are followed."""
+    for end in (edge.left, edge.right):
+        if end.startswith("selector:"):
+            info = graph.nodes.get(end)
+            if info is None or info.subkind not in STRONG_SELECTOR_KINDS:
+                return True
+    return False
+
+
+def entry_order(records: Records, start: str, edges: list[Edge]) -> list[str]:
+    """The case's leads — reports filed to it, persons in it — in the order they were stored."""
+    entries = {e.other(start) for e in edges if start in (e.left, e.right)}
+    stamps: dict[str, Any] = {}
+    by_kind: dict[str, list[uuid.UUID]] = {}
+    for ref in entries:
+        kind, _, text = ref.partition(":")
+        by_kind.setdefault(kind, []).append(uuid.UUID(text))
+    session = records.session
+    for kind, model in (("report", Report), ("person", Person)):
+        if by_kind.get(kind):
+            stmt = select(model.id, model.created_at).where(model.id.in_(by_kind[kind]))
+            for key, at in session.execute(stmt):
+                stamps[f"{kind}:{key}"] = at
+    return sorted(entries, key=lambda ref: (stamps.get(ref) is None, stamps.get(ref), ref))
+
+
+def lead_chains(
+    start: str,
+    entries: list[str],
+    edges: list[Edge],
+    kinds: dict[str, str],
+    blocked: set[str],
+) -> list[dict[str, tuple[float, list[Edge]]]]:
+    """For each lead in order, the best chains that enter the case's graph through it only."""
+    inner = [e for e in edges if start not in (e.left, e.right)]
+    out = []
+    for entry in entries:
+        gates = [e for e in edges if {e.left, e.right} == {start, entry}]
+        out.append(best_chains(start, [*gates, *inner], kinds, blocked))
+    return out
+
+
+def evidence_chain(
+    ref: str,
+    best: tuple[float, list[Edge]],
+    by_lead: list[dict[str, tuple[float, list[Edge]]]],
+) -> tuple[float, list[Edge]]:
+    """The chain shown for a suspect: through the earliest lead that reaches him at no less
+    than PATH_SLACK of his best confidence (the trail as it came in), else his best chain."""
+    for reached in by_lead:
+        found = reached.get(ref)
+        if found is not None and found[0] >= PATH_SLACK * best[0]:
+            return found
+    return best
 
 
 def path_out(
@@ -311,6 +380,9 @@ def case_leads(records: Records, case_id: uuid.UUID) -> CaseLeads:
     # register record is one individual: two are never linked through a third).
     blocked = {ref for ref, p in persons.items() if p.role in NOT_SUSPECTS}
     terminal = blocked | {ref for ref, kind in kinds.items() if kind == "register_person"}
+    # Chains pass selectors that name one individual (keys, e-mail, wallets, phones) and an
+    # account's own handle; a handle, domain or hash merely in a report is no step.
+    edges = [e for e in edges if e.kind == "own_handle" or not _weak_selector(graph, e)]
     reached = best_chains(start, edges, kinds, terminal)
     candidates = {
         ref: found
@@ -364,10 +436,12 @@ def case_leads(records: Records, case_id: uuid.UUID) -> CaseLeads:
     scored.sort(key=lambda item: (-item[0], item[3]))
     leads = CaseLeads(case.id, case.reference)
     shown_registers: list[uuid.UUID] = []
+    by_lead = lead_chains(start, entry_order(records, start, edges), edges, kinds, terminal)
     for rank, (score, confidence, share, ref) in enumerate(scored[:SUSPECTS_SHOWN], start=1):
         node = graph.node_out(ref)
-        path = path_out(graph, start, ref, confidence, candidates[ref][1])
-        aliases = aliases_of(graph, candidates[ref][1], edges, kinds)
+        shown, chain = evidence_chain(ref, candidates[ref], by_lead)
+        path = path_out(graph, start, ref, shown, chain)
+        aliases = aliases_of(graph, chain, edges, kinds)
         register = registers.get(ref)
         home = None
         if register is not None and not node["hidden"]:

@@ -4,7 +4,9 @@ Entities are named by reference: `case:<id>`, `report:<id>`, `person:<id>`,
 `register_person:<id>`, `persona:<id>` and `selector:<selector value id>`. Edges are read from
 what is stored — a report filed to a case, a person in a case or report, a persona and the
 selectors of its report, a persona and its own handle as a selector, two selectors in one
-report (weak), a PGP key id and the fingerprint it ends, and identity assertions.
+report (weak), a PGP key id and the fingerprint it ends, and identity assertions. A selector
+that free-text intake attributes to one user's post ("posted by forum:x") links only to that
+user's persona (`posted_by`); any other selector links to every persona of its report.
 
 The graph is read whole (so a path may cross another agency's records), then shown through
 need-to-know: a node or edge whose record the viewer may not see becomes a marker naming only
@@ -22,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from wayhome.access.markings import Marking
 from wayhome.access.models import MarkedMixin
@@ -47,9 +49,15 @@ LINKABLE_KINDS = frozenset({"person", "register_person", "persona"})
 
 # Edge scores in (0, 1]: structural facts are certain, co-occurrence in one report is weak.
 STRUCTURAL = 1.0
+POSTED = 0.95
 SAME_REPORT = 0.9
 CO_OCCURRENCE = 0.3
 KEY_ID_OF_FINGERPRINT = 0.99
+# Selector kinds that name one individual's account or key (the persona model's strong kinds).
+STRONG_SELECTOR_KINDS = frozenset(
+    {"pgp_fingerprint", "pgp_key_id", "email", "phone", "btc", "eth", "xmr"}
+)
+POSTED_BY = "posted by "  # the context free-text intake gives a selector in one user's post
 MAX_OCCURRENCES = 200  # occurrences of one selector value read per expansion
 MAX_NEIGHBOURHOOD_NODES = 400
 MAX_PATH_NODES = 5_000
@@ -96,6 +104,7 @@ class NodeInfo:
     visible: bool
     private: bool  # RED or silent, and hidden: left out entirely
     holders: tuple[uuid.UUID, ...] = ()
+    subkind: str | None = None  # a selector's kind (pgp_fingerprint, email, handle, ...)
 
 
 @dataclass(frozen=True)
@@ -211,6 +220,7 @@ class Graph:
                 seen,
                 not seen and not held,
                 held,
+                value.kind,
             )
 
     # -- edges -----------------------------------------------------------------------------
@@ -294,14 +304,28 @@ class Graph:
                 by_report.setdefault(rid, []).append(pid)
             by_handle.setdefault(handle, []).append(pid)
         if by_report:
+            own = {pid: handle for pid, _, handle in rows}
+            sole = {
+                rid
+                for rid, count in session.execute(
+                    select(Persona.report_id, func.count())
+                    .where(Persona.report_id.in_(list(by_report)))
+                    .group_by(Persona.report_id)
+                )
+                if count == 1
+            }
             stmt = (
-                select(Selector.report_id, Selector.value_id, SelectorValue.kind)
+                select(Selector.report_id, Selector.value_id, SelectorValue.kind, Selector.context)
                 .join(SelectorValue, SelectorValue.id == Selector.value_id)
                 .where(Selector.report_id.in_(list(by_report)))
             )
-            for rid, vid, kind in session.execute(stmt):
+            for rid, vid, kind, context in session.execute(stmt):
                 for pid in by_report[rid]:
-                    out.append(_persona_selector(pid, rid, vid, kind))
+                    edge = _persona_selector(
+                        pid, rid, vid, kind, context, own.get(pid), rid in sole
+                    )
+                    if edge is not None:
+                        out.append(edge)
         handles = session.execute(
             select(SelectorValue.id, SelectorValue.canonical).where(
                 SelectorValue.kind == "handle", SelectorValue.canonical.in_(list(by_handle))
@@ -320,34 +344,44 @@ class Graph:
         values = {
             v.id: v for v in session.scalars(select(SelectorValue).where(SelectorValue.id.in_(ids)))
         }
-        occurrences: list[tuple[int, uuid.UUID]] = []
+        occurrences: list[tuple[int, uuid.UUID, str | None]] = []
         for vid in values:
             occurrences += [
-                (vid, rid)
-                for rid in session.scalars(
-                    select(Selector.report_id)
+                (vid, rid, context)
+                for rid, context in session.execute(
+                    select(Selector.report_id, Selector.context)
                     .where(Selector.value_id == vid)
                     .order_by(Selector.id.desc())
                     .limit(MAX_OCCURRENCES)
                 )
             ]
-        reports: dict[uuid.UUID, list[int]] = {}
+        reports: dict[uuid.UUID, list[tuple[int, str | None]]] = {}
         rid: Any
-        for vid, rid in occurrences:
-            reports.setdefault(rid, []).append(vid)
+        for vid, rid, context in occurrences:
+            reports.setdefault(rid, []).append((vid, context))
         if reports:
-            for pid, rid in session.execute(
-                select(Persona.id, Persona.report_id).where(Persona.report_id.in_(list(reports)))
-            ):
-                for vid in reports[rid]:
-                    out.append(_persona_selector(pid, rid, vid, values[vid].kind))
+            named = session.execute(
+                select(Persona.id, Persona.report_id, Persona.handle_canonical).where(
+                    Persona.report_id.in_(list(reports))
+                )
+            ).all()
+            counts: dict[Any, int] = {}
+            for _, rid, _ in named:
+                counts[rid] = counts.get(rid, 0) + 1
+            for pid, rid, handle in named:
+                for vid, context in reports[rid]:
+                    kind = values[vid].kind
+                    sole = counts[rid] == 1
+                    edge = _persona_selector(pid, rid, vid, kind, context, handle, sole)
+                    if edge is not None:
+                        out.append(edge)
             stmt = (
                 select(Selector.report_id, Selector.value_id)
                 .where(Selector.report_id.in_(list(reports)))
                 .distinct()
             )
             for rid, other in session.execute(stmt):
-                for vid in reports[rid]:
+                for vid, _ in reports[rid]:
                     if other != vid:
                         out.append(
                             Edge(
@@ -524,7 +558,38 @@ def _structural(left: str, right: str, kind: str, carrier: str) -> Edge:
     return Edge(left, right, kind, STRUCTURAL, (why,), carrier)
 
 
-def _persona_selector(pid: Any, rid: Any, vid: int, kind: str) -> Edge:
+def posted_by(context: str | None) -> str | None:
+    """The handle a selector is attributed to by its context ("posted by forum:x"), if any."""
+    if context and context.startswith(POSTED_BY):
+        return context[len(POSTED_BY) :]
+    return None
+
+
+def _persona_selector(
+    pid: Any,
+    rid: Any,
+    vid: int,
+    kind: str,
+    context: str | None,
+    handle: str | None,
+    sole: bool = False,
+) -> Edge | None:
+    """A persona and a selector of its report: attributed to it (posted in its post, or a
+    strong selector of a report naming it alone), or in the same report; None when the report
+    attributes the selector to another persona (a key in another user's post)."""
+    author = posted_by(context)
+    if author is not None and author != handle:
+        return None
+    if author is not None or (sole and kind in STRONG_SELECTOR_KINDS):
+        why = "posted the" if author is not None else "is the only account named with the"
+        return Edge(
+            f"persona:{pid}",
+            f"selector:{vid}",
+            "posted_by",
+            POSTED,
+            (f"the persona {why} {kind} (same report)",),
+            f"report:{rid}",
+        )
     return Edge(
         f"persona:{pid}",
         f"selector:{vid}",

@@ -44,6 +44,7 @@ from wayhome.linking.graph import (
     Graph,
     make_ref,
     parse_ref,
+    posted_by,
 )
 from wayhome.linking.models import AssertionState, IdentityAssertion, LinkDecision, LinkThresholds
 from wayhome.linking.paths import EvidenceEdge, path_confidence, shortest_evidence_path
@@ -677,15 +678,34 @@ def _held(session: Session, ref: str) -> Any:
 
 def _report_selectors(
     session: Session, report_ids: Sequence[uuid.UUID]
-) -> dict[uuid.UUID, list[tuple[int, str, str]]]:
+) -> dict[uuid.UUID, list[tuple[int, str, str, str | None]]]:
     stmt = (
-        select(Selector.report_id, SelectorValue.id, SelectorValue.kind, SelectorValue.canonical)
+        select(
+            Selector.report_id,
+            SelectorValue.id,
+            SelectorValue.kind,
+            SelectorValue.canonical,
+            Selector.context,
+        )
         .join(SelectorValue, SelectorValue.id == Selector.value_id)
         .where(Selector.report_id.in_(list(report_ids)))
     )
-    out: dict[uuid.UUID, list[tuple[int, str, str]]] = {}
-    for rid, vid, kind, canonical in session.execute(stmt):
-        out.setdefault(rid, []).append((vid, kind, canonical))
+    out: dict[uuid.UUID, list[tuple[int, str, str, str | None]]] = {}
+    for rid, vid, kind, canonical, context in session.execute(stmt):
+        out.setdefault(rid, []).append((vid, kind, canonical, context))
+    return out
+
+
+def _persona_selectors(
+    persona: Persona, values: list[tuple[int, str, str, str | None]]
+) -> list[tuple[int, str, str]]:
+    """The selectors of a persona's report that are its own: all but those the report
+    attributes to another user's post (free text's "posted by")."""
+    out = []
+    for vid, kind, canonical, context in values:
+        author = posted_by(context)
+        if author is None or author == persona.handle_canonical:
+            out.append((vid, kind, canonical))
     return out
 
 
@@ -703,7 +723,9 @@ def match_persona(
 
     if persona.report_id is None:
         return []
-    own = _report_selectors(session, [persona.report_id]).get(persona.report_id, [])
+    own = _persona_selectors(
+        persona, _report_selectors(session, [persona.report_id]).get(persona.report_id, [])
+    )
     value_ids = [vid for vid, kind, _ in own if kind != "handle"]
     pgp_ends = [c[-16:].upper() for _, kind, c in own if kind in ("pgp_fingerprint", "pgp_key_id")]
     candidates: set[uuid.UUID] = set(live.HANDLES.alike(session, persona.handle))
@@ -735,7 +757,9 @@ def match_persona(
     code = _agency_code(session, persona.agency_id)
     stored = []
     for other in others:
-        theirs = _as_persona_selectors(selectors.get(other.report_id, []))  # type: ignore[arg-type]
+        theirs = _as_persona_selectors(
+            _persona_selectors(other, selectors.get(other.report_id, []))  # type: ignore[arg-type]
+        )
         found = combine_evidence(
             f"persona:{persona.id}",
             f"persona:{other.id}",
