@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from tests.conftest import World
 from tests.hashing.banks import create_bank, import_list, match, media, random_hex, vics
 from tests.locate.conftest import tiny  # noqa: F401 - the made-up gazetteer fixture
-from tests.watches.helpers import Cast, alerts, watch
+from tests.watches.helpers import Cast, alerts, report, watch
 from wayhome import signals
 from wayhome.access.markings import Marking, Scope
 from wayhome.access.models import Role
@@ -226,3 +226,26 @@ def test_watches_are_ones_own(client: TestClient, world: World, cast: Cast) -> N
     assert refused.status_code == 403
     assert client.delete(f"/api/v1/watches/{watch_id}", headers=mine).status_code == 204
     assert client.get("/api/v1/watches", headers=mine).json() == []
+
+
+def test_case_watch_fires_on_intelligence_filed_to_the_case(
+    client: TestClient, db: Session, cast: Cast
+) -> None:
+    """A report filed to a watched case alerts its watchers, within need-to-know."""
+    made = client.post(
+        "/api/v1/cases",
+        headers=cast.ru_headers,
+        json={"title": "Missing boy", "kind": "other", "marking": "GREEN", "scope": "all"},
+    )
+    assert made.status_code == 201, made.text
+    case_id = made.json()["id"]
+    watch(client, cast.headers[cast.watcher.id], "case", case_id)
+    assert alerts(db, cast.watcher) == []
+    report(client, cast.ru_headers, "seen near the station", case_id=case_id, scope="all")
+    [shared] = alerts(db, cast.watcher)
+    assert shared.detail["signal"] == "report_ingested"
+    assert shared.detail["case_id"] == case_id and shared.detail["record_id"]
+    report(client, cast.ru_headers, "the owner's own note", case_id=case_id, scope="owner")
+    hidden = alerts(db, cast.watcher)[1]
+    # The owner-only report: only that RU holds something new on the case, never which.
+    assert "record_id" not in hidden.detail and hidden.detail["agency_code"] == cast.ru.code

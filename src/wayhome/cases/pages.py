@@ -40,6 +40,7 @@ from wayhome.cases.schemas import (
 )
 from wayhome.errors import InvalidInput, NotFound
 from wayhome.hashing.matches import deconfliction
+from wayhome.inbox import services as inbox
 from wayhome.intake import services as intake
 from wayhome.web.pages import CsrfChecked, PageRecords, redirect, render
 
@@ -63,6 +64,7 @@ def dashboard(request: Request, records: PageRecords) -> Response:
             "report_total": reports.total,
             "hash_links": deconfliction(records, limit=10),
             "pending_alerts": alerts.pending_for(records)[:10],
+            "messages": inbox.for_viewer(records.session, records.viewer, limit=10),
             "now": clock.now(),
         },
     )

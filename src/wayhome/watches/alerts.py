@@ -147,12 +147,20 @@ def _location_changed(session: Session, signal: Signal) -> bool:
     return True
 
 
+def _subjects_of(signal: Signal) -> tuple[Subject, ...]:
+    """What a signal touches: its subjects, and the case its record was filed to."""
+    if signal.case_id is None:
+        return signal.subjects
+    case = Subject(SubjectKind.CASE, str(signal.case_id))
+    return signal.subjects if case in signal.subjects else (*signal.subjects, case)
+
+
 def on_signals(session: Session, batch: list[Signal]) -> None:
     """Before commit: write alerts for the watchers of what this batch touched."""
     INDEX.ensure(session)
     touched: dict[tuple[str, str], _Touched] = {}
     for signal in batch:
-        matched = INDEX.matching(signal.subjects)
+        matched = INDEX.matching(_subjects_of(signal))
         if not matched:
             continue
         if signal.kind is SignalKind.LOCATION_CHANGED and not _location_changed(session, signal):
