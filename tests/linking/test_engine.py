@@ -9,6 +9,7 @@ import pytest
 
 from wayhome.errors import InvalidInput
 from wayhome.linking.clusters import cluster
+from wayhome.linking.comparisons import PERSON_COMPARISONS
 from wayhome.linking.engine import (
     LinkageModel,
     features_of,
@@ -129,3 +130,75 @@ def test_link_job_needs_two_sources(model: LinkageModel) -> None:
     with pytest.raises(InvalidInput) as caught:
         predict(model, records, link_type="link_only")
     assert caught.value.location == "source"
+
+
+# Pairs of the cross-script bench that no blocking key met, or that only "one name part
+# agrees" scored: a typo on top of another scheme puts the other part two edits away.
+SURNAME_OR_GIVEN_TYPO_PAIRS = [
+    ("Maria Papaaakis", "Μαρία Παπαδάκης"),
+    ("Anna Tarulunova", "Анна Тарууунова"),
+    ("Чеенанов, Пётр Николаевич", "Pyotr Nikolayevich Cherenanov"),
+    ("СухСвушкина, Ирина", "Suchewuuchkina, Irina"),
+]
+
+
+@pytest.mark.parametrize(("left", "right"), SURNAME_OR_GIVEN_TYPO_PAIRS)
+def test_a_typo_on_top_of_another_scheme_is_blocked_and_scored_as_similar(
+    left: str, right: str
+) -> None:
+    a, b = features_of([PersonRecord("a", (left,)), PersonRecord("b", (right,))])
+    assert set(a.blocking_keys) & set(b.blocking_keys), (a.blocking_keys, b.blocking_keys)
+    assert not set(a.name_fuzzy_keys) & set(b.name_fuzzy_keys)
+    name = next(spec for spec in PERSON_COMPARISONS if spec.name == "name")
+    assert name.levels[name.level_of(a, b)].label == "one name part agrees, the other similar"
+
+
+def test_a_typo_in_the_surname_start_is_blocked_by_its_first_and_last_letters() -> None:
+    # "Krawtschenkko" vs "Kracvhenko": the first four letters differ (krav / krak).
+    a, b = features_of(
+        [
+            PersonRecord("a", ("Nataliia Krawtschenkko",)),
+            PersonRecord("b", ("Nataliia Kracvhenko",)),
+        ]
+    )
+    assert "ge|g:natalia|kr|nko" in set(a.blocking_keys) & set(b.blocking_keys)
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "label"),
+    [
+        # a given name cut short, the surname exact (one deletion would be a pair-key typo)
+        ("Anasta Papadakis", "Αναστασία Παπαδάκης", "one name part agrees, the other similar"),
+        # same surname, another given name (the generator's decoys): not similar
+        ("Anna Tarunova", "Ольга Тарунова", "one name part agrees"),
+        ("Anna Tarunova", "Ирина Тарунова", "one name part agrees"),
+        # nothing in common
+        ("Anna Tarunova", "Ivan Petrov", "different"),
+    ],
+)
+def test_other_part_similar_level_needs_one_exact_part_and_a_close_other(
+    left: str, right: str, label: str
+) -> None:
+    a, b = features_of([PersonRecord("a", (left,)), PersonRecord("b", (right,))])
+    name = next(spec for spec in PERSON_COMPARISONS if spec.name == "name")
+    assert name.levels[name.level_of(a, b)].label == label
+
+
+def test_splink_and_python_agree_on_the_other_part_similar_level(model: LinkageModel) -> None:
+    # The SQL of the level (list filters, Jaro–Winkler of the one unmatched part) is checked on
+    # pairs built to reach it, against its Python twin.
+    names = [n for pair in SURNAME_OR_GIVEN_TYPO_PAIRS for n in pair]
+    names += ["Anasta Papadakis", "Αναστασία Παπαδάκης", "Anna Tarunova", "Ольга Тарунова"]
+    records = [PersonRecord(f"r{i}", (n,), date_of_birth="1990-01-01") for i, n in enumerate(names)]
+    pairs = predict(model, records, threshold_probability=0.0)
+    features = features_of(records)
+    index = build_index(model, features)
+    by_id = {f.unique_id: f for f in features}
+    seen = Counter()
+    for pair in pairs:
+        sql_level = next(c.level for c in pair.contributions if c.comparison == "name")
+        twin = index.score(by_id[pair.left_id], by_id[pair.right_id])
+        assert next(c.level for c in twin.contributions if c.comparison == "name") == sql_level
+        assert twin.match_weight == pytest.approx(pair.match_weight, abs=1e-6)
+        seen[sql_level] += 1
+    assert seen["one name part agrees, the other similar"] >= len(SURNAME_OR_GIVEN_TYPO_PAIRS)

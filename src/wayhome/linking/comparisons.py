@@ -134,6 +134,70 @@ def _jaro_winkler(column: str, threshold: float, label: str) -> LevelSpec:
     )
 
 
+# The parts of a pair's primary name keys that the other record does not hold as a key; a
+# "g:" group marker is dropped before the parts are compared (DuckDB and Spark).
+_REST = {
+    "duckdb": (
+        "list_filter(string_split(name_primary_{a}, ' '), "
+        "lambda x: NOT list_contains(name_keys_{b}, x))"
+    ),
+    "spark": "filter(split(name_primary_{a}, ' '), x -> NOT array_contains(name_keys_{b}, x))",
+}
+_FIRST = {"duckdb": "{list}[1]", "spark": "{list}[0]"}
+
+
+def _rest(a: PersonFeatures, b: PersonFeatures) -> list[str]:
+    """The parts of `a`'s primary name key that `b` does not hold as a name key."""
+    return [part for part in a.name_primary.split(" ") if part not in b.name_keys]
+
+
+def _other_part_similar(a: PersonFeatures, b: PersonFeatures, threshold: float) -> bool:
+    """One name part agrees and the one part left on each side is `threshold` alike (JW)."""
+    if not set(a.name_keys) & set(b.name_keys):
+        return False
+    left, right = _rest(a, b), _rest(b, a)
+    if len(left) != 1 or len(right) != 1:
+        return False
+    return jaro_winkler(left[0].replace("g:", ""), right[0].replace("g:", "")) >= threshold
+
+
+def _one_part_other_similar(threshold: float, label: str) -> LevelSpec:
+    """One name part agrees and the other is similar (Jaro–Winkler at the threshold): a typo on
+    top of another scheme ("Tarulunova" vs "Тарууунова", "Ekaterna" vs "Екатерина")."""
+    from splink import comparison_level_library as cll
+    from splink.internals.comparison_level_creator import ComparisonLevelCreator
+
+    class OtherPartSimilarLevel(ComparisonLevelCreator):
+        """The one unmatched part on each side, compared by Jaro–Winkler (DuckDB and Spark)."""
+
+        def create_sql(self, sql_dialect: Any) -> str:
+            """The level's SQL in the backend's dialect."""
+            dialect = sql_dialect.sql_dialect_str
+            rest = _REST.get(dialect, _REST["duckdb"])
+            first = _FIRST.get(dialect, _FIRST["duckdb"])
+            left, right = rest.format(a="l", b="r"), rest.format(a="r", b="l")
+            similarity = sql_dialect.jaro_winkler_function_name
+            return (
+                f"len({left}) = 1 AND len({right}) = 1 AND {similarity}("
+                f"replace({first.format(list=left)}, 'g:', ''), "
+                f"replace({first.format(list=right)}, 'g:', '')) >= {threshold}"
+                if dialect != "spark"
+                else f"size({left}) = 1 AND size({right}) = 1 AND {similarity}("
+                f"replace({first.format(list=left)}, 'g:', ''), "
+                f"replace({first.format(list=right)}, 'g:', '')) >= {threshold}"
+            )
+
+        def create_label_for_charts(self) -> str:
+            """The level's label."""
+            return label
+
+    return LevelSpec(
+        label=label,
+        splink=lambda: cll.And(cll.ArrayIntersectLevel("name_keys", 1), OtherPartSimilarLevel()),
+        test=lambda a, b: _other_part_similar(a, b, threshold),
+    )
+
+
 def _edits(column: str, edits: int, label: str) -> LevelSpec:
     """Values at most `edits` typos apart (Levenshtein: much faster than Damerau in DuckDB)."""
     from splink import comparison_level_library as cll
@@ -269,6 +333,7 @@ PERSON_COMPARISONS: tuple[ComparisonSpec, ...] = (
                 "two name parts agree, one with a typo",
                 tf="name_primary",
             ),
+            _one_part_other_similar(0.9, "one name part agrees, the other similar"),
             _shared("name_keys", "one name part agrees"),
             _jaro_winkler("name_primary", 0.9, "names similar (typos in every part)"),
             _else(),

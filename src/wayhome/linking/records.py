@@ -178,6 +178,10 @@ def _shared_tuple(values: set[str]) -> tuple[str, ...]:
     return tuple(sorted(sys.intern(v) for v in values))
 
 
+# Letters of a surname that a given-name + surname-prefix blocking key keeps.
+SURNAME_PREFIX = 4
+
+
 def person_features(record: PersonRecord) -> PersonFeatures:
     """Check one record and compute the features the linkage model compares."""
     if not record.record_id:
@@ -213,6 +217,14 @@ def person_features(record: PersonRecord) -> PersonFeatures:
         blocking |= {f"s|{k}|{year_min}" for k in surnames}
     if dob:
         blocking |= {f"d|{dob}|{k[:1]}" for k in keys if not k.startswith("g:")}
+    # A known given name with the surname's first letters, and with its first two and last
+    # three: catches a surname two edits away (a typo on top of another scheme: "Papaaakis" vs
+    # "Παπαδάκης", "Чеенанов" vs "Cherenanov"), which no pair key meets.
+    given = [g for g in keys if g.startswith("g:")]
+    for s in surnames:
+        if len(s) > SURNAME_PREFIX:
+            blocking |= {f"gs|{g}|{s[:SURNAME_PREFIX]}" for g in given}
+            blocking |= {f"ge|{g}|{s[:2]}|{s[-3:]}" for g in given}
     places = _places(record.places)
     blocking |= {f"pl|{a}|{b}" for i, a in enumerate(places) for b in places[i + 1 :]}
     identifiers = _identifier(record.identifiers)
