@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2 as httpx
 import uvicorn
 from sqlalchemy import Engine, create_engine, insert, text
 from sqlalchemy.orm import Session
