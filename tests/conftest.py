@@ -235,3 +235,12 @@ def cli_database(
 
 
 __all__ = ["TEST_PASSWORD", "ApiToken", "World", "engine_name"]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests and slow tests (Spark's JVM, whole-world loads) share one xdist group,
+    so they run one after another on one worker: a browser test starved of CPU by a Spark run
+    on the other worker timed out in CI. Used with `--dist loadgroup` (see ./dev)."""
+    for item in items:
+        if "tests/browser/" in item.nodeid or item.get_closest_marker("slow"):
+            item.add_marker(pytest.mark.xdist_group("heavy"))

@@ -83,8 +83,8 @@ def page(browser: Browser) -> Iterator[Page]:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     opened = context.new_page()
     # CI runs two test workers on two cores: give pages time rather than fail on load.
-    opened.set_default_timeout(30_000)
-    expect.set_options(timeout=15_000)
+    opened.set_default_timeout(60_000)
+    expect.set_options(timeout=30_000)
     yield opened
     context.close()
 
