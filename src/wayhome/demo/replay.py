@@ -21,6 +21,9 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+# Imported for its subscription: identity links are raised as the fragments arrive, as in
+# the server (the module subscribes the matcher to intake's signals when imported).
+import wayhome.linking.services  # noqa: F401
 from wayhome.access import services as access
 from wayhome.access.markings import Marking, Scope
 from wayhome.access.models import Role, User
@@ -37,7 +40,6 @@ from wayhome.hashing.live import LivePdqIndex
 from wayhome.hashing.matches import match_hashes
 from wayhome.intake.services import import_file
 from wayhome.intake.store import Placement
-from wayhome.linking import services as linking
 from wayhome.locate import services as locate
 from wayhome.settings import get_settings
 
@@ -266,7 +268,6 @@ def load_world_in(
 ) -> WorldLoad:
     """Load a whole world inside the caller's transaction (once: nothing if it is there)."""
     agencies, entries = read_manifest(world_dir)
-    linking.install()  # identity links are raised as the fragments arrive, as in the server
     if not create_accounts(session, agencies):
         return WorldLoad(created=False, accounts=accounts(session))
     load = WorldLoad(created=True)
@@ -296,7 +297,6 @@ def load_world(
     before the first fragment arrives.
     """
     agencies, entries = read_manifest(world_dir)
-    linking.install()
     with session_scope(session_factory) as session:
         created = create_accounts(session, agencies)
         existing = accounts(session)
