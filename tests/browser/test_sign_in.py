@@ -17,9 +17,7 @@ def sign_in(page: Page, base: str, username: str) -> None:
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    # Signing in once stalled for over 30 s in a clean-clone CI run (cause not found; see the
-    # session note): wait longer for the dashboard rather than fail at the default timeout.
-    page.wait_for_url(lambda url: "/login" not in url, timeout=120_000)
+    page.wait_for_url(lambda url: "/login" not in url)
 
 
 def test_investigator_signs_in_and_sees_the_case(page: Page, live_server: str) -> None:

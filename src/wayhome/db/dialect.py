@@ -43,7 +43,12 @@ def configure_engine(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # IMMEDIATE: take the write lock when the transaction starts. A deferred transaction
+        # that reads and then writes (nearly every request: reads are audited) fails at once
+        # with "database is locked" when another connection committed in between (WAL's
+        # SQLITE_BUSY_SNAPSHOT skips the busy timeout); an immediate one waits its turn.
+        # Django (transaction_mode) and Rails (default since 7.1) do the same for web apps.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def append_only_ddl(dialect_name: str, table: str) -> list[str]:

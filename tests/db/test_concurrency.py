@@ -1,0 +1,71 @@
+"""Two requests at once: a transaction that reads and then writes must not fail because
+another one committed in between (on SQLite that was "database is locked": WAL refuses to
+upgrade a stale read snapshot and skips the busy timeout)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from tests.conftest import DatabaseFactory
+from wayhome.audit import services as audit
+from wayhome.audit.models import AuditEntry
+from wayhome.db import migrate
+from wayhome.db.engine import make_engine, make_session_factory
+
+
+@pytest.fixture
+def factory(databases: DatabaseFactory) -> Iterator[sessionmaker[Session]]:
+    url = databases.new_url()
+    migrate.upgrade(url)
+    engine = make_engine(url)
+    made = make_session_factory(engine)
+    with made.begin() as session:
+        audit.ensure_head(session)
+    yield made
+    engine.dispose()
+
+
+def test_a_read_then_write_transaction_survives_a_concurrent_commit(
+    factory: sessionmaker[Session],
+) -> None:
+    """Like a sign-in (read the account, then write the attempt and the audit entry) while
+    another page's audited read commits: both succeed and the chain holds."""
+    has_read = threading.Event()
+    failures: list[BaseException] = []
+
+    def sign_in() -> None:
+        try:
+            with factory.begin() as session:
+                session.scalar(select(func.count()).select_from(AuditEntry))
+                has_read.set()
+                time.sleep(0.3)  # the other request would commit here if it could
+                audit.record(session, audit.SYSTEM, "sign_in")
+        except BaseException as error:  # reported below, in the test's thread
+            failures.append(error)
+            has_read.set()
+
+    def other_page() -> None:
+        try:
+            has_read.wait(5)
+            with factory.begin() as session:
+                audit.record(session, audit.SYSTEM, "read", "case")
+        except BaseException as error:
+            failures.append(error)
+
+    threads = [threading.Thread(target=sign_in), threading.Thread(target=other_page)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+
+    assert failures == []
+    with factory() as session:
+        actions = session.scalars(select(AuditEntry.action).order_by(AuditEntry.seq)).all()
+        assert sorted(actions) == ["read", "sign_in"]
+        assert audit.verify(session).ok
