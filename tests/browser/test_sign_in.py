@@ -16,8 +16,13 @@ def sign_in(page: Page, base: str, username: str) -> None:
     expect(page).to_have_url(f"{base}/login?next=/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(lambda url: "/login" not in url)
+    with page.expect_navigation() as navigation:
+        page.get_by_role("button", name="Sign in").click()
+    answer = navigation.value
+    # A refused sign-in comes back to the form: say why rather than time out waiting.
+    if "/login" in page.url:
+        status = answer.status if answer is not None else None
+        raise AssertionError(f"sign-in as {username} refused ({status}): {page.inner_text('main')}")
 
 
 def test_investigator_signs_in_and_sees_the_case(page: Page, live_server: str) -> None:
