@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, cast
 
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import Table, select
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
 from wayhome.audit.chain import GENESIS_HASH, ChainBreak, ChainLink, entry_digest, verify_chain
 from wayhome.audit.models import AuditEntry, AuditHead
 from wayhome.db.base import utcnow
+from wayhome.db.dialect import fetch_rows, insert_rows, param_marker
 
 
 @dataclass(frozen=True)
@@ -74,18 +77,21 @@ class Pending:
 
 def record_many(session: Session, actor: Actor, pending: Sequence[Pending]) -> list[AuditEntry]:
     """Append several entries, in order, inside the caller's transaction: one head update,
-    one multi-row insert and one head update, however many entries; each entry is still
-    hash-linked to the one before it exactly as `record` links it."""
+    one insert and one head update, however many entries; each entry is still hash-linked to
+    the one before it exactly as `record` links it.
+
+    Every request appends here (reads are audited), so the statements are driver-level SQL:
+    building them through the ORM cost ~2.5 ms per call, the database ~0.1 ms. The entries
+    returned are not attached to the session."""
     if not pending:
         return []
-    head = cast(Table, AuditHead.__table__)
+    marker = param_marker(session)
     # Reserve the sequence numbers in one step (the same lock `record` takes).
-    last_seq, prev_hash = session.execute(
-        update(head)
-        .where(head.c.id == 1)
-        .values(seq=head.c.seq + len(pending))
-        .returning(head.c.seq, head.c.last_hash)
-    ).one()
+    ((last_seq, prev_hash),) = fetch_rows(
+        session,
+        f"UPDATE {_HEAD} SET seq = seq + {marker} WHERE id = 1 RETURNING seq, last_hash",  # noqa: S608
+        [len(pending)],
+    )
     seq = last_seq - len(pending)
     at = utcnow()
     made = []
@@ -109,11 +115,26 @@ def record_many(session: Session, actor: Actor, pending: Sequence[Pending]) -> l
         prev_hash = entry.entry_hash
         made.append(entry)
     entries = cast(Table, AuditEntry.__table__)
-    session.execute(
-        insert(entries), [{c.key: getattr(e, c.key) for c in entries.columns} for e in made]
-    )
-    session.execute(update(head).where(head.c.id == 1).values(last_hash=prev_hash))
+    convert = _converters(session.get_bind().dialect)
+    rows = [tuple(_driver(getattr(entry, key), to) for key, to in convert) for entry in made]
+    insert_rows(session, entries, [key for key, _ in convert], rows)
+    tip = f"UPDATE {_HEAD} SET last_hash = {marker} WHERE id = 1"  # noqa: S608 - markers only
+    fetch_rows(session, tip, [prev_hash])
     return made
+
+
+_HEAD = AuditHead.__tablename__
+
+
+@lru_cache(maxsize=4)
+def _converters(dialect: Dialect) -> list[tuple[str, Callable[[Any], Any] | None]]:
+    """Each audit column's name and how its type converts a value for this driver."""
+    entries = cast(Table, AuditEntry.__table__)
+    return [(c.key, c.type._cached_bind_processor(dialect)) for c in entries.columns]
+
+
+def _driver(value: Any, convert: Callable[[Any], Any] | None) -> Any:
+    return value if convert is None or value is None else convert(value)
 
 
 def _links(session: Session, entries: Iterable[AuditEntry]) -> Iterator[ChainLink]:
