@@ -226,8 +226,12 @@ def worst_value(engine: Engine, users: list[User]) -> tuple[int, float]:
 
 def storage_bytes(engine: Engine, path: Path | None) -> int:
     if path is not None:
-        with engine.connect() as connection:
-            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        # Outside any transaction: every SQLAlchemy transaction begins IMMEDIATE (db/dialect.py).
+        raw = engine.raw_connection()
+        try:
+            raw.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            raw.close()
         return sum(p.stat().st_size for p in path.parent.glob(path.name + "*"))
     with engine.connect() as connection:
         return int(
