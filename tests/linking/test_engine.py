@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
+import gc
 import time
 from collections import Counter
 
+import duckdb
 import pytest
+from splink.internals.constants import LEVEL_NOT_OBSERVED_TEXT
 
 from wayhome.errors import InvalidInput
+from wayhome.linking import engine
 from wayhome.linking.clusters import cluster
 from wayhome.linking.comparisons import PERSON_COMPARISONS
 from wayhome.linking.engine import (
     LinkageModel,
+    LinkType,
+    _columns,
+    _frames,
+    _linker_on,
+    _rows,
+    _sample_sizes,
+    _settings,
+    _tables,
+    estimate_u,
     features_of,
     link_records,
     predict,
@@ -107,8 +120,13 @@ def test_link_records_trains_and_scores_in_one_pass(
     trained, pairs = link_records(records, max_pairs_for_u=2e5)
     assert trained.levels.keys() == model.levels.keys()
     assert trained.prior == pytest.approx(model.prior)
-    separate = {frozenset((p.left_id, p.right_id)) for p in predict(model, records)}
-    assert {frozenset((p.left_id, p.right_id)) for p in pairs} == separate
+    # The trained linker, given the settled parameters, scores as a fresh one on the model.
+    separate = {frozenset((p.left_id, p.right_id)): p for p in predict(trained, records)}
+    assert {frozenset((p.left_id, p.right_id)) for p in pairs} == separate.keys()
+    for pair in pairs:
+        alone = separate[frozenset((pair.left_id, pair.right_id))]
+        assert pair.match_weight == pytest.approx(alone.match_weight, abs=1e-9)
+        assert pair.contributions == alone.contributions
 
 
 def test_training_refuses_too_little_data() -> None:
@@ -194,7 +212,7 @@ def test_splink_and_python_agree_on_the_other_part_similar_level(model: LinkageM
     features = features_of(records)
     index = build_index(model, features)
     by_id = {f.unique_id: f for f in features}
-    seen = Counter()
+    seen: Counter[str] = Counter()
     for pair in pairs:
         sql_level = next(c.level for c in pair.contributions if c.comparison == "name")
         twin = index.score(by_id[pair.left_id], by_id[pair.right_id])
@@ -202,3 +220,90 @@ def test_splink_and_python_agree_on_the_other_part_similar_level(model: LinkageM
         assert twin.match_weight == pytest.approx(pair.match_weight, abs=1e-6)
         seen[sql_level] += 1
     assert seen["one name part agrees, the other similar"] >= len(SURNAME_OR_GIVEN_TYPO_PAIRS)
+
+
+@pytest.mark.parametrize("link_type", ["dedupe_only", "link_only", "link_and_dedupe"])
+def test_one_pass_u_equals_splinks_random_sampling_when_every_pair_fits(
+    dataset: tuple[list[PersonRecord], dict[str, str]], link_type: LinkType
+) -> None:
+    # With room for every pair both samplers compare all of them, so the u of every level, and
+    # which levels no pair reached, must be Splink's own.
+    records = dataset[0][:150]
+    features = features_of(records)
+    frames = _frames(records, features, link_type)
+    tables = _tables(frames, None)
+    ours = _settings(link_type)
+    estimate_u(ours, frames, link_type, None, tables[0].db_api.duckdb_con, max_pairs=1e9, seed=3)
+    linker = _linker_on(tables, _settings(link_type))
+    linker.training.estimate_u_using_random_sampling(max_pairs=1e9, seed=3, num_chunks=1)
+    theirs = linker.misc.save_model_to_json()
+    compared = 0
+    for mine, splinks in zip(ours["comparisons"], theirs["comparisons"], strict=True):
+        for level, reference in zip(
+            mine["comparison_levels"], splinks["comparison_levels"], strict=True
+        ):
+            if level.get("is_null_level"):
+                continue
+            if "u_probability" in reference:
+                assert level["u_probability"] == pytest.approx(reference["u_probability"])
+                compared += 1
+            else:
+                assert level["u_probability"] == LEVEL_NOT_OBSERVED_TEXT
+    assert compared >= 15
+
+
+def test_u_sample_has_about_the_pairs_asked_for() -> None:
+    left, right = _sample_sizes([5000, 5000], "link_only", 3e5)
+    assert left * right == pytest.approx(3e5, rel=0.01)
+    (alone,) = _sample_sizes([2000], "dedupe_only", 2e5)
+    assert alone * (alone - 1) / 2 == pytest.approx(2e5, rel=0.01)
+    assert _sample_sizes([30, 40], "link_only", 1e9) == [30, 40]
+
+
+def test_columns_keep_lists_and_mark_empty_values_missing() -> None:
+    (feature,) = features_of([PersonRecord("a", ("Ivan Petrov",), places=("Tver",))])
+    row = _rows(_columns([feature]))[0]
+    assert row["unique_id"] == "a"
+    assert row["name_keys"] == feature.name_keys
+    assert row["places"] == feature.places
+    assert row["identifiers"] is None  # no identifier: missing, not an empty list
+    assert row["identifier_text"] is None
+    assert row["dob"] is None
+    assert "n|" + feature.name_primary in (row["blocking_keys"] or ())
+
+
+def test_link_records_leaves_no_tables_in_the_callers_connection(
+    dataset: tuple[list[PersonRecord], dict[str, str]],
+) -> None:
+    connection = duckdb.connect()
+    _, pairs = link_records(dataset[0][:120], connection=connection, max_pairs_for_u=1e4)
+    assert pairs
+    tables = connection.execute("SELECT table_name FROM duckdb_tables()").fetchall()
+    views = connection.execute("SELECT view_name FROM duckdb_views()").fetchall()
+    names = [row[0] for row in tables + views]
+    assert not [n for n in names if n.startswith(("__wayhome_input", "wh_u_"))]
+
+
+def test_the_collector_is_paused_for_a_job_and_left_as_it_was(
+    dataset: tuple[list[PersonRecord], dict[str, str]],
+) -> None:
+    seen: list[bool] = []
+    original = engine._prepared
+
+    def spy(*args: object, **kwargs: object) -> object:
+        seen.append(gc.isenabled())
+        return original(*args, **kwargs)  # type: ignore[arg-type]
+
+    records = dataset[0][:60]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(engine, "_prepared", spy)
+        assert gc.isenabled()
+        link_records(records, max_pairs_for_u=1e4)
+        assert gc.isenabled()
+        gc.disable()
+        try:
+            train_model(records, max_pairs_for_u=1e4)
+            assert not gc.isenabled()
+        finally:
+            gc.enable()
+    assert seen == [False, False]

@@ -55,3 +55,8 @@ def test_training_runs_on_spark(spark: Any) -> None:
     model = train_model(records, spark=spark, max_pairs_for_u=1e5)
     weights = {level.label: level.match_weight for level in model.levels["name"]}
     assert weights["same name after transliteration"] > weights["different"]
+    # Every pair fits in the u sample on both backends, so u must be the same level by level.
+    on_duckdb = train_model(records, max_pairs_for_u=1e5)
+    for name, levels in model.levels.items():
+        for level, reference in zip(levels, on_duckdb.levels[name], strict=True):
+            assert level.u == pytest.approx(reference.u, rel=1e-6), (name, level.label)

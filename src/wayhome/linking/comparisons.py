@@ -86,13 +86,33 @@ def _exact(column: str, label: str, *, tf: bool = False) -> LevelSpec:
     )
 
 
+def _in_common(column: str) -> Any:
+    """Splink's "at least one value in common" level; on DuckDB as `list_has_any`, which builds
+    no intersection list per pair (much cheaper on the random pairs that estimate u)."""
+    from splink import comparison_level_library as cll
+
+    class InCommonLevel(cll.ArrayIntersectLevel):
+        """`ArrayIntersectLevel(column, 1)`, written with `list_has_any` on DuckDB."""
+
+        def create_sql(self, sql_dialect: Any) -> str:
+            """The level's SQL in the backend's dialect."""
+            if sql_dialect.sql_dialect_str != "duckdb":
+                return str(super().create_sql(sql_dialect))
+            self.col_expression.sql_dialect = sql_dialect
+            return f"list_has_any({self.col_expression.name_l}, {self.col_expression.name_r})"
+
+    return InCommonLevel(column, 1)
+
+
 def _shared(column: str, label: str, at_least: int = 1) -> LevelSpec:
     """At least `at_least` values in common between two lists."""
     from splink import comparison_level_library as cll
 
     return LevelSpec(
         label=label,
-        splink=lambda: cll.ArrayIntersectLevel(column, at_least),
+        splink=lambda: (
+            _in_common(column) if at_least == 1 else cll.ArrayIntersectLevel(column, at_least)
+        ),
         test=lambda a, b: len(set(_value(a, column)) & set(_value(b, column))) >= at_least,
     )
 
@@ -106,7 +126,7 @@ def _shared_after(guard: str, column: str, label: str, *, tf: str | None = None)
     from splink import comparison_level_library as cll
 
     def level() -> Any:
-        both = cll.And(cll.ArrayIntersectLevel(guard, 1), cll.ArrayIntersectLevel(column, 1))
+        both = cll.And(_in_common(guard), _in_common(column))
         return both.configure(tf_adjustment_column=tf) if tf else both
 
     return LevelSpec(
@@ -134,31 +154,63 @@ def _jaro_winkler(column: str, threshold: float, label: str) -> LevelSpec:
     )
 
 
-# The parts of a pair's primary name keys that the other record does not hold as a key; a
-# "g:" group marker is dropped before the parts are compared (DuckDB and Spark).
+# The parts of a pair's primary name keys that the other record holds under none of their keys
+# (each part is "primary,key,key…", see `names.name_part_keys`), as their primary keys; a "g:"
+# group marker is dropped before the parts are compared (DuckDB and Spark).
 _REST = {
     "duckdb": (
-        "list_filter(string_split(name_primary_{a}, ' '), "
-        "lambda x: NOT list_contains(name_keys_{b}, x))"
+        "list_transform(list_filter(name_parts_{a}, "
+        "lambda x: NOT list_has_any(string_split(x, ','), name_keys_{b})), "
+        "lambda x: string_split(x, ',')[1])"
     ),
-    "spark": "filter(split(name_primary_{a}, ' '), x -> NOT array_contains(name_keys_{b}, x))",
+    "spark": (
+        "transform(filter(name_parts_{a}, x -> NOT arrays_overlap(split(x, ','), name_keys_{b})), "
+        "x -> split(x, ',')[0])"
+    ),
 }
 _FIRST = {"duckdb": "{list}[1]", "spark": "{list}[0]"}
+# The best Jaro–Winkler of one part against the spellings (not "g:" groups) of record `a`'s
+# names that record `b` does not hold (0 when there are none).
+_BEST_SPELLING = {
+    "duckdb": (
+        "coalesce(list_max(list_transform(list_filter(name_keys_{a}, lambda k: "
+        "NOT list_contains(name_keys_{b}, k) AND k NOT LIKE 'g:%'), "
+        "lambda k: {jw}({part}, k))), 0)"
+    ),
+    "spark": (
+        "coalesce(array_max(transform(filter(name_keys_{a}, k -> "
+        "NOT array_contains(name_keys_{b}, k) AND k NOT LIKE 'g:%'), "
+        "k -> {jw}({part}, k))), 0.0)"
+    ),
+}
 
 
 def _rest(a: PersonFeatures, b: PersonFeatures) -> list[str]:
-    """The parts of `a`'s primary name key that `b` does not hold as a name key."""
-    return [part for part in a.name_primary.split(" ") if part not in b.name_keys]
+    """The primary keys of the parts of `a`'s name that `b` holds under none of their keys."""
+    held = set(b.name_keys)
+    return [keys[0] for keys in (part.split(",") for part in a.name_parts) if not held & set(keys)]
+
+
+def _spellings(a: PersonFeatures, b: PersonFeatures) -> list[str]:
+    """`a`'s name keys that are spellings (not given-name groups) and that `b` does not hold."""
+    return [k for k in a.name_keys if k not in b.name_keys and not k.startswith("g:")]
 
 
 def _other_part_similar(a: PersonFeatures, b: PersonFeatures, threshold: float) -> bool:
-    """One name part agrees and the one part left on each side is `threshold` alike (JW)."""
+    """One name part agrees and the one part left on each side is `threshold` alike (JW): the
+    two parts' keys, or one part's key and any spelling of the other record's names (a typo'd
+    given name against the spelling the other record uses, not its group's label: "ЮрЮй" is
+    "urui", Юрій is "uri", its group is "yuri")."""
     if not set(a.name_keys) & set(b.name_keys):
         return False
     left, right = _rest(a, b), _rest(b, a)
     if len(left) != 1 or len(right) != 1:
         return False
-    return jaro_winkler(left[0].replace("g:", ""), right[0].replace("g:", "")) >= threshold
+    x, y = left[0].replace("g:", ""), right[0].replace("g:", "")
+    scores = [jaro_winkler(x, y)]
+    scores += [jaro_winkler(x, k) for k in _spellings(b, a)]
+    scores += [jaro_winkler(y, k) for k in _spellings(a, b)]
+    return max(scores) >= threshold
 
 
 def _one_part_other_similar(threshold: float, label: str) -> LevelSpec:
@@ -176,15 +228,16 @@ def _one_part_other_similar(threshold: float, label: str) -> LevelSpec:
             rest = _REST.get(dialect, _REST["duckdb"])
             first = _FIRST.get(dialect, _FIRST["duckdb"])
             left, right = rest.format(a="l", b="r"), rest.format(a="r", b="l")
+            x = f"replace({first.format(list=left)}, 'g:', '')"
+            y = f"replace({first.format(list=right)}, 'g:', '')"
             similarity = sql_dialect.jaro_winkler_function_name
+            best = _BEST_SPELLING.get(dialect, _BEST_SPELLING["duckdb"])
+            size = "size" if dialect == "spark" else "len"
             return (
-                f"len({left}) = 1 AND len({right}) = 1 AND {similarity}("
-                f"replace({first.format(list=left)}, 'g:', ''), "
-                f"replace({first.format(list=right)}, 'g:', '')) >= {threshold}"
-                if dialect != "spark"
-                else f"size({left}) = 1 AND size({right}) = 1 AND {similarity}("
-                f"replace({first.format(list=left)}, 'g:', ''), "
-                f"replace({first.format(list=right)}, 'g:', '')) >= {threshold}"
+                f"{size}({left}) = 1 AND {size}({right}) = 1 AND greatest("
+                f"{similarity}({x}, {y}), "
+                f"{best.format(part=x, a='r', b='l', jw=similarity)}, "
+                f"{best.format(part=y, a='l', b='r', jw=similarity)}) >= {threshold}"
             )
 
         def create_label_for_charts(self) -> str:
@@ -193,7 +246,7 @@ def _one_part_other_similar(threshold: float, label: str) -> LevelSpec:
 
     return LevelSpec(
         label=label,
-        splink=lambda: cll.And(cll.ArrayIntersectLevel("name_keys", 1), OtherPartSimilarLevel()),
+        splink=lambda: cll.And(_in_common("name_keys"), OtherPartSimilarLevel()),
         test=lambda a, b: _other_part_similar(a, b, threshold),
     )
 
@@ -334,6 +387,7 @@ PERSON_COMPARISONS: tuple[ComparisonSpec, ...] = (
                 tf="name_primary",
             ),
             _one_part_other_similar(0.9, "one name part agrees, the other similar"),
+            _one_part_other_similar(0.8, "one name part agrees, the other alike"),
             _shared("name_keys", "one name part agrees"),
             _jaro_winkler("name_primary", 0.9, "names similar (typos in every part)"),
             _else(),

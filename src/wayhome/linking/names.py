@@ -9,6 +9,7 @@ given-name group (Дима ~ Dmitri); otherwise Jaro–Winkler on skeletons meas
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import permutations
@@ -17,7 +18,7 @@ from rigour.text.distance import jaro_winkler
 
 from wayhome.errors import InvalidInput
 from wayhome.linking.given_names import GIVEN_NAME_GROUPS
-from wayhome.linking.translit import is_patronymic, transliterations
+from wayhome.linking.translit import is_patronymic, strip_accents, transliterations
 
 _SPLIT = re.compile(r"[\s,;/]+|(?<=\w)-(?=\w)|\.(?=\S)")
 _SKELETON_RULES: list[tuple[str, str]] = [
@@ -47,7 +48,7 @@ _COMPILED_RULES = [(re.compile(p), r) for p, r in _SKELETON_RULES]
 
 def skeleton(latin: str) -> str:
     """Reduce a Latin spelling to the key that transliteration schemes agree on."""
-    out = latin.lower()
+    out = strip_accents(latin.lower())  # BGN/PCGN writes ё as ë: Pëtr is Petr, not "ptr"
     for pattern, replacement in _COMPILED_RULES:
         out = pattern.sub(replacement, out)
     return out.lower()
@@ -80,6 +81,22 @@ def _part_skeletons(part: str) -> frozenset[str]:
     return frozenset(s for s in (skeleton(v) for v in values) if s)
 
 
+@lru_cache(maxsize=200_000)
+def _main_skeleton(part: str) -> str:
+    """The skeleton most schemes give a part (a Latin part: its own spelling's), ties shortest.
+
+    The primary key must come out the same whichever script a name arrived in. The shortest of
+    all skeletons did not: a lossy scheme (ISO 9 folds ш and щ to s, French writes ш as ch) made
+    Шевченко "cevcenko" and Юлия "ula" while Shevchenko and Yuliya are "sevcenko" and "ulia".
+    """
+    spellings = transliterations(part)
+    written = [spellings["latin"]] if "latin" in spellings else list(spellings.values())
+    votes = Counter(s for s in (skeleton(v) for v in written) if s)
+    if not votes:
+        return ""
+    return min(votes, key=lambda s: (-votes[s], len(s), s))
+
+
 def _build_group_index() -> dict[str, frozenset[str]]:
     """Map every skeleton of every given-name group member to the group names it belongs to."""
     index: dict[str, set[str]] = {}
@@ -102,7 +119,7 @@ class NamePart:
     groups: frozenset[str]
     patronymic: bool
     initial: bool
-    primary: str  # one stable key: the given-name group, else the shortest skeleton
+    primary: str  # one stable key: the given-name group, else the skeleton most schemes give
 
 
 @dataclass(frozen=True)
@@ -131,7 +148,8 @@ def name_part(word: str, location: str = "name") -> NamePart:
     for key in skeletons:
         groups |= _GROUP_INDEX.get(key, frozenset())
     initial = len(word) == 1
-    primary = "g:" + min(groups) if groups else min(skeletons, key=lambda s: (len(s), s))
+    main = _main_skeleton(word) or min(skeletons, key=lambda s: (len(s), s))
+    primary = "g:" + min(groups) if groups else main
     return NamePart(
         text=word,
         skeletons=skeletons,
@@ -171,12 +189,25 @@ def name_keys(name: str) -> set[str]:
     return keys
 
 
+def _primary_parts(name: str) -> list[NamePart]:
+    """The parts the primary key is made of: patronymics and initials left out (unless that
+    leaves nothing)."""
+    parts = [p for p in parse_name(name) if not p.patronymic and not p.initial]
+    return parts or parse_name(name)
+
+
 def primary_name_key(name: str) -> str:
     """One order-free key for a whole name (parts' primary keys, patronymics left out, sorted)."""
-    parts = [p for p in parse_name(name) if not p.patronymic and not p.initial]
-    if not parts:
-        parts = parse_name(name)
-    return " ".join(sorted(p.primary for p in parts))
+    return " ".join(sorted(p.primary for p in _primary_parts(name)))
+
+
+def name_part_keys(name: str) -> list[str]:
+    """Each part of the primary key with all its keys, "primary,key,key…" (primary first): so a
+    comparison can tell which parts of a name the other record holds under any spelling, even
+    where the two records' primary keys for that part differ (Gororuschkin / Gororouchkin)."""
+    return sorted(
+        ",".join([p.primary, *sorted(_part_keys(p) - {p.primary})]) for p in _primary_parts(name)
+    )
 
 
 def name_pair_keys(name: str) -> set[str]:
@@ -236,6 +267,7 @@ class NameAnalysis:
     fuzzy_keys: tuple[str, ...]
     patronymics: tuple[str, ...]
     surname_keys: tuple[str, ...]
+    part_keys: tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=500_000)
@@ -248,6 +280,7 @@ def analyse_name(name: str) -> NameAnalysis:
         fuzzy_keys=tuple(sorted(name_fuzzy_pair_keys(name))),
         patronymics=tuple(sorted(patronymic_keys(name))),
         surname_keys=tuple(sorted(surname_keys(name))),
+        part_keys=tuple(name_part_keys(name)),
     )
 
 

@@ -70,6 +70,8 @@ class PersonFeatures:
     places_text: str = ""
     identifier_text: str = ""
     blocking_keys: tuple[str, ...] = field(default=())
+    # The primary name's parts, each as "primary,key,key…" (see `names.name_part_keys`).
+    name_parts: tuple[str, ...] = field(default=())
 
     def as_row(self) -> dict[str, Any]:
         """A plain dict for a data frame; empty lists become None so they count as missing."""
@@ -163,8 +165,15 @@ def _place_word(word: str) -> str:
 
 def _places(values: tuple[str, ...]) -> tuple[str, ...]:
     """Places as lower-case ASCII with every word reduced to its skeleton, blanks removed."""
-    out = {" ".join(_place_word(w) for w in v.split()) for v in _plain(values)}
+    out = {_place(v) for v in values}
     return tuple(sorted(v for v in out if v))
+
+
+@lru_cache(maxsize=100_000)
+def _place(value: str) -> str:
+    """One place as `_places` writes it (towns and postcodes recur: each is worked out once)."""
+    (plain,) = _plain((value,)) or ("",)
+    return " ".join(_place_word(w) for w in plain.split())
 
 
 def _identifier(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -205,18 +214,22 @@ def person_features(record: PersonRecord) -> PersonFeatures:
         fuzzy_keys.update(analysis.fuzzy_keys)
         patronymics.update(analysis.patronymics)
         surnames.update(analysis.surname_keys)
-    primary = analyse_name(names[0]).primary
+    first = analyse_name(names[0])
+    primary = first.primary
     born = birth_years(record)
     dob = born.date.isoformat() if born and born.date else None
     year_min = born.year_min if born else None
     year_max = born.year_max if born else None
     # Blocking keys: two name parts agreeing (one may carry a typo: SymSpell-style deletions),
-    # a surname with the birth year, the date of birth with a name initial, two shared places.
+    # a surname with the birth year, the date of birth (day and month in either order) with a name
+    # initial, two shared places.
     blocking = {f"p|{k}" for k in pair_keys} | {f"f|{k}" for k in fuzzy_keys}
     if year_min is not None and year_min == year_max:
         blocking |= {f"s|{k}|{year_min}" for k in surnames}
     if dob:
-        blocking |= {f"d|{dob}|{k[:1]}" for k in keys if not k.startswith("g:")}
+        # Day and month in either order, so a date written month-first still meets its record.
+        day_month = "|".join(sorted((dob[5:7], dob[8:10])))
+        blocking |= {f"d|{dob[:4]}|{day_month}|{k[:1]}" for k in keys if not k.startswith("g:")}
     # A known given name with the surname's first letters, and with its first two and last
     # three: catches a surname two edits away (a typo on top of another scheme: "Papaaakis" vs
     # "Παπαδάκης", "Чеенанов" vs "Cherenanov"), which no pair key meets.
@@ -246,4 +259,5 @@ def person_features(record: PersonRecord) -> PersonFeatures:
         places_text=" ".join(places),
         identifier_text=" ".join(identifiers),
         blocking_keys=tuple(sorted(blocking)),
+        name_parts=tuple(sys.intern(p) for p in first.part_keys),
     )

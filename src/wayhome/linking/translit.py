@@ -65,6 +65,11 @@ _GREEK_PHONETIC_DIGRAPHS = [("ου", "ou"), ("αι", "e"), ("ει", "i"), ("οι
 
 _VOWELS_RU = "аеёиоуыэюяіїєaeiouy"
 _PATRONYMIC_CYR = re.compile(r"(вич|вна|ична|ьич|ич)$")
+# -ович/-евич, -овна/-евна/-івна and -ична as the schemes above write them (French -evitch,
+# German -ewitsch and -owna/-ewna/-iwna included).
+_PATRONYMIC_LATIN = re.compile(
+    r"([oe](?:vich|vych|vitch|witsch)|[oei][vw]na|(?:ich|ych|itch|itsch)na)$"
+)
 
 
 def _bgn_context(word: str) -> str:
@@ -178,7 +183,7 @@ def is_patronymic(word: str) -> bool:
     lower = word.lower()
     if _PATRONYMIC_CYR.search(lower) and len(lower) >= 5:
         return True
-    return bool(re.search(r"(ovich|evich|ovych|evych|ovitch|owitsch|ovna|evna|ichna|ivna)$", lower))
+    return bool(_PATRONYMIC_LATIN.search(lower))
 
 
 def transliterations(word: str, *, location: str = "name") -> dict[str, str]:
