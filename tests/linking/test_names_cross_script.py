@@ -91,15 +91,23 @@ def test_places_agree_with_typos_once_one_agrees_exactly() -> None:
     assert _places_level(("6302", "crestfield"), ("6320", "crestfield")) == "a place in common"
 
 
-def test_name_frequencies_leave_the_record_itself_out() -> None:
+def test_name_frequencies_leave_the_pair_out() -> None:
+    """Under "different persons" the name's frequency comes from the other records: a name
+    held by the two records of a pair and nobody else counts half a record, not one or two."""
     records = [
         PersonRecord("a", ("Ivan Petrov",)),
         PersonRecord("b", ("Петров Иван",)),
         PersonRecord("c", ("Oleg Popov",)),
         PersonRecord("d", ("Anna Sokolova",)),
+        PersonRecord("e", ("Anna Sokolova",)),
+        PersonRecord("f", ("Анна Соколова",)),
+        PersonRecord("g", ("Sokolova, Anna",)),
+        PersonRecord("h", ("Pavel Orlov",)),
     ]
     lookup = name_tf_lookup([person_features(r) for r in records])
     petrov = person_features(records[0]).name_primary
     popov = person_features(records[2]).name_primary
-    assert lookup[petrov] == pytest.approx(1 / 4)  # two records: one other
-    assert lookup[popov] == pytest.approx(1 / 4)  # floor: one record
+    sokolova = person_features(records[3]).name_primary
+    assert lookup[petrov] == pytest.approx(0.5 / 8)  # held by the pair only: half a record
+    assert lookup[popov] == pytest.approx(0.5 / 8)  # held once: the same floor
+    assert lookup[sokolova] == pytest.approx(2 / 8)  # held four times: two others

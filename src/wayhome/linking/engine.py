@@ -380,14 +380,17 @@ def name_frequencies(features: Sequence[PersonFeatures]) -> dict[str, float]:
 
 
 def name_tf_lookup(features: Sequence[PersonFeatures]) -> dict[str, float]:
-    """How common each primary name key is among the *other* records: max(count − 1, 1) / N.
+    """How common each primary name key is among the records *other than the pair* compared:
+    max(count − 2, ½) / N.
 
-    Splink's own table counts the record itself (count / N), which halves the weight of a name
-    held twice in a small population although a stranger shares it with neither record.
+    u is the chance that two different persons share the name, so its frequency must come from
+    the rest of the population: Splink's own table counts both records of the pair (count / N),
+    which makes a name that only these two records hold look as common as any name held twice.
+    A name nobody else holds counts half a record (the add-½ estimate), not zero.
     """
     counts = Counter(f.name_primary for f in features)
     total = max(len(features), 1)
-    return {key: max(count - 1, 1) / total for key, count in counts.items()}
+    return {key: max(count - 2, 0.5) / total for key, count in counts.items()}
 
 
 def _register_name_tf(linker: Any, features: Sequence[PersonFeatures], spark: Any | None) -> None:

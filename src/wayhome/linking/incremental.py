@@ -98,13 +98,13 @@ class MatchIndex:
         """The batch's term-frequency adjustment: log2(u / share of other records with the name).
 
         As `engine.name_tf_lookup` over the held records plus the left record when it is new: a
-        name held c times counts max(c − 1, 1) / N, and of two different names the commoner.
+        name held c times counts max(c − 2, ½) / N, and of two different names the commoner.
         """
         new = 0 if left.unique_id in self.ids else 1
         total = len(self.records) + new
 
         def share(name: str, extra: int) -> float:
-            return max(self.name_counts.get(name, 0) + extra - 1, 1) / total
+            return max(self.name_counts.get(name, 0) + extra - 2, 0.5) / total
 
         frequency = share(left.name_primary, new)
         if right.name_primary != left.name_primary:
