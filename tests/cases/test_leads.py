@@ -136,6 +136,9 @@ def test_another_agency_sees_only_who_holds_the_suspect(
         assert suspect.ref != offender and truth["offender"]["full_name"] not in suspect.name
         if suspect.hidden:
             assert suspect.name.startswith("held by") and suspect.home is None
+            # His home must not colour the score or show as a "place" figure either.
+            assert suspect.place_share is None
+    assert any(suspect.hidden for suspect in leads.suspects)
     text = json.dumps([s.__dict__ for s in leads.suspects], default=str, ensure_ascii=False)
     assert truth["offender"]["full_name"] not in text
 

@@ -416,7 +416,9 @@ def case_leads(records: Records, case_id: uuid.UUID) -> CaseLeads:
         share: float | None = None
         factor = 1.0
         register = registers.get(ref)
-        if register is not None:
+        # A register person the caller may not see is a hit: his home and his age or sex must
+        # not move the score shown, or the score and "place" would say what the hit hides.
+        if register is not None and not graph.node_out(ref)["hidden"]:
             factor = profile_factor(register, profiles)
             if top_posterior > 0 and result is not None and register.geonameid is not None:
                 try:
