@@ -278,11 +278,6 @@ def _day_month_swapped(a: PersonFeatures, b: PersonFeatures) -> bool:
     return a.dob[:4] == b.dob[:4] and a.dob[5:7] == b.dob[8:10] and a.dob[8:10] == b.dob[5:7]
 
 
-def _both_dates(a: PersonFeatures, b: PersonFeatures) -> bool:
-    """Both records give a full date of birth."""
-    return bool(a.dob) and bool(b.dob)
-
-
 def _same_year(a: PersonFeatures, b: PersonFeatures) -> bool:
     """Both known to the year, and the same year."""
     return (
@@ -421,14 +416,6 @@ PERSON_COMPARISONS: tuple[ComparisonSpec, ...] = (
                 _day_month_swapped,
             ),
             _edits("dob", 1, "date of birth one typo apart"),
-            # Two full dates that differ otherwise disagree, whatever their years: without this
-            # level such a pair fell to "same birth year" (+3.8 bits for 31.03.2005 against
-            # 17.03.2005), whose m is trained mostly on pairs where one side gives a year only.
-            _custom(
-                "(dob_l IS NOT NULL AND dob_r IS NOT NULL)",
-                "different dates of birth",
-                _both_dates,
-            ),
             _custom(
                 "(birth_year_min_l = birth_year_max_l AND birth_year_min_r = birth_year_max_r "
                 "AND birth_year_min_l = birth_year_min_r)",
