@@ -10,6 +10,7 @@ import duckdb
 import pytest
 from splink.internals.constants import LEVEL_NOT_OBSERVED_TEXT
 
+from tests.linking.twins import name_levels_agree
 from wayhome.errors import InvalidInput
 from wayhome.linking import engine
 from wayhome.linking.clusters import cluster
@@ -208,17 +209,7 @@ def test_splink_and_python_agree_on_the_other_part_similar_level(model: LinkageM
     names = [n for pair in SURNAME_OR_GIVEN_TYPO_PAIRS for n in pair]
     names += ["Anasta Papadakis", "Αναστασία Παπαδάκης", "Anna Tarunova", "Ольга Тарунова"]
     records = [PersonRecord(f"r{i}", (n,), date_of_birth="1990-01-01") for i, n in enumerate(names)]
-    pairs = predict(model, records, threshold_probability=0.0)
-    features = features_of(records)
-    index = build_index(model, features)
-    by_id = {f.unique_id: f for f in features}
-    seen: Counter[str] = Counter()
-    for pair in pairs:
-        sql_level = next(c.level for c in pair.contributions if c.comparison == "name")
-        twin = index.score(by_id[pair.left_id], by_id[pair.right_id])
-        assert next(c.level for c in twin.contributions if c.comparison == "name") == sql_level
-        assert twin.match_weight == pytest.approx(pair.match_weight, abs=1e-6)
-        seen[sql_level] += 1
+    seen = name_levels_agree(model, records)
     assert seen["one name part agrees, the other similar"] >= len(SURNAME_OR_GIVEN_TYPO_PAIRS)
 
 
