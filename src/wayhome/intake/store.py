@@ -119,7 +119,7 @@ def vars_of(obj: Any) -> dict[str, Any]:
 def value_ids(session: Session, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], int]:
     """Ids of selector values (kind, canonical), inserting the ones not yet held."""
     wanted = list(dict.fromkeys(keys))
-    found = _known_values(session, wanted)
+    found = known_value_ids(session, wanted)
     missing = [k for k in wanted if k not in found]
     if missing:
         values = cast(Table, SelectorValue.__table__)
@@ -130,11 +130,12 @@ def value_ids(session: Session, keys: Iterable[tuple[str, str]]) -> dict[tuple[s
         # A value another transaction inserted meanwhile was skipped: read its id.
         late = [k for k in missing if k not in found]
         if late:
-            found.update(_known_values(session, late))
+            found.update(known_value_ids(session, late))
     return found
 
 
-def _known_values(session: Session, keys: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
+def known_value_ids(session: Session, keys: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """Ids of the selector values (kind, canonical) already held; nothing is inserted."""
     found: dict[tuple[str, str], int] = {}
     if not keys:
         return found

@@ -34,7 +34,7 @@ from wayhome.db.base import Base, new_id, utcnow
 from wayhome.inbox import services as inbox
 from wayhome.inbox.models import Notification
 from wayhome.intake.correlation import notify_silent_holders
-from wayhome.intake.models import SelectorValue
+from wayhome.intake.store import known_value_ids
 from wayhome.signals import Signal, SignalKind, Subject, SubjectKind, subscribe
 from wayhome.watches.broker import BROKER, Event
 from wayhome.watches.index import INDEX
@@ -281,16 +281,9 @@ def _tell_holder(
     records = Records(session, viewer_of(user), "watch")
     selectors = [s for s in subjects if s.kind is SubjectKind.SELECTOR]
     if selectors:
-        values: dict[int, tuple[str, str]] = {}
-        for subject in selectors:
-            kind, _, canonical = subject.key.partition(":")
-            value_id = session.scalar(
-                select(SelectorValue.id).where(
-                    SelectorValue.kind == kind, SelectorValue.canonical == canonical
-                )
-            )
-            if value_id is not None:
-                values[int(value_id)] = (kind, canonical)
+        split = (s.key.partition(":") for s in selectors)
+        keys = [(kind, canonical) for kind, _, canonical in split]
+        values = {vid: key for key, vid in known_value_ids(session, keys).items()}
         notify_silent_holders(records, values, {v: {holder_id} for v in values})
     others = [s for s in subjects if s.kind is not SubjectKind.SELECTOR]
     for subject in others:
