@@ -38,7 +38,8 @@ def get_settings_dep(request: Request) -> Settings:
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    """A database session for one request, committed when the route returns normally."""
+    """A database session for one request, committed when the route returns normally (before
+    the response is sent: see `SessionDep`)."""
     factory = request.app.state.session_factory
     session: Session = factory()
     try:
@@ -52,7 +53,10 @@ def get_session(request: Request) -> Iterator[Session]:
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
-SessionDep = Annotated[Session, Depends(get_session)]
+# Function scope: the session commits when the route returns, before the answer is sent. The
+# default ("request") ends the dependency after the response: a client could hold a 201 or the
+# sign-in redirect for a row not yet committed, and never hear of a commit that failed.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
 @dataclass(frozen=True)
