@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import uuid
 from collections import deque
 from collections.abc import AsyncIterator
@@ -14,6 +15,7 @@ from fastapi import APIRouter, Form, Header, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from wayhome.access.services import viewer_of
@@ -26,6 +28,8 @@ from wayhome.watches.alerts import as_event_data, event_id
 from wayhome.watches.broker import BROKER, Event
 from wayhome.web.deps import optional_caller
 from wayhome.web.pages import CsrfChecked, PageRecords, PageUser, redirect, render
+
+log = logging.getLogger(__name__)
 
 router = APIRouter(include_in_schema=False)
 
@@ -159,7 +163,19 @@ class CatchUp:
             users = BROKER.users()
             if not users:
                 return
-            BROKER.publish(await run_in_threadpool(_recent, self.factory, users))
+            await self.poll(users)
+
+    async def poll(self, users: list[uuid.UUID]) -> bool:
+        """Publish the users' recent alerts; False when the database could not be read (the
+        write lock held past the busy timeout by a long import, a lost connection): the task
+        goes on and the next poll catches up, instead of ending with the error."""
+        try:
+            events = await run_in_threadpool(_recent, self.factory, users)
+        except SQLAlchemyError:
+            log.warning("alert catch-up poll failed; next try in %s s", POLL_SECONDS, exc_info=True)
+            return False
+        BROKER.publish(events)
+        return True
 
 
 def format_event(event: Event) -> str:
