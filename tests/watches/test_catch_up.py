@@ -4,6 +4,7 @@ cannot read, and delivers on the next poll."""
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from sqlalchemy import create_engine
@@ -52,8 +53,10 @@ def test_a_failed_poll_is_survived_and_the_next_one_delivers(
         finally:
             BROKER.disconnect(user.id, queue)
 
+    # A thread of its own: another test's browser may keep an event loop running in this one.
     try:
-        failed, delivered, queued = asyncio.run(polls())
+        with ThreadPoolExecutor(1) as pool:
+            failed, delivered, queued = pool.submit(lambda: asyncio.run(polls())).result()
     finally:
         engine.dispose()
     assert (failed, delivered, queued) == (False, True, 1)
