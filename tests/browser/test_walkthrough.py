@@ -13,8 +13,6 @@ made from them by scripts/walkthrough-shots.sh).
 
 from __future__ import annotations
 
-import threading
-import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,13 +21,13 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
-import uvicorn
 from playwright.sync_api import Locator, Page, expect
 from sqlalchemy.orm import Session, sessionmaker
 
-from tests.browser.conftest import ARTIFACTS, _free_port, screenshot
+from tests.browser.conftest import ARTIFACTS, screenshot
 from tests.browser.test_sign_in import sign_in
 from tests.conftest import DatabaseFactory
+from tests.serving import serving
 from wayhome.db import migrate
 from wayhome.db.engine import make_engine, make_session_factory, session_scope
 from wayhome.demo.loader import DEMO_NOISE, DEMO_SEED
@@ -92,20 +90,8 @@ def story(databases: DatabaseFactory, tmp_path_factory: pytest.TempPathFactory) 
     assert case_id is not None
     settings = Settings(environment=Environment.TEST, database_url=url, data_dir=folder / "data")
     app = create_app(settings, factory)
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("the walkthrough server did not start")
-        time.sleep(0.05)
-    yield Story(
-        f"http://127.0.0.1:{port}", world.truth, case_id, factory, index, entries[PRELOADED:]
-    )
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(app) as base:
+        yield Story(base, world.truth, case_id, factory, index, entries[PRELOADED:])
     engine.dispose()
     linking_live.PERSONS.reset()
     linking_live.HANDLES.reset()

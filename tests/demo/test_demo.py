@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -16,6 +15,7 @@ from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from tests.conftest import CliDatabase
+from tests.serving import free_port
 from wayhome.access import services as access
 from wayhome.access.models import User
 from wayhome.access.records import Records
@@ -112,13 +112,6 @@ def test_demo_command_without_serving(cli_database: CliDatabase) -> None:
     assert "demo data already present" in again.output
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 def _run_until(arguments: list[str], url: str, port: int, tmp: Path, wanted: str) -> str:
     """Start `wayhome ARGS`, read its output until `wanted`, fetch the front page, stop it."""
     env = {
@@ -167,7 +160,7 @@ def _run_until(arguments: list[str], url: str, port: int, tmp: Path, wanted: str
 def test_demo_command_prints_the_address_and_serves(
     cli_database: CliDatabase, tmp_path: Path
 ) -> None:
-    port = _free_port()
+    port = free_port()
     output = _run_until(["demo"], cli_database.url, port, tmp_path, "Wayhome is at")
     assert f"Wayhome is at http://127.0.0.1:{port}/" in output
     assert "demo data loaded" in output
@@ -177,7 +170,7 @@ def test_demo_command_prints_the_address_and_serves(
 def test_demo_replay_feeds_the_story_while_serving(
     cli_database: CliDatabase, tmp_path: Path
 ) -> None:
-    port = _free_port()
+    port = free_port()
     output = _run_until(
         ["demo", "--replay", "--pace", "0"], cli_database.url, port, tmp_path, "replay finished"
     )

@@ -4,7 +4,6 @@ resumes from the inbox table after a disconnect."""
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -13,10 +12,9 @@ from typing import Any
 
 import httpx2 as httpx
 import pytest
-import uvicorn
 
-from tests.browser.conftest import _free_port
 from tests.conftest import DatabaseFactory, World
+from tests.serving import serving
 from wayhome.access.models import Role, User
 from wayhome.db import migrate
 from wayhome.db.engine import make_engine, make_session_factory
@@ -55,18 +53,8 @@ def server(
         environment=Environment.TEST, database_url=url, data_dir=tmp_path_factory.mktemp("sse")
     )
     app = create_app(settings, factory)
-    port = _free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
-    uv = uvicorn.Server(config)
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not uv.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.05)
-    yield Server(f"http://127.0.0.1:{port}", watcher, watcher_headers, writer_headers)
-    uv.should_exit = True
-    thread.join(timeout=10)
+    with serving(app) as base:
+        yield Server(base, watcher, watcher_headers, writer_headers)
     engine.dispose()
 
 

@@ -9,7 +9,6 @@ sign-in page. The database's own commit hook is slowed here to make that window 
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,11 +16,10 @@ from typing import Any
 
 import httpx2 as httpx
 import pytest
-import uvicorn
 from sqlalchemy import Engine, event
 
-from tests.browser.conftest import _free_port
 from tests.conftest import DatabaseFactory, World
+from tests.serving import serving
 from wayhome.access.models import Role
 from wayhome.db import migrate
 from wayhome.db.engine import make_engine, make_session_factory, session_scope
@@ -51,19 +49,8 @@ def served(
 
     settings = Settings(environment=Environment.TEST, database_url=url, data_dir=tmp_path)
     app = create_app(settings, factory)
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=_free_port(), log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "the test server did not start"
-        time.sleep(0.05)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    yield f"http://127.0.0.1:{port}", headers, engine, slow
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(app) as base:
+        yield base, headers, engine, slow
     engine.dispose()
 
 
