@@ -411,6 +411,7 @@ def case_leads(records: Records, case_id: uuid.UUID) -> CaseLeads:
     profiles = records.find(
         Person, Person.case_id == case.id, Person.role == PersonRole.SUSPECT, limit=50
     ).items
+    nodes = {ref: graph.node_out(ref) for ref in candidates}
     scored: list[tuple[float, float, float | None, str]] = []
     for ref, (confidence, _chain) in candidates.items():
         share: float | None = None
@@ -418,7 +419,7 @@ def case_leads(records: Records, case_id: uuid.UUID) -> CaseLeads:
         register = registers.get(ref)
         # A register person the caller may not see is a hit: his home and his age or sex must
         # not move the score shown, or the score and "place" would say what the hit hides.
-        if register is not None and not graph.node_out(ref)["hidden"]:
+        if register is not None and not nodes[ref]["hidden"]:
             factor = profile_factor(register, profiles)
             if top_posterior > 0 and result is not None and register.geonameid is not None:
                 try:
@@ -440,7 +441,7 @@ def case_leads(records: Records, case_id: uuid.UUID) -> CaseLeads:
     shown_registers: list[uuid.UUID] = []
     by_lead = lead_chains(start, entry_order(records, start, edges), edges, kinds, terminal)
     for rank, (score, confidence, share, ref) in enumerate(scored[:SUSPECTS_SHOWN], start=1):
-        node = graph.node_out(ref)
+        node = nodes[ref]
         shown, chain = evidence_chain(ref, candidates[ref], by_lead)
         path = path_out(graph, start, ref, shown, chain)
         aliases = aliases_of(graph, chain, edges, kinds)
