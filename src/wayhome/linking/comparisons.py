@@ -228,13 +228,27 @@ def _one_part_other_similar(threshold: float, label: str) -> LevelSpec:
             rest = _REST.get(dialect, _REST["duckdb"])
             first = _FIRST.get(dialect, _FIRST["duckdb"])
             left, right = rest.format(a="l", b="r"), rest.format(a="r", b="l")
-            x = f"replace({first.format(list=left)}, 'g:', '')"
-            y = f"replace({first.format(list=right)}, 'g:', '')"
             similarity = sql_dialect.jaro_winkler_function_name
             best = _BEST_SPELLING.get(dialect, _BEST_SPELLING["duckdb"])
-            size = "size" if dialect == "spark" else "len"
+            if dialect == "duckdb":
+                # Each side's unmatched parts computed once and bound to a lambda parameter
+                # (DuckDB repeats a repeated expression: written out, the lists were filtered
+                # six times a pair, and this level cost two thirds of the scoring).
+                x, y = "replace(rl[1], 'g:', '')", "replace(rr[1], 'g:', '')"
+                score = (
+                    f"CASE WHEN len(rl) = 1 AND len(rr) = 1 THEN greatest("
+                    f"{similarity}({x}, {y}), "
+                    f"{best.format(part=x, a='r', b='l', jw=similarity)}, "
+                    f"{best.format(part=y, a='l', b='r', jw=similarity)}) ELSE 0 END"
+                )
+                return (
+                    f"list_transform([{left}], lambda rl: list_transform([{right}], "
+                    f"lambda rr: {score})[1])[1] >= {threshold}"
+                )
+            x = f"replace({first.format(list=left)}, 'g:', '')"
+            y = f"replace({first.format(list=right)}, 'g:', '')"
             return (
-                f"{size}({left}) = 1 AND {size}({right}) = 1 AND greatest("
+                f"size({left}) = 1 AND size({right}) = 1 AND greatest("
                 f"{similarity}({x}, {y}), "
                 f"{best.format(part=x, a='r', b='l', jw=similarity)}, "
                 f"{best.format(part=y, a='l', b='r', jw=similarity)}) >= {threshold}"

@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any, Literal, ParamSpec, TypeVar
 
 from wayhome.errors import InvalidInput
@@ -155,6 +156,7 @@ def _settings(link_type: LinkType, dialect: str = "duckdb") -> dict[str, Any]:
 
 
 _SETTINGS: dict[tuple[str, str], dict[str, Any]] = {}
+_LOG = logging.getLogger(__name__)
 
 
 def _new_settings(link_type: LinkType, dialect: str) -> dict[str, Any]:
@@ -190,10 +192,13 @@ def _splink_comparison(spec: ComparisonSpec, cl: Any) -> Any:
     )
 
 
-# A blocking key held by more records than this is split by birth year. Records with the same
-# common name ("Олена Бондар") share every one of their ~100 name keys, so without the split
-# the pairs to score grow with the square of the population (50 million at 200,000 generated
-# records, 10 million with the split); records with no known birth year drop such a key.
+# A blocking key held by more records than this is split: by birth year, and a key-and-year still
+# held by more is split by sex as well; a key still oversized then is dropped (as is a split key
+# for a record with no known birth year or sex). Records with the same common name ("Олена
+# Бондар") share every one of their name keys, so without the split the pairs to score grow with
+# the square of the population (50 million at 200,000 generated records); a surname and a birth
+# year ("s|" keys) alone reached 464 records a block at 1M records. Capped, the pairs grow with
+# the records.
 MAX_BLOCK_RECORDS = 50
 
 
@@ -212,9 +217,14 @@ _LIST_COLUMNS = frozenset(
 Frame = dict[str, list[Any]]
 
 
-def _columns(features: Sequence[PersonFeatures], sizes: Counter[str] | None = None) -> Frame:
+def _columns(
+    features: Sequence[PersonFeatures],
+    keys: Sequence[list[str] | None],
+    rare: Sequence[str | None] | None = None,
+) -> Frame:
     """The features as columns (as `PersonFeatures.as_row`, lists kept as tuples in their order:
-    SQL treats them as sets), blocking keys of oversized blocks split by birth year."""
+    SQL treats them as sets), with each record's blocking keys as `block_keys` gave them and
+    its `name_rare` (see `_rare_names`)."""
     frame: Frame = {}
     # One pass over the records (a dataclass keeps its fields in declaration order).
     transposed = list(zip(*(feature.__dict__.values() for feature in features), strict=True))
@@ -223,21 +233,65 @@ def _columns(features: Sequence[PersonFeatures], sizes: Counter[str] | None = No
             frame[column] = [value or None for value in values]
         else:
             frame[column] = [None if value == "" else value for value in values]
-    frame["blocking_keys"] = [_split_block_keys(feature, sizes) for feature in features]
+    frame["blocking_keys"] = list(keys)
+    frame["name_rare"] = list(rare) if rare is not None else [None] * len(features)
     return frame
 
 
-def _split_block_keys(feature: PersonFeatures, sizes: Counter[str] | None) -> list[str] | None:
-    """A record's blocking keys, a key of an oversized block split by birth year (or dropped
-    when the birth year is not known)."""
-    keys = _block_keys(feature)  # distinct: one key per prefix and value
-    if sizes is None or all(sizes[key] <= MAX_BLOCK_RECORDS for key in keys):
-        return sorted(keys)
-    kept = {key for key in keys if sizes[key] <= MAX_BLOCK_RECORDS}
-    if feature.birth_year_min is not None and feature.birth_year_min == feature.birth_year_max:
-        year = feature.birth_year_min
-        kept |= {f"{key}|{year}" for key in keys if sizes[key] > MAX_BLOCK_RECORDS}
-    return sorted(kept) or None
+# A primary name held by at most this many records: two records sharing such a name are most
+# likely one person. EM learns the other comparisons' m from pairs that share a rare name; on
+# every shared name, at scale most pairs in that block are strangers with the same common name,
+# and EM then took "different date of birth" for what matches look like (m 0.93 on a
+# 100,000-record sample: people born decades apart were linked).
+RARE_NAME_RECORDS = 3
+# Columns of the tables that are not features: `block_keys`' keys and `_rare_names`' names.
+_EXTRA_COLUMNS = ("name_rare",)
+
+
+def _rare_names(features: Sequence[PersonFeatures]) -> list[str | None]:
+    """Each record's primary name when it is rare (`RARE_NAME_RECORDS`), else None."""
+    counts = Counter(feature.name_primary for feature in features)
+    return [
+        feature.name_primary if counts[feature.name_primary] <= RARE_NAME_RECORDS else None
+        for feature in features
+    ]
+
+
+def _birth_year(feature: PersonFeatures) -> int | None:
+    """The record's birth year when it is known to the year."""
+    year = feature.birth_year_min
+    return year if year is not None and year == feature.birth_year_max else None
+
+
+def block_keys(features: Sequence[PersonFeatures]) -> list[list[str] | None]:
+    """Each record's blocking keys with oversized blocks split (see `MAX_BLOCK_RECORDS`): by
+    birth year, then by sex, then dropped; None for a record left with no key."""
+    keys_of = [_block_keys(feature) for feature in features]
+    final: list[set[str]] = [set(keys) for keys in keys_of]
+    # Each step splits the keys the step before left oversized by one more attribute.
+    oversized = _oversized(chain.from_iterable(keys_of))
+    steps: tuple[Callable[[PersonFeatures], object], ...] = (_birth_year, lambda f: f.sex)
+    for attribute in steps:
+        if not oversized:
+            break
+        split: list[list[str]] = []
+        for feature, keys in zip(features, final, strict=True):
+            over = keys & oversized
+            if not over:
+                split.append([])
+                continue
+            keys -= over
+            value = attribute(feature)
+            split.append([] if value is None else [f"{key}|{value}" for key in over])
+        for keys, more in zip(final, split, strict=True):
+            keys.update(more)
+        oversized = _oversized(chain.from_iterable(split))
+    return [sorted(keys - oversized) or None for keys in final]
+
+
+def _oversized(keys: Iterable[str]) -> set[str]:
+    """The keys held by more than `MAX_BLOCK_RECORDS` records."""
+    return {key for key, n in Counter(keys).items() if n > MAX_BLOCK_RECORDS}
 
 
 def _rows(frame: Frame) -> list[dict[str, Any]]:
@@ -251,21 +305,10 @@ def _take(frame: Frame, indices: Sequence[int]) -> Frame:
     return {column: [values[i] for i in indices] for column, values in frame.items()}
 
 
-def block_sizes(features: Sequence[PersonFeatures]) -> Counter[str]:
-    """How many records hold each blocking key."""
-    sizes: Counter[str] = Counter()
-    for feature in features:
-        sizes.update(_block_keys(feature))
-    return sizes
-
-
 def blocked_pair_incidences(features: Sequence[PersonFeatures]) -> int:
     """Pairs the prediction blocking puts to scoring, counted once per shared key (an upper
     bound: Splink scores a pair that shares several keys once)."""
-    sizes: Counter[str] = Counter()
-    block_sizes_ = block_sizes(features)
-    for feature in features:
-        sizes.update(_split_block_keys(feature, block_sizes_) or ())
+    sizes = Counter(chain.from_iterable(keys or () for keys in block_keys(features)))
     sizes.update(f.identifier_text for f in features if f.identifier_text)
     return sum(n * (n - 1) // 2 for n in sizes.values())
 
@@ -274,15 +317,19 @@ def _frames(
     records: Sequence[PersonRecord], features: Sequence[PersonFeatures], link_type: LinkType
 ) -> list[Frame]:
     """Columns for one table in a dedupe job, one table per source agency in link jobs."""
-    sizes = block_sizes(features)
+    keys = block_keys(features)
+    rare = _rare_names(features)
     if link_type == "dedupe_only":
-        return [_columns(features, sizes)]
-    by_source: dict[str, list[PersonFeatures]] = {}
-    for record, feature in zip(records, features, strict=True):
-        by_source.setdefault(record.source or "", []).append(feature)
+        return [_columns(features, keys, rare)]
+    by_source: dict[str, tuple[list[PersonFeatures], list[list[str] | None], list[str | None]]] = {}
+    for record, feature, kept, rare_name in zip(records, features, keys, rare, strict=True):
+        group = by_source.setdefault(record.source or "", ([], [], []))
+        group[0].append(feature)
+        group[1].append(kept)
+        group[2].append(rare_name)
     if len(by_source) < 2:
         raise InvalidInput("a link job needs records from at least two sources", location="source")
-    return [_columns(group, sizes) for _, group in sorted(by_source.items())]
+    return [_columns(*group) for _, group in sorted(by_source.items())]
 
 
 def _tables(frames: list[Frame], spark: Any | None, connection: Any | None = None) -> list[Any]:
@@ -331,6 +378,7 @@ def _arrow_schema() -> Any:
         else:
             arrow_type = pa.string()
         fields.append(pa.field(name, arrow_type))
+    fields += [pa.field(name, pa.string()) for name in _EXTRA_COLUMNS]
     return pa.schema(fields)
 
 
@@ -369,6 +417,7 @@ def _spark_schema() -> Any:
         else:
             spark_type = t.StringType()
         fields.append(t.StructField(name, spark_type, True))
+    fields += [t.StructField(name, t.StringType(), True) for name in _EXTRA_COLUMNS]
     return t.StructType(fields)
 
 
@@ -457,6 +506,37 @@ def _train(
     settings = _settings(link_type, _dialect(spark))
     connection = tables[0].db_api.duckdb_con if spark is None else None
     estimate_u(settings, frames, link_type, spark, connection, max_pairs=max_pairs_for_u, seed=seed)
+    try:
+        return _fit(tables, copy.deepcopy(settings), spark, name_tf_of, recall_of_exact_rules)
+    except ValueError as error:
+        # Where the rare names are shared by matches alone, EM drives an m (of "different
+        # date of birth", say) to zero, and Splink refuses an m of 0.0 — at small scale, where
+        # the plain name block holds few strangers anyway: train on it instead.
+        if "m_probability" not in str(error):
+            raise
+        _LOG.info("EM on rare names drove an m to zero; training on every shared name")
+        return _fit(
+            tables, settings, spark, name_tf_of, recall_of_exact_rules, block_on("name_primary")
+        )
+
+
+# The name block of EM: rare names only (`RARE_NAME_RECORDS`). It names name_primary, so the
+# name comparison is not estimated there (Splink leaves out a blocking rule's columns).
+RARE_NAME_RULE = "l.name_primary = r.name_primary AND l.name_rare IS NOT NULL"
+
+
+def _fit(
+    tables: list[Any],
+    settings: dict[str, Any],
+    spark: Any | None,
+    name_tf_of: Sequence[PersonFeatures] | None,
+    recall_of_exact_rules: float,
+    name_rule: Any = RARE_NAME_RULE,
+) -> Any:
+    """A linker on the settings (u already estimated): prior from exact rules, then m by EM on
+    a date-of-birth block and on `name_rule`."""
+    from splink import block_on
+
     linker = _linker_on(tables, settings)
     if name_tf_of is not None:
         # Registered before any step, so no cached table can hold Splink's own frequencies.
@@ -465,7 +545,7 @@ def _train(
         [block_on("name_primary", "dob"), block_on("identifier_text")],
         recall=recall_of_exact_rules,
     )
-    for rule in (block_on("dob"), block_on("name_primary")):
+    for rule in (block_on("dob"), name_rule):
         linker.training.estimate_parameters_using_expectation_maximisation(
             rule, estimate_without_term_frequencies=True
         )

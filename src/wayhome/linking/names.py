@@ -9,7 +9,9 @@ given-name group (Дима ~ Dmitri); otherwise Jaro–Winkler on skeletons meas
 from __future__ import annotations
 
 import re
+import sys
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import permutations
@@ -268,19 +270,30 @@ class NameAnalysis:
     patronymics: tuple[str, ...]
     surname_keys: tuple[str, ...]
     part_keys: tuple[str, ...] = ()
+    # The name's blocking keys: "p|" + each pair key, "f|" + each fuzzy pair key.
+    block_keys: tuple[str, ...] = ()
+
+
+def _interned(values: Iterable[str]) -> tuple[str, ...]:
+    """A sorted tuple of interned strings: the many records whose names share a key share one
+    string (interned once per distinct name, not once per record)."""
+    return tuple(sorted(sys.intern(v) for v in values))
 
 
 @lru_cache(maxsize=500_000)
 def analyse_name(name: str) -> NameAnalysis:
     """All comparison and blocking keys of a name (cached: names repeat across records)."""
+    pairs = name_pair_keys(name)
+    fuzzy = name_fuzzy_pair_keys(name)
     return NameAnalysis(
-        primary=primary_name_key(name),
-        keys=tuple(sorted(name_keys(name))),
-        pair_keys=tuple(sorted(name_pair_keys(name))),
-        fuzzy_keys=tuple(sorted(name_fuzzy_pair_keys(name))),
-        patronymics=tuple(sorted(patronymic_keys(name))),
-        surname_keys=tuple(sorted(surname_keys(name))),
-        part_keys=tuple(name_part_keys(name)),
+        primary=sys.intern(primary_name_key(name)),
+        keys=_interned(name_keys(name)),
+        pair_keys=_interned(pairs),
+        fuzzy_keys=_interned(fuzzy),
+        patronymics=_interned(patronymic_keys(name)),
+        surname_keys=_interned(surname_keys(name)),
+        part_keys=tuple(sys.intern(p) for p in name_part_keys(name)),
+        block_keys=_interned([*(f"p|{k}" for k in pairs), *(f"f|{k}" for k in fuzzy)]),
     )
 
 

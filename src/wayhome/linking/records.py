@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import chain
 from typing import Any
 
 from anyascii import anyascii
@@ -182,9 +183,9 @@ def _identifier(values: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(sorted(v for v in out if v))
 
 
-def _shared_tuple(values: set[str]) -> tuple[str, ...]:
-    """A sorted tuple of interned strings, so records with the same names share memory."""
-    return tuple(sorted(sys.intern(v) for v in values))
+def _union(tuples: Iterable[tuple[str, ...]]) -> tuple[str, ...]:
+    """The sorted union of several names' key tuples (their strings are already interned)."""
+    return tuple(sorted(set(chain.from_iterable(tuples))))
 
 
 # Letters of a surname that a given-name + surname-prefix blocking key keeps.
@@ -198,32 +199,38 @@ def person_features(record: PersonRecord) -> PersonFeatures:
     names = [n for n in record.names if n is not None]
     if not names or not any(n.strip() for n in names):
         raise InvalidInput("record has no name", location=f"{record.record_id}.names")
-    keys: set[str] = set()
-    pair_keys: set[str] = set()
-    fuzzy_keys: set[str] = set()
-    patronymics: set[str] = set()
-    surnames: set[str] = set()
+    analyses = []
     for i, name in enumerate(names):
-        location = f"{record.record_id}.names[{i}]"
         try:
-            analysis = analyse_name(name)
+            analyses.append(analyse_name(name))
         except InvalidInput as err:
-            raise InvalidInput(err.detail, location=location) from err
-        keys.update(analysis.keys)
-        pair_keys.update(analysis.pair_keys)
-        fuzzy_keys.update(analysis.fuzzy_keys)
-        patronymics.update(analysis.patronymics)
-        surnames.update(analysis.surname_keys)
-    first = analyse_name(names[0])
+            raise InvalidInput(err.detail, location=f"{record.record_id}.names[{i}]") from err
+    first = analyses[0]
+    if len(analyses) == 1:
+        # The common case: the cached analysis's tuples are the record's (shared, not copied).
+        keys, pair_keys, fuzzy_keys = first.keys, first.pair_keys, first.fuzzy_keys
+        patronymics, surnames, name_blocks = first.patronymics, first.surname_keys, first.block_keys
+    else:
+        keys, pair_keys, fuzzy_keys, patronymics, surnames, name_blocks = (
+            _union(getattr(a, column) for a in analyses)
+            for column in (
+                "keys",
+                "pair_keys",
+                "fuzzy_keys",
+                "patronymics",
+                "surname_keys",
+                "block_keys",
+            )
+        )
     primary = first.primary
     born = birth_years(record)
     dob = born.date.isoformat() if born and born.date else None
     year_min = born.year_min if born else None
     year_max = born.year_max if born else None
-    # Blocking keys: two name parts agreeing (one may carry a typo: SymSpell-style deletions),
-    # a surname with the birth year, the date of birth (day and month in either order) with a name
-    # initial, two shared places.
-    blocking = {f"p|{k}" for k in pair_keys} | {f"f|{k}" for k in fuzzy_keys}
+    # Blocking keys: two name parts agreeing (one may carry a typo: SymSpell-style deletions;
+    # `names.NameAnalysis.block_keys`), a surname with the birth year, the date of birth (day
+    # and month in either order) with a name initial, two shared places.
+    blocking: set[str] = set()
     if year_min is not None and year_min == year_max:
         blocking |= {f"s|{k}|{year_min}" for k in surnames}
     if dob:
@@ -244,10 +251,10 @@ def person_features(record: PersonRecord) -> PersonFeatures:
     return PersonFeatures(
         unique_id=record.record_id,
         name_primary=primary,
-        name_keys=_shared_tuple(keys),
-        name_pair_keys=_shared_tuple(pair_keys),
-        name_fuzzy_keys=_shared_tuple(fuzzy_keys),
-        patronymics=_shared_tuple(patronymics),
+        name_keys=keys,
+        name_pair_keys=pair_keys,
+        name_fuzzy_keys=fuzzy_keys,
+        patronymics=patronymics,
         dob=dob,
         birth_year_min=year_min,
         birth_year_max=year_max,
@@ -258,6 +265,6 @@ def person_features(record: PersonRecord) -> PersonFeatures:
         selectors=_plain(record.selectors),
         places_text=" ".join(places),
         identifier_text=" ".join(identifiers),
-        blocking_keys=tuple(sorted(blocking)),
-        name_parts=tuple(sys.intern(p) for p in first.part_keys),
+        blocking_keys=name_blocks + tuple(sorted(blocking)),
+        name_parts=first.part_keys,
     )
