@@ -278,11 +278,21 @@ def _edits(column: str, edits: int, label: str) -> LevelSpec:
     )
 
 
-def _custom(sql: str, label: str, test: Test) -> LevelSpec:
-    """A level written as plain SQL that DuckDB and Spark both accept, with its Python twin."""
+def _custom(sql: str, label: str, test: Test, *, fixed_m: float | None = None) -> LevelSpec:
+    """A level written as plain SQL that DuckDB and Spark both accept, with its Python twin.
+
+    `fixed_m`: the level's m is set, not trained (EM would drive the m of a level that matches
+    almost never show to zero, which Splink refuses).
+    """
     from splink import comparison_level_library as cll
 
-    return LevelSpec(label=label, splink=lambda: cll.CustomLevel(sql, label), test=test)
+    def level() -> Any:
+        created = cll.CustomLevel(sql, label)
+        if fixed_m is None:
+            return created
+        return created.configure(m_probability=fixed_m, fix_m_probability=True)
+
+    return LevelSpec(label=label, splink=level, test=test)
 
 
 def _day_month_swapped(a: PersonFeatures, b: PersonFeatures) -> bool:
@@ -305,6 +315,22 @@ def _overlap(a: PersonFeatures, b: PersonFeatures) -> bool:
     if None in (a.birth_year_min, a.birth_year_max, b.birth_year_min, b.birth_year_max):
         return False
     return a.birth_year_min <= b.birth_year_max and b.birth_year_min <= a.birth_year_max  # type: ignore[operator]
+
+
+# Birth-year ranges further apart than this are "born years apart": a mistyped year, or two
+# people. Its m is fixed (`FAR_APART_M`): one record in a hundred of the same person.
+FAR_APART_YEARS = 5
+FAR_APART_M = 0.01
+
+
+def _far_apart(a: PersonFeatures, b: PersonFeatures) -> bool:
+    """Both records' possible birth years known, and more than `FAR_APART_YEARS` apart."""
+    if None in (a.birth_year_min, a.birth_year_max, b.birth_year_min, b.birth_year_max):
+        return False
+    return (
+        a.birth_year_min > b.birth_year_max + FAR_APART_YEARS  # type: ignore[operator]
+        or b.birth_year_min > a.birth_year_max + FAR_APART_YEARS  # type: ignore[operator]
+    )
 
 
 def _birth_null() -> LevelSpec:
@@ -440,6 +466,13 @@ PERSON_COMPARISONS: tuple[ComparisonSpec, ...] = (
                 "(birth_year_min_l <= birth_year_max_r AND birth_year_min_r <= birth_year_max_l)",
                 "birth years overlap",
                 _overlap,
+            ),
+            _custom(
+                f"(birth_year_min_l > birth_year_max_r + {FAR_APART_YEARS} "
+                f"OR birth_year_min_r > birth_year_max_l + {FAR_APART_YEARS})",
+                f"born more than {FAR_APART_YEARS} years apart",
+                _far_apart,
+                fixed_m=FAR_APART_M,
             ),
             _else(),
         ),
