@@ -116,22 +116,27 @@ def vars_of(obj: Any) -> dict[str, Any]:
     return {name: getattr(obj, name) for name in obj.__slots__}
 
 
-def value_ids(session: Session, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], int]:
-    """Ids of selector values (kind, canonical), inserting the ones not yet held."""
+def value_ids(
+    session: Session, keys: Iterable[tuple[str, str]]
+) -> tuple[dict[tuple[str, str], int], set[int]]:
+    """Ids of selector values (kind, canonical), inserting the ones not yet held; and the ids
+    this call inserted (values nobody else can hold yet)."""
     wanted = list(dict.fromkeys(keys))
     found = known_value_ids(session, wanted)
     missing = [k for k in wanted if k not in found]
+    fresh: set[int] = set()
     if missing:
         values = cast(Table, SelectorValue.__table__)
         inserted = insert_returning(
             session, values, ["kind", "canonical"], missing, ["kind", "canonical", "id"]
         )
         found.update({(k, c): vid for k, c, vid in inserted})
+        fresh = {vid for _, _, vid in inserted}
         # A value another transaction inserted meanwhile was skipped: read its id.
         late = [k for k in missing if k not in found]
         if late:
             found.update(known_value_ids(session, late))
-    return found
+    return found, fresh
 
 
 def known_value_ids(session: Session, keys: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
@@ -222,7 +227,7 @@ def ingest(
     result = IngestResult(record.id if record else None, True, warnings=list(submission.warnings))
     new = _new_reports(session, agency_id, submission.reports, markings)
     _add_reports(records, new, placement, submission.format, record)
-    _store_parts(records, new, placement)
+    fresh = _store_parts(records, new, placement)
     for entry in new:
         assert entry.report_id is not None
         result.report_ids.append(entry.report_id)
@@ -232,7 +237,8 @@ def ingest(
         record.report_count = len(result.report_ids)
         record.selector_count = result.selector_count
     session.flush()
-    result.matches = matches_elsewhere(session, result.value_ids, agency_id)
+    # A value this submission added to the index is held by no other agency: not looked up.
+    result.matches = matches_elsewhere(session, result.value_ids - fresh, agency_id)
     _emit_signals(session, agency_id, placement, new, result.matches)
     return result
 
@@ -311,13 +317,14 @@ def _add_reports(
     )
 
 
-def _store_parts(records: Records, new: list[_NewReport], placement: Placement) -> None:
+def _store_parts(records: Records, new: list[_NewReport], placement: Placement) -> set[int]:
     """Selectors, values, holders, personas, persons, locations and search terms of the new
-    reports: one statement per table for the whole submission."""
+    reports: one statement per table for the whole submission. Returns the ids of the values
+    it added to the index."""
     if not new:
-        return
+        return set()
     session = records.session
-    ids = value_ids(session, [key for entry in new for key in entry.keys])
+    ids, fresh = value_ids(session, [key for entry in new for key in entry.keys])
     selectors = cast(Table, Selector.__table__)
     column = selectors.c
     agency = driver_value(session, column.agency_id, records.viewer.agency_id)
@@ -383,6 +390,7 @@ def _store_parts(records: Records, new: list[_NewReport], placement: Placement) 
             for entry in new
         ],
     )
+    return fresh
 
 
 SELECTOR_COLUMNS = [
