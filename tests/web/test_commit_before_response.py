@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -32,14 +33,16 @@ SLOW_COMMIT_SECONDS = 0.5
 @pytest.fixture
 def served(
     databases: DatabaseFactory, tmp_path: Path
-) -> Iterator[tuple[str, dict[str, str], Engine, dict[str, bool]]]:
+) -> Iterator[tuple[str, list[dict[str, str]], Engine, dict[str, bool]]]:
     url = databases.new_url()
     migrate.upgrade(url)
     engine = make_engine(url)
     factory = make_session_factory(engine)
     with session_scope(factory) as session:
         world = World(session)
-        headers = world.headers(world.user(world.agency(), Role.INVESTIGATOR))
+        agency = world.agency()
+        # Two investigators of one agency: each request signs in with its own token.
+        headers = [world.headers(world.user(agency, Role.INVESTIGATOR)) for _ in range(2)]
     slow = {"on": False}
 
     @event.listens_for(engine, "commit")
@@ -56,20 +59,13 @@ def served(
 
 def _committed_cases(engine: Engine) -> int:
     """Cases another connection can see now, without waiting for any lock."""
-    raw = engine.raw_connection()
-    try:
-        cursor = raw.cursor()
-        cursor.execute("SELECT count(*) FROM cases")
-        (count,) = cursor.fetchone()
-        return int(count)
-    finally:
-        raw.close()
+    return _count(engine, "cases")
 
 
 def test_a_created_case_is_committed_when_the_client_gets_201(
-    served: tuple[str, dict[str, str], Engine, dict[str, bool]],
+    served: tuple[str, list[dict[str, str]], Engine, dict[str, bool]],
 ) -> None:
-    base, headers, engine, slow = served
+    base, (headers, _), engine, slow = served
     case = {"title": "Boy, 7", "kind": "missing_child", "priority": "critical"}
     case |= {"marking": "AMBER", "scope": "all"}
     slow["on"] = True
@@ -78,3 +74,49 @@ def test_a_created_case_is_committed_when_the_client_gets_201(
     assert _committed_cases(engine) == 1
     again = httpx.get(f"{base}/api/v1/cases/{answer.json()['id']}", headers=headers, timeout=30)
     assert again.status_code == 200
+
+
+def test_the_same_report_submitted_twice_at_once_is_stored_once_and_never_a_500(
+    served: tuple[str, list[dict[str, str]], Engine, dict[str, bool]],
+) -> None:
+    # The first submission holds its commit for half a second; the second checks meanwhile
+    # that the report is new. PostgreSQL then refuses its insert on the unique key (a 500
+    # before: a conflict now); SQLite makes it wait and answers it with the stored report.
+    base, both, engine, slow = served
+    report = {"title": "Forum scrape", "source": "nl-police", "marking": "AMBER", "scope": "all"}
+    report["body"] = "contact: d1m.s0k@example.org"
+    slow["on"] = True
+    with ThreadPoolExecutor(2) as pool:
+        answers = list(
+            pool.map(
+                lambda turn: _post_after(0.2 * turn, f"{base}/api/v1/reports", report, both[turn]),
+                (0, 1),
+            )
+        )
+    slow["on"] = False
+    codes = sorted(answer.status_code for answer in answers)
+    assert codes in ([200, 201], [201, 409]), [answer.text for answer in answers]
+    if 409 in codes:
+        problem = next(answer for answer in answers if answer.status_code == 409)
+        assert problem.headers["content-type"].startswith("application/problem+json")
+        assert "repeat it" in problem.json()["detail"]
+    again = httpx.post(f"{base}/api/v1/reports", json=report, headers=both[1], timeout=30)
+    assert again.status_code == 200, again.text
+    assert _count(engine, "reports") == 1
+
+
+def _post_after(delay: float, url: str, body: dict[str, Any], headers: dict[str, str]) -> Any:
+    time.sleep(delay)
+    return httpx.post(url, json=body, headers=headers, timeout=30)
+
+
+def _count(engine: Engine, table: str) -> int:
+    """Rows of a table that another connection can see now."""
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        cursor.execute(f"SELECT count(*) FROM {table}")
+        (count,) = cursor.fetchone()
+        return int(count)
+    finally:
+        raw.close()

@@ -244,7 +244,7 @@ def _columns(
 # and EM then took "different date of birth" for what matches look like (m 0.93 on a
 # 100,000-record sample: people born decades apart were linked).
 RARE_NAME_RECORDS = 3
-# Columns of the tables that are not features: `block_keys`' keys and `_rare_names`' names.
+# Columns of the tables beyond the features' own fields: `_rare_names`' names.
 _EXTRA_COLUMNS = ("name_rare",)
 
 

@@ -8,6 +8,7 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from wayhome.errors import WayhomeError
@@ -73,6 +74,12 @@ def _validation_errors(exc: RequestValidationError) -> tuple[int, str, list[dict
     return status, f"{first['location']}: {first['message']}", errors
 
 
+def is_unique_violation(error: IntegrityError) -> bool:
+    """A unique key refused the write (PostgreSQL SQLSTATE 23505, SQLite's UNIQUE message)."""
+    cause = error.orig
+    return getattr(cause, "sqlstate", None) == "23505" or "UNIQUE constraint failed" in str(cause)
+
+
 def install(app: FastAPI) -> None:
     """Register the exception handlers on the application."""
 
@@ -94,6 +101,19 @@ def install(app: FastAPI) -> None:
         status, detail, errors = _validation_errors(exc)
         title = "Malformed request" if status == 400 else "Invalid input"
         return problem_response(request, status, title, detail, errors)
+
+    @app.exception_handler(IntegrityError)
+    async def _integrity(request: Request, exc: IntegrityError) -> Response:
+        # Two requests writing the same record at once: each checked that it was new before
+        # either committed (PostgreSQL; SQLite runs writers one after the other). The loser's
+        # transaction is rolled back; it may repeat the request and get the stored record.
+        if not is_unique_violation(exc):
+            raise exc
+        detail = (
+            "another request stored the same record at the same moment; nothing of this "
+            "request was stored: repeat it to get the stored record"
+        )
+        return problem_response(request, 409, "Conflict", detail)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
