@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any, cast
 
 from sqlalchemy import Table, select
-from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
 from wayhome.audit.chain import GENESIS_HASH, ChainBreak, ChainLink, entry_digest, verify_chain
 from wayhome.audit.models import AuditEntry, AuditHead
 from wayhome.db.base import utcnow
-from wayhome.db.dialect import fetch_rows, insert_rows, param_marker
+from wayhome.db.dialect import fetch_rows, insert_many, param_marker
 
 
 @dataclass(frozen=True)
@@ -115,26 +113,15 @@ def record_many(session: Session, actor: Actor, pending: Sequence[Pending]) -> l
         prev_hash = entry.entry_hash
         made.append(entry)
     entries = cast(Table, AuditEntry.__table__)
-    convert = _converters(session.get_bind().dialect)
-    rows = [tuple(_driver(getattr(entry, key), to) for key, to in convert) for entry in made]
-    insert_rows(session, entries, [key for key, _ in convert], rows)
+    insert_many(
+        session, entries, [{c.key: getattr(e, c.key) for c in entries.columns} for e in made]
+    )
     tip = f"UPDATE {_HEAD} SET last_hash = {marker} WHERE id = 1"  # noqa: S608 - markers only
     fetch_rows(session, tip, [prev_hash])
     return made
 
 
 _HEAD = AuditHead.__tablename__
-
-
-@lru_cache(maxsize=4)
-def _converters(dialect: Dialect) -> list[tuple[str, Callable[[Any], Any] | None]]:
-    """Each audit column's name and how its type converts a value for this driver."""
-    entries = cast(Table, AuditEntry.__table__)
-    return [(c.key, c.type._cached_bind_processor(dialect)) for c in entries.columns]
-
-
-def _driver(value: Any, convert: Callable[[Any], Any] | None) -> Any:
-    return value if convert is None or value is None else convert(value)
 
 
 def _links(session: Session, entries: Iterable[AuditEntry]) -> Iterator[ChainLink]:

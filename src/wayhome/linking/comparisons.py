@@ -168,7 +168,6 @@ _REST = {
         "x -> split(x, ',')[0])"
     ),
 }
-_FIRST = {"duckdb": "{list}[1]", "spark": "{list}[0]"}
 # The best Jaro–Winkler of one part against the spellings (not "g:" groups) of record `a`'s
 # names that record `b` does not hold (0 when there are none).
 _BEST_SPELLING = {
@@ -226,33 +225,31 @@ def _one_part_other_similar(threshold: float, label: str) -> LevelSpec:
             """The level's SQL in the backend's dialect."""
             dialect = sql_dialect.sql_dialect_str
             rest = _REST.get(dialect, _REST["duckdb"])
-            first = _FIRST.get(dialect, _FIRST["duckdb"])
             left, right = rest.format(a="l", b="r"), rest.format(a="r", b="l")
             similarity = sql_dialect.jaro_winkler_function_name
             best = _BEST_SPELLING.get(dialect, _BEST_SPELLING["duckdb"])
+
+            def likeness(x: str, y: str) -> str:
+                """The best JW of the two parts, or of either against the other's spellings."""
+                return (
+                    f"greatest({similarity}({x}, {y}), "
+                    f"{best.format(part=x, a='r', b='l', jw=similarity)}, "
+                    f"{best.format(part=y, a='l', b='r', jw=similarity)})"
+                )
+
             if dialect == "duckdb":
                 # Each side's unmatched parts computed once and bound to a lambda parameter
                 # (DuckDB repeats a repeated expression: written out, the lists were filtered
                 # six times a pair, and this level cost two thirds of the scoring).
-                x, y = "replace(rl[1], 'g:', '')", "replace(rr[1], 'g:', '')"
-                score = (
-                    f"CASE WHEN len(rl) = 1 AND len(rr) = 1 THEN greatest("
-                    f"{similarity}({x}, {y}), "
-                    f"{best.format(part=x, a='r', b='l', jw=similarity)}, "
-                    f"{best.format(part=y, a='l', b='r', jw=similarity)}) ELSE 0 END"
-                )
+                score = likeness("replace(rl[1], 'g:', '')", "replace(rr[1], 'g:', '')")
                 return (
                     f"list_transform([{left}], lambda rl: list_transform([{right}], "
-                    f"lambda rr: {score})[1])[1] >= {threshold}"
+                    f"lambda rr: CASE WHEN len(rl) = 1 AND len(rr) = 1 THEN {score} ELSE 0 END"
+                    f")[1])[1] >= {threshold}"
                 )
-            x = f"replace({first.format(list=left)}, 'g:', '')"
-            y = f"replace({first.format(list=right)}, 'g:', '')"
-            return (
-                f"size({left}) = 1 AND size({right}) = 1 AND greatest("
-                f"{similarity}({x}, {y}), "
-                f"{best.format(part=x, a='r', b='l', jw=similarity)}, "
-                f"{best.format(part=y, a='l', b='r', jw=similarity)}) >= {threshold}"
-            )
+            # Spark: the same written out (its arrays count from 0).
+            score = likeness(f"replace({left}[0], 'g:', '')", f"replace({right}[0], 'g:', '')")
+            return f"size({left}) = 1 AND size({right}) = 1 AND {score} >= {threshold}"
 
         def create_label_for_charts(self) -> str:
             """The level's label."""

@@ -170,7 +170,7 @@ def _new_settings(link_type: LinkType, dialect: str) -> dict[str, Any]:
         unique_id_column_name="unique_id",
         comparisons=comparisons,
         # The primary name key travels inside blocking_keys ("n|…") so that a giant block is
-        # split by birth year like every other key (see `_split_block_keys`).
+        # split like every other oversized key (see `block_keys`).
         blocking_rules_to_generate_predictions=[
             block_on("identifier_text"),
             block_on("blocking_keys", arrays_to_explode=["blocking_keys"]),
@@ -317,19 +317,15 @@ def _frames(
     records: Sequence[PersonRecord], features: Sequence[PersonFeatures], link_type: LinkType
 ) -> list[Frame]:
     """Columns for one table in a dedupe job, one table per source agency in link jobs."""
-    keys = block_keys(features)
-    rare = _rare_names(features)
+    frame = _columns(features, block_keys(features), _rare_names(features))
     if link_type == "dedupe_only":
-        return [_columns(features, keys, rare)]
-    by_source: dict[str, tuple[list[PersonFeatures], list[list[str] | None], list[str | None]]] = {}
-    for record, feature, kept, rare_name in zip(records, features, keys, rare, strict=True):
-        group = by_source.setdefault(record.source or "", ([], [], []))
-        group[0].append(feature)
-        group[1].append(kept)
-        group[2].append(rare_name)
+        return [frame]
+    by_source: dict[str, list[int]] = {}
+    for index, record in enumerate(records):
+        by_source.setdefault(record.source or "", []).append(index)
     if len(by_source) < 2:
         raise InvalidInput("a link job needs records from at least two sources", location="source")
-    return [_columns(*group) for _, group in sorted(by_source.items())]
+    return [_take(frame, indices) for _, indices in sorted(by_source.items())]
 
 
 def _tables(frames: list[Frame], spark: Any | None, connection: Any | None = None) -> list[Any]:
@@ -365,21 +361,22 @@ def _arrow_table(frame: Frame, schema: Any = None) -> Any:
     return pa.Table.from_pydict(frame, schema=schema or _arrow_schema())
 
 
+def _column_kinds() -> list[tuple[str, str]]:
+    """Each table column and its kind ("list" of strings, "int" or "str"): the features in the
+    order of `PersonFeatures`, then `_EXTRA_COLUMNS`."""
+    kinds = [
+        (name, "list" if "tuple" in kind else "int" if "int" in kind else "str")
+        for name, kind in PersonFeatures.__annotations__.items()
+    ]
+    return kinds + [(name, "str") for name in _EXTRA_COLUMNS]
+
+
 def _arrow_schema() -> Any:
-    """The Arrow schema of the feature rows, in the order of `PersonFeatures`."""
+    """The Arrow schema of the table columns (`_column_kinds`)."""
     import pyarrow as pa
 
-    fields = []
-    for name, kind in PersonFeatures.__annotations__.items():
-        if "tuple" in kind:
-            arrow_type: Any = pa.list_(pa.string())
-        elif "int" in kind:
-            arrow_type = pa.int64()
-        else:
-            arrow_type = pa.string()
-        fields.append(pa.field(name, arrow_type))
-    fields += [pa.field(name, pa.string()) for name in _EXTRA_COLUMNS]
-    return pa.schema(fields)
+    types = {"list": pa.list_(pa.string()), "int": pa.int64(), "str": pa.string()}
+    return pa.schema([pa.field(name, types[kind]) for name, kind in _column_kinds()])
 
 
 def _drop_tables(tables: list[Any], spark: Any | None) -> None:
@@ -405,20 +402,11 @@ def spark_jar_path() -> str:
 
 
 def _spark_schema() -> Any:
-    """The Spark schema of the feature rows (inference fails on columns that are all null)."""
+    """The Spark schema of the table columns (inference fails on columns that are all null)."""
     from pyspark.sql import types as t
 
-    fields = []
-    for name, kind in PersonFeatures.__annotations__.items():
-        if "tuple" in kind:
-            spark_type: Any = t.ArrayType(t.StringType())
-        elif "int" in kind:
-            spark_type = t.LongType()
-        else:
-            spark_type = t.StringType()
-        fields.append(t.StructField(name, spark_type, True))
-    fields += [t.StructField(name, t.StringType(), True) for name in _EXTRA_COLUMNS]
-    return t.StructType(fields)
+    types = {"list": t.ArrayType(t.StringType()), "int": t.LongType(), "str": t.StringType()}
+    return t.StructType([t.StructField(name, types[kind], True) for name, kind in _column_kinds()])
 
 
 def name_frequencies(features: Sequence[PersonFeatures]) -> dict[str, float]:

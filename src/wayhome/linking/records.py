@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import chain
@@ -183,8 +183,11 @@ def _identifier(values: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(sorted(v for v in out if v))
 
 
-def _union(tuples: Iterable[tuple[str, ...]]) -> tuple[str, ...]:
-    """The sorted union of several names' key tuples (their strings are already interned)."""
+def _union(tuples: Sequence[tuple[str, ...]]) -> tuple[str, ...]:
+    """The sorted union of the names' key tuples; for one name (the common case) its cached
+    analysis's own tuple, shared rather than copied (the strings are already interned)."""
+    if len(tuples) == 1:
+        return tuples[0]
     return tuple(sorted(set(chain.from_iterable(tuples))))
 
 
@@ -206,22 +209,17 @@ def person_features(record: PersonRecord) -> PersonFeatures:
         except InvalidInput as err:
             raise InvalidInput(err.detail, location=f"{record.record_id}.names[{i}]") from err
     first = analyses[0]
-    if len(analyses) == 1:
-        # The common case: the cached analysis's tuples are the record's (shared, not copied).
-        keys, pair_keys, fuzzy_keys = first.keys, first.pair_keys, first.fuzzy_keys
-        patronymics, surnames, name_blocks = first.patronymics, first.surname_keys, first.block_keys
-    else:
-        keys, pair_keys, fuzzy_keys, patronymics, surnames, name_blocks = (
-            _union(getattr(a, column) for a in analyses)
-            for column in (
-                "keys",
-                "pair_keys",
-                "fuzzy_keys",
-                "patronymics",
-                "surname_keys",
-                "block_keys",
-            )
+    keys, pair_keys, fuzzy_keys, patronymics, surnames, name_blocks = (
+        _union([getattr(a, column) for a in analyses])
+        for column in (
+            "keys",
+            "pair_keys",
+            "fuzzy_keys",
+            "patronymics",
+            "surname_keys",
+            "block_keys",
         )
+    )
     primary = first.primary
     born = birth_years(record)
     dob = born.date.isoformat() if born and born.date else None
