@@ -84,6 +84,17 @@ class DatabaseFactory:
         self.created.append(name)
         return make_url(self.base).set(database=name).render_as_string(hide_password=False)
 
+    @contextmanager
+    def migrated(self) -> Iterator[tuple[str, Engine]]:
+        """A new database at the latest schema and an engine on it, disposed afterwards."""
+        url = self.new_url()
+        migrate.upgrade(url)
+        engine = make_engine(url)
+        try:
+            yield url, engine
+        finally:
+            engine.dispose()
+
     def drop_all(self) -> None:
         """Drop every database this factory created."""
         if self.base is None:

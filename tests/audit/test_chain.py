@@ -15,9 +15,8 @@ from tests.conftest import DatabaseFactory
 from wayhome.audit import services as audit
 from wayhome.audit.chain import GENESIS_HASH, ChainLink, entry_digest, verify_chain
 from wayhome.cli.main import app as cli
-from wayhome.db import migrate
 from wayhome.db.dialect import suspend_append_only_ddl
-from wayhome.db.engine import make_engine, make_session_factory, session_scope
+from wayhome.db.engine import make_session_factory, session_scope
 
 
 def _links(n: int) -> list[ChainLink]:
@@ -42,14 +41,11 @@ def test_pure_chain_verifies_and_detects_an_edit() -> None:
 @pytest.fixture
 def audited(databases: DatabaseFactory) -> Iterator[tuple[str, Engine]]:
     """A committed database with ten audit entries."""
-    url = databases.new_url()
-    migrate.upgrade(url)
-    engine = make_engine(url)
-    with session_scope(make_session_factory(engine)) as session:
-        for i in range(10):
-            audit.record(session, audit.SYSTEM, "read", "case", f"case-{i}")
-    yield url, engine
-    engine.dispose()
+    with databases.migrated() as (url, engine):
+        with session_scope(make_session_factory(engine)) as session:
+            for i in range(10):
+                audit.record(session, audit.SYSTEM, "read", "case", f"case-{i}")
+        yield url, engine
 
 
 def _tamper(engine: Engine, statement: str) -> None:

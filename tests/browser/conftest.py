@@ -10,8 +10,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from tests.conftest import DatabaseFactory
 from tests.serving import serving
-from wayhome.db import migrate
-from wayhome.db.engine import make_engine, make_session_factory, session_scope
+from wayhome.db.engine import make_session_factory, session_scope
 from wayhome.demo.loader import load_demo
 from wayhome.settings import Environment, Settings
 from wayhome.web.app import create_app
@@ -34,18 +33,15 @@ CHROMIUM_ARGS = [
 def live_server(
     databases: DatabaseFactory, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
-    url = databases.new_url()
-    migrate.upgrade(url)
-    engine = make_engine(url)
-    with session_scope(make_session_factory(engine)) as session:
-        load_demo(session)
-    settings = Settings(
-        environment=Environment.TEST, database_url=url, data_dir=tmp_path_factory.mktemp("live")
-    )
-    app = create_app(settings, make_session_factory(engine))
-    with serving(app) as base:
-        yield base
-    engine.dispose()
+    with databases.migrated() as (url, engine):
+        with session_scope(make_session_factory(engine)) as session:
+            load_demo(session)
+        settings = Settings(
+            environment=Environment.TEST, database_url=url, data_dir=tmp_path_factory.mktemp("live")
+        )
+        app = create_app(settings, make_session_factory(engine))
+        with serving(app) as base:
+            yield base
 
 
 @pytest.fixture(scope="session")

@@ -28,8 +28,7 @@ from tests.browser.conftest import ARTIFACTS, screenshot
 from tests.browser.test_sign_in import sign_in
 from tests.conftest import DatabaseFactory
 from tests.serving import serving
-from wayhome.db import migrate
-from wayhome.db.engine import make_engine, make_session_factory, session_scope
+from wayhome.db.engine import make_session_factory, session_scope
 from wayhome.demo.loader import DEMO_NOISE, DEMO_SEED
 from wayhome.demo.replay import Entry, create_accounts, read_manifest, run_step
 from wayhome.hashing.live import LivePdqIndex
@@ -71,28 +70,27 @@ def story(databases: DatabaseFactory, tmp_path_factory: pytest.TempPathFactory) 
     folder = tmp_path_factory.mktemp("walkthrough")
     world = generate(DEMO_SEED, DEMO_NOISE)
     write(world, folder / "world")
-    url = databases.new_url()
-    migrate.upgrade(url)
-    engine = make_engine(url)
-    factory = make_session_factory(engine)
-    # The in-process identity indices may hold another test database's people: start clean.
-    linking_live.PERSONS.reset()
-    linking_live.HANDLES.reset()
-    agencies, entries = read_manifest(folder / "world")
-    with session_scope(factory) as session:
-        assert create_accounts(session, agencies)
-    index = LivePdqIndex()
-    case_id: uuid.UUID | None = None
-    for entry in entries[:PRELOADED]:
+    with databases.migrated() as (url, engine):
+        factory = make_session_factory(engine)
+        # The in-process identity indices may hold another test database's people: start clean.
+        linking_live.PERSONS.reset()
+        linking_live.HANDLES.reset()
+        agencies, entries = read_manifest(folder / "world")
         with session_scope(factory) as session:
-            opened, _ = run_step(session, entry, case_id, index)
-        case_id = opened or case_id
-    assert case_id is not None
-    settings = Settings(environment=Environment.TEST, database_url=url, data_dir=folder / "data")
-    app = create_app(settings, factory)
-    with serving(app) as base:
-        yield Story(base, world.truth, case_id, factory, index, entries[PRELOADED:])
-    engine.dispose()
+            assert create_accounts(session, agencies)
+        index = LivePdqIndex()
+        case_id: uuid.UUID | None = None
+        for entry in entries[:PRELOADED]:
+            with session_scope(factory) as session:
+                opened, _ = run_step(session, entry, case_id, index)
+            case_id = opened or case_id
+        assert case_id is not None
+        settings = Settings(
+            environment=Environment.TEST, database_url=url, data_dir=folder / "data"
+        )
+        app = create_app(settings, factory)
+        with serving(app) as base:
+            yield Story(base, world.truth, case_id, factory, index, entries[PRELOADED:])
     linking_live.PERSONS.reset()
     linking_live.HANDLES.reset()
 

@@ -15,20 +15,16 @@ from sqlalchemy.orm import Session, sessionmaker
 from tests.conftest import DatabaseFactory
 from wayhome.audit import services as audit
 from wayhome.audit.models import AuditEntry
-from wayhome.db import migrate
-from wayhome.db.engine import make_engine, make_session_factory
+from wayhome.db.engine import make_session_factory
 
 
 @pytest.fixture
 def factory(databases: DatabaseFactory) -> Iterator[sessionmaker[Session]]:
-    url = databases.new_url()
-    migrate.upgrade(url)
-    engine = make_engine(url)
-    made = make_session_factory(engine)
-    with made.begin() as session:
-        audit.ensure_head(session)
-    yield made
-    engine.dispose()
+    with databases.migrated() as (_, engine):
+        made = make_session_factory(engine)
+        with made.begin() as session:
+            audit.ensure_head(session)
+        yield made
 
 
 def test_a_read_then_write_transaction_survives_a_concurrent_commit(

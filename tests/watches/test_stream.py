@@ -16,8 +16,7 @@ import pytest
 from tests.conftest import DatabaseFactory, World
 from tests.serving import serving
 from wayhome.access.models import Role, User
-from wayhome.db import migrate
-from wayhome.db.engine import make_engine, make_session_factory
+from wayhome.db.engine import make_session_factory
 from wayhome.settings import Environment, Settings
 from wayhome.watches.broker import BROKER
 from wayhome.watches.pages import parse_event_id
@@ -38,24 +37,21 @@ class Server:
 def server(
     databases: DatabaseFactory, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Server]:
-    url = databases.new_url()
-    migrate.upgrade(url)
-    engine = make_engine(url)
-    factory = make_session_factory(engine)
-    with factory() as session:
-        world = World(session)
-        ru, de = world.agency("ru-s", "RU"), world.agency("de-s", "DE")
-        watcher = world.user(de, Role.INVESTIGATOR)
-        watcher_headers = world.headers(watcher)
-        writer_headers = world.headers(world.user(ru, Role.INVESTIGATOR))
-        session.commit()
-    settings = Settings(
-        environment=Environment.TEST, database_url=url, data_dir=tmp_path_factory.mktemp("sse")
-    )
-    app = create_app(settings, factory)
-    with serving(app) as base:
-        yield Server(base, watcher, watcher_headers, writer_headers)
-    engine.dispose()
+    with databases.migrated() as (url, engine):
+        factory = make_session_factory(engine)
+        with factory() as session:
+            world = World(session)
+            ru, de = world.agency("ru-s", "RU"), world.agency("de-s", "DE")
+            watcher = world.user(de, Role.INVESTIGATOR)
+            watcher_headers = world.headers(watcher)
+            writer_headers = world.headers(world.user(ru, Role.INVESTIGATOR))
+            session.commit()
+        settings = Settings(
+            environment=Environment.TEST, database_url=url, data_dir=tmp_path_factory.mktemp("sse")
+        )
+        app = create_app(settings, factory)
+        with serving(app) as base:
+            yield Server(base, watcher, watcher_headers, writer_headers)
 
 
 def _collect(base: str, headers: dict[str, str], count: int) -> list[tuple[str, dict[str, Any]]]:

@@ -22,8 +22,7 @@ from sqlalchemy import Engine, event
 from tests.conftest import DatabaseFactory, World
 from tests.serving import serving
 from wayhome.access.models import Role
-from wayhome.db import migrate
-from wayhome.db.engine import make_engine, make_session_factory, session_scope
+from wayhome.db.engine import make_session_factory, session_scope
 from wayhome.settings import Environment, Settings
 from wayhome.web.app import create_app
 
@@ -34,27 +33,24 @@ SLOW_COMMIT_SECONDS = 0.5
 def served(
     databases: DatabaseFactory, tmp_path: Path
 ) -> Iterator[tuple[str, list[dict[str, str]], Engine, dict[str, bool]]]:
-    url = databases.new_url()
-    migrate.upgrade(url)
-    engine = make_engine(url)
-    factory = make_session_factory(engine)
-    with session_scope(factory) as session:
-        world = World(session)
-        agency = world.agency()
-        # Two investigators of one agency: each request signs in with its own token.
-        headers = [world.headers(world.user(agency, Role.INVESTIGATOR)) for _ in range(2)]
-    slow = {"on": False}
+    with databases.migrated() as (url, engine):
+        factory = make_session_factory(engine)
+        with session_scope(factory) as session:
+            world = World(session)
+            agency = world.agency()
+            # Two investigators of one agency: each request signs in with its own token.
+            headers = [world.headers(world.user(agency, Role.INVESTIGATOR)) for _ in range(2)]
+        slow = {"on": False}
 
-    @event.listens_for(engine, "commit")
-    def _slow_commit(_connection: Any) -> None:
-        if slow["on"]:
-            time.sleep(SLOW_COMMIT_SECONDS)
+        @event.listens_for(engine, "commit")
+        def _slow_commit(_connection: Any) -> None:
+            if slow["on"]:
+                time.sleep(SLOW_COMMIT_SECONDS)
 
-    settings = Settings(environment=Environment.TEST, database_url=url, data_dir=tmp_path)
-    app = create_app(settings, factory)
-    with serving(app) as base:
-        yield base, headers, engine, slow
-    engine.dispose()
+        settings = Settings(environment=Environment.TEST, database_url=url, data_dir=tmp_path)
+        app = create_app(settings, factory)
+        with serving(app) as base:
+            yield base, headers, engine, slow
 
 
 def _committed_cases(engine: Engine) -> int:
