@@ -397,12 +397,13 @@ def case_leads(records: Records, case_id: uuid.UUID) -> CaseLeads:
     register_ids = [
         uuid.UUID(r.split(":", 1)[1]) for r in candidates if kinds[r] == "register_person"
     ]
-    registers = {
-        f"register_person:{r.id}": r
-        for r in session.scalars(
-            select(RegisterPersonRecord).where(RegisterPersonRecord.id.in_(register_ids))
-        )
-    }
+    # Through the visibility layer: a register person the caller may not see is a hit, and his
+    # home, age and sex must not move the score or "place" shown (they would say what the hit
+    # hides). Not audited here: what is shown of the suspects is audited as it is shown.
+    visible_registers = records.visibility.select(RegisterPersonRecord).where(
+        RegisterPersonRecord.id.in_(register_ids)
+    )
+    registers = {f"register_person:{r.id}": r for r in session.scalars(visible_registers)}
     places = gazetteer()
     clues = case_clues(records, case)
     used = [located(c.clue) for c in clues if c.enabled and c.clue is not None]
@@ -411,15 +412,12 @@ def case_leads(records: Records, case_id: uuid.UUID) -> CaseLeads:
     profiles = records.find(
         Person, Person.case_id == case.id, Person.role == PersonRole.SUSPECT, limit=50
     ).items
-    nodes = {ref: graph.node_out(ref) for ref in candidates}
     scored: list[tuple[float, float, float | None, str]] = []
     for ref, (confidence, _chain) in candidates.items():
         share: float | None = None
         factor = 1.0
         register = registers.get(ref)
-        # A register person the caller may not see is a hit: his home and his age or sex must
-        # not move the score shown, or the score and "place" would say what the hit hides.
-        if register is not None and not nodes[ref]["hidden"]:
+        if register is not None:
             factor = profile_factor(register, profiles)
             if top_posterior > 0 and result is not None and register.geonameid is not None:
                 try:
@@ -441,7 +439,7 @@ def case_leads(records: Records, case_id: uuid.UUID) -> CaseLeads:
     shown_registers: list[uuid.UUID] = []
     by_lead = lead_chains(start, entry_order(records, start, edges), edges, kinds, terminal)
     for rank, (score, confidence, share, ref) in enumerate(scored[:SUSPECTS_SHOWN], start=1):
-        node = nodes[ref]
+        node = graph.node_out(ref)
         shown, chain = evidence_chain(ref, candidates[ref], by_lead)
         path = path_out(graph, start, ref, shown, chain)
         aliases = aliases_of(graph, chain, edges, kinds)
