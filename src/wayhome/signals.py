@@ -2,10 +2,11 @@
 
 An engine (intake, hashing, linking, locating, cases) calls `emit` inside the transaction
 that stores the intelligence. Nothing is delivered then: the signals wait on the session
-until it commits, so a rolled-back import alerts nobody. Subscribers (the case timeline,
-watches) are called with the session just before commit, so what they write lands in the
-same transaction as the intelligence that caused it; `after_commit` subscribers (live pages)
-are told once it is durable.
+until it commits, so a rolled-back import alerts nobody (a rolled-back savepoint drops the
+signals queued inside it; a released one keeps them for the commit). Subscribers (the case
+timeline, watches) are called with the session just before commit, so what they write lands
+in the same transaction as the intelligence that caused it; `after_commit` subscribers (live
+pages) are told once it is durable.
 
 The contract is deliberately small, so every engine can emit without knowing who listens:
 a signal names the record it is about (kind and id, and the record's owning agency, so a
@@ -22,7 +23,7 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 
 class SignalKind(StrEnum):
@@ -71,6 +72,8 @@ class Signal:
 Subscriber = Callable[[Session, list[Signal]], None]
 
 _PENDING = "wayhome.signals"
+_DELIVERED = "wayhome.signals.delivered"
+_MARKS = "wayhome.signals.savepoints"
 _before_commit: list[Subscriber] = []
 _after_commit: list[Subscriber] = []
 
@@ -104,9 +107,13 @@ def unsubscribe(subscriber: Subscriber) -> None:
 
 @event.listens_for(Session, "before_commit")
 def _dispatch_before_commit(session: Session) -> None:
+    # A savepoint's release is not the commit: its signals wait for the transaction's end.
+    # (So a session must not commit its transaction while a savepoint of it is still open.)
+    if session.in_nested_transaction():
+        return
     # Subscribers may emit further signals (a timeline entry is itself a case update), so
     # drain until quiet; each batch goes to every subscriber once.
-    delivered: list[Signal] = session.info.setdefault("wayhome.signals.delivered", [])
+    delivered: list[Signal] = session.info.setdefault(_DELIVERED, [])
     while batch := session.info.pop(_PENDING, None):
         for subscriber in list(_before_commit):
             subscriber(session, batch)
@@ -117,13 +124,37 @@ def _dispatch_before_commit(session: Session) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _dispatch_after_commit(session: Session) -> None:
-    delivered: list[Signal] = session.info.pop("wayhome.signals.delivered", [])
+    delivered: list[Signal] = session.info.pop(_DELIVERED, [])
     if delivered:
         for subscriber in list(_after_commit):
             subscriber(session, delivered)
 
 
-@event.listens_for(Session, "after_rollback")
-def _discard(session: Session) -> None:
-    session.info.pop(_PENDING, None)
-    session.info.pop("wayhome.signals.delivered", None)
+@event.listens_for(Session, "after_transaction_create")
+def _mark_savepoint(session: Session, transaction: SessionTransaction) -> None:
+    # Remember how many signals were queued when a savepoint began ...
+    if transaction.nested:
+        marks = session.info.setdefault(_MARKS, {})
+        marks[id(transaction)] = len(session.info.get(_PENDING, ()))
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _discard(session: Session, transaction: SessionTransaction) -> None:
+    # ... so that rolling it back drops only what was queued inside it; rolling back the
+    # whole transaction drops everything, and alerts nobody.
+    if transaction.nested:
+        mark = session.info.get(_MARKS, {}).pop(id(transaction), None)
+        pending = session.info.get(_PENDING)
+        if mark is not None and pending is not None:
+            del pending[mark:]
+    elif transaction.parent is None:
+        session.info.pop(_PENDING, None)
+        session.info.pop(_DELIVERED, None)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_savepoints(session: Session, transaction: SessionTransaction) -> None:
+    # A savepoint's mark is still needed after it ends (SQLAlchemy reports the end before
+    # the rollback); they all go with the transaction.
+    if transaction.parent is None:
+        session.info.pop(_MARKS, None)

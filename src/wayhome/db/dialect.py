@@ -7,6 +7,7 @@ from typing import Any, cast
 
 from sqlalchemy import ColumnClause, Table, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 SQLITE_PRAGMAS = (
@@ -49,6 +50,12 @@ def configure_engine(engine: Engine) -> None:
         # SQLITE_BUSY_SNAPSHOT skips the busy timeout); an immediate one waits its turn.
         # Django (transaction_mode) and Rails (default since 7.1) do the same for web apps.
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def is_unique_violation(error: IntegrityError) -> bool:
+    """A unique key refused the write (PostgreSQL SQLSTATE 23505, SQLite's UNIQUE message)."""
+    cause = error.orig
+    return getattr(cause, "sqlstate", None) == "23505" or "UNIQUE constraint failed" in str(cause)
 
 
 def append_only_ddl(dialect_name: str, table: str) -> list[str]:
@@ -250,25 +257,38 @@ def insert_rows(
         cursor.close()
 
 
-def insert_returning(
+def insert_absent(
     session: Session,
     table: Table,
     columns: Sequence[str],
     rows: Sequence[Sequence[Any]],
-    returning: Sequence[str],
     *,
-    chunk: int = 500,
+    chunk: int = 10_000,
 ) -> list[tuple[Any, ...]]:
-    """Insert driver-ready tuples, skipping rows that conflict with a unique key, and return
-    the `returning` columns of the rows inserted (in no set order)."""
+    """Insert driver-ready tuples the caller has just found absent from a table with an
+    integer `id`, and return each inserted row's values followed by its new id.
+
+    SQLite: every transaction holds the write lock from its start (BEGIN IMMEDIATE, see
+    `configure_engine`), so rows found absent stay absent: they are appended in one
+    executemany with the ids after the table's largest, the ids SQLite itself would choose,
+    without a RETURNING clause (half the cost per row). A row that is not absent after all
+    raises IntegrityError. PostgreSQL: another transaction may insert the same key
+    meanwhile, so a conflicting row is skipped (ON CONFLICT DO NOTHING) and not returned:
+    the caller reads its id.
+    """
+    if not rows:
+        return []
+    if not _is_postgresql(session):
+        top = fetch_rows(session, f"SELECT max(id) FROM {table.name}", [])[0][0] or 0  # noqa: S608
+        appended = [(*row, top + n) for n, row in enumerate(rows, 1)]
+        insert_rows(session, table, [*columns, "id"], appended)
+        return appended
     found: list[tuple[Any, ...]] = []
-    if _is_postgresql(session):
-        chunk = 10_000
     for start in range(0, len(rows), chunk):
         source, params = _values_source(session, table, columns, rows[start : start + chunk])
         sql = (
             f"INSERT INTO {table.name} ({', '.join(columns)}) "
-            f"{source} ON CONFLICT DO NOTHING RETURNING {', '.join(returning)}"
+            f"{source} ON CONFLICT DO NOTHING RETURNING {', '.join([*columns, 'id'])}"
         )
         found += fetch_rows(session, sql, params)
     return found

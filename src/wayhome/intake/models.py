@@ -57,9 +57,13 @@ class SelectorHolder(Base):
 
     It answers "does anyone else hold this?" at ingest without scanning occurrences, and
     makes the over-common test a sum over a handful of rows.
+
+    On SQLite the table is its own primary-key B-tree (WITHOUT ROWID): a rowid table would
+    keep every row twice, in the table and in the key's index, and an upsert would touch both.
     """
 
     __tablename__ = "selector_holders"
+    __table_args__ = ({"sqlite_with_rowid": False},)
 
     value_id: Mapped[int] = mapped_column(
         BIG_ID, ForeignKey("selector_values.id"), primary_key=True

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from collections.abc import Callable
+from typing import TypeVar
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from wayhome.access.records import Page, Records
 from wayhome.agencies.models import Agency
+from wayhome.db.dialect import is_unique_violation
 from wayhome.intake.formats.submission import parse_submission
 from wayhome.intake.models import Report
 from wayhome.intake.parsed import ParsedItem, ParsedReport, ParsedSubmission
@@ -16,6 +20,22 @@ from wayhome.intake.schemas import ReportIn
 from wayhome.intake.selectors.extract import extract_selectors
 from wayhome.intake.selectors.normalise import make_selector
 from wayhome.intake.store import IngestResult, Placement, ingest, report_hash
+
+T = TypeVar("T")
+
+
+def _once(records: Records, store: Callable[[], T]) -> T:
+    """Run `store` in a savepoint; when a unique key refuses it because a concurrent request
+    stored the same report or file first (PostgreSQL makes our insert wait for theirs, then
+    refuses it), run it once more: it now finds theirs, stores nothing and says so, as a
+    re-import does. SQLite runs writers one after the other, so it never gets here."""
+    try:
+        with records.session.begin_nested():
+            return store()
+    except IntegrityError as error:
+        if not is_unique_violation(error):
+            raise
+    return store()
 
 
 def _region(records: Records, given: str | None) -> str | None:
@@ -59,7 +79,8 @@ def _placement(data: ReportIn) -> Placement:
 def submit_report(records: Records, data: ReportIn) -> tuple[Report, bool]:
     """Store a report; the same report submitted again returns the first copy and False."""
     parsed = to_parsed(records, data)
-    result = ingest(records, ParsedSubmission("api", [parsed]), _placement(data))
+    submission = ParsedSubmission("api", [parsed])
+    result = _once(records, lambda: ingest(records, submission, _placement(data)))
     if result.report_ids:
         return records.get(Report, result.report_ids[0]), True
     existing = records.session.scalar(
@@ -75,14 +96,18 @@ def submit_report(records: Records, data: ReportIn) -> tuple[Report, bool]:
 def submit_bulk(records: Records, reports: list[ReportIn]) -> IngestResult:
     """Store several reports all together or not at all (each keeps its own marking)."""
     parsed = [to_parsed(records, r, f"body.reports[{i}]") for i, r in enumerate(reports)]
-    total = IngestResult(None, True)
-    for data, report in zip(reports, parsed, strict=True):
-        part = ingest(records, ParsedSubmission("api", [report]), _placement(data))
-        total.report_ids += part.report_ids
-        total.selector_count += part.selector_count
-        total.value_ids |= part.value_ids
-    total.created = bool(total.report_ids)
-    return total
+
+    def store() -> IngestResult:
+        total = IngestResult(None, True)
+        for data, report in zip(reports, parsed, strict=True):
+            part = ingest(records, ParsedSubmission("api", [report]), _placement(data))
+            total.report_ids += part.report_ids
+            total.selector_count += part.selector_count
+            total.value_ids |= part.value_ids
+        total.created = bool(total.report_ids)
+        return total
+
+    return _once(records, store)
 
 
 def import_file(
@@ -105,9 +130,10 @@ def import_file(
         region=_region(records, region),
     )
     digest = hashlib.sha256(data).hexdigest()
-    return ingest(records, submission, placement, sha256=digest, filename=filename), (
-        submission.format
+    result = _once(
+        records, lambda: ingest(records, submission, placement, sha256=digest, filename=filename)
     )
+    return result, submission.format
 
 
 def list_reports(

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from sqlalchemy import Table, Text, Uuid, bindparam, column, select, table
+from sqlalchemy import Table, Text, Uuid, column, select, table
 from sqlalchemy.orm import Session
 
 from wayhome import signals
@@ -30,8 +30,8 @@ from wayhome.db.dialect import (
     bind_processor,
     driver_value,
     fetch_rows,
+    insert_absent,
     insert_many,
-    insert_returning,
     insert_rows,
     param_marker,
     where_in,
@@ -87,13 +87,21 @@ def stricter(a: Marking, b: Marking | None) -> Marking:
     return max(a, b, key=MARKING_ORDER.index)
 
 
-def report_hash(report: ParsedReport) -> str:
-    """SHA-256 over what makes two parsed reports the same report."""
+def selector_keys(report: ParsedReport) -> list[tuple[str, str]]:
+    """(kind, canonical) of each of the report's selectors, in the report's order."""
+    return [(_KINDS[i.selector.type], i.selector.value) for i in report.items]
+
+
+def report_hash(report: ParsedReport, labels: list[str] | None = None) -> str:
+    """SHA-256 over what makes two parsed reports the same report (`labels`: the report's
+    `kind:canonical` selector labels when the caller has them already)."""
+    if labels is None:
+        labels = _labels(selector_keys(report))
     fields = {
         "title": report.title,
         "source": report.source,
         "body": report.body,
-        "selectors": sorted(f"{_KINDS[i.selector.type]}:{i.selector.value}" for i in report.items),
+        "selectors": sorted(labels),
         "extra": _plain(report.extra),
     }
     canonical = json.dumps(fields, sort_keys=True, ensure_ascii=False, default=str)
@@ -127,9 +135,7 @@ def value_ids(
     fresh: set[int] = set()
     if missing:
         values = cast(Table, SelectorValue.__table__)
-        inserted = insert_returning(
-            session, values, ["kind", "canonical"], missing, ["kind", "canonical", "id"]
-        )
+        inserted = insert_absent(session, values, ["kind", "canonical"], missing)
         found.update({(k, c): vid for k, c, vid in inserted})
         fresh = {vid for _, _, vid in inserted}
         # A value another transaction inserted meanwhile was skipped: read its id.
@@ -161,6 +167,11 @@ def known_value_ids(session: Session, keys: list[tuple[str, str]]) -> dict[tuple
     return found
 
 
+def _labels(keys: list[tuple[str, str]]) -> list[str]:
+    """`kind:canonical` of each key: how signals and the content hash name a selector."""
+    return [f"{kind}:{canonical}" for kind, canonical in keys]
+
+
 @dataclass
 class _NewReport:
     """A report of the submission that is not yet stored, and what storing it gave."""
@@ -169,6 +180,7 @@ class _NewReport:
     marking: Marking
     digest: str
     keys: list[tuple[str, str]]
+    labels: list[str]
     report_id: uuid.UUID | None = None
     held: set[int] = field(default_factory=set)
 
@@ -250,27 +262,39 @@ def _new_reports(
     markings: list[Marking],
 ) -> list[_NewReport]:
     """The reports not yet held by the agency (by content hash), each once, in file order."""
-    digests = [report_hash(report) for report in reports]
-    held: set[str] = set()
-    unique = list(dict.fromkeys(digests))
-    for start in range(0, len(unique), CHUNK):
-        params = {"agency_id": agency_id, "hashes": unique[start : start + CHUNK]}
-        held.update(session.scalars(_HELD_HASHES, params))
+    keys = [selector_keys(report) for report in reports]
+    labels = [_labels(report_keys) for report_keys in keys]
+    digests = [report_hash(r, names) for r, names in zip(reports, labels, strict=True)]
+    held = _held_hashes(session, agency_id, list(dict.fromkeys(digests)))
     new = []
-    for report, marking, digest in zip(reports, markings, digests, strict=True):
+    for n, (report, marking, digest) in enumerate(zip(reports, markings, digests, strict=True)):
         if digest in held:
             continue
         held.add(digest)
-        keys = [(_KINDS[i.selector.type], i.selector.value) for i in report.items]
-        new.append(_NewReport(report, marking, digest, keys))
+        new.append(_NewReport(report, marking, digest, keys[n], labels[n]))
     return new
 
 
+def _held_hashes(session: Session, agency_id: uuid.UUID, digests: list[str]) -> set[str]:
+    """Which of these content hashes the agency's reports already have."""
+    reports = cast(Table, Report.__table__)
+    agency = driver_value(session, reports.c.agency_id, agency_id)
+    marker = param_marker(session)
+    held: set[str] = set()
+    for start in range(0, len(digests), CHUNK):
+        condition, params = where_in(
+            session, "content_hash", "text", digests[start : start + CHUNK]
+        )
+        rows = fetch_rows(
+            session,
+            f"SELECT content_hash FROM reports WHERE agency_id = {marker} AND {condition}",  # noqa: S608
+            [agency, *params],
+        )
+        held.update(digest for (digest,) in rows)
+    return held
+
+
 _KINDS = {kind: kind.value for kind in SelectorType}
-_HELD_HASHES = select(Report.content_hash).where(
-    Report.agency_id == bindparam("agency_id", type_=Uuid()),
-    Report.content_hash.in_(bindparam("hashes", expanding=True)),
-)
 
 
 def _add_reports(
@@ -469,10 +493,7 @@ def _emit_signals(
 ) -> None:
     """Tell the timeline and watches what each new report touched, and what matched."""
     for entry in stored:
-        selectors = tuple(
-            Subject(SubjectKind.SELECTOR, key)
-            for key in dict.fromkeys(f"{kind}:{value}" for kind, value in entry.keys)
-        )
+        selectors = tuple(Subject(SubjectKind.SELECTOR, key) for key in dict.fromkeys(entry.labels))
         personas = tuple(
             {Subject(SubjectKind.PERSONA, p.handle_canonical) for p in entry.parsed.personas}
         )

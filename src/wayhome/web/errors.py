@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from wayhome.db.dialect import is_unique_violation
 from wayhome.errors import WayhomeError
 
 PROBLEM_JSON = "application/problem+json"
@@ -74,12 +75,6 @@ def _validation_errors(exc: RequestValidationError) -> tuple[int, str, list[dict
     return status, f"{first['location']}: {first['message']}", errors
 
 
-def is_unique_violation(error: IntegrityError) -> bool:
-    """A unique key refused the write (PostgreSQL SQLSTATE 23505, SQLite's UNIQUE message)."""
-    cause = error.orig
-    return getattr(cause, "sqlstate", None) == "23505" or "UNIQUE constraint failed" in str(cause)
-
-
 def install(app: FastAPI) -> None:
     """Register the exception handlers on the application."""
 
@@ -105,8 +100,9 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(IntegrityError)
     async def _integrity(request: Request, exc: IntegrityError) -> Response:
         # Two requests writing the same record at once: each checked that it was new before
-        # either committed (PostgreSQL; SQLite runs writers one after the other). The loser's
-        # transaction is rolled back; it may repeat the request and get the stored record.
+        # either committed (PostgreSQL; SQLite runs writers one after the other). Intake
+        # retries such a submission itself (`intake.services`); elsewhere the loser's
+        # transaction is rolled back and it may repeat the request to get the stored record.
         if not is_unique_violation(exc):
             raise exc
         detail = (
