@@ -85,6 +85,11 @@ class Settings(BaseSettings):
     smtp_port: int = Field(25, description="Port of the SMTP relay.")
     smtp_from: str = Field("wayhome@example.org", description="Sender of alert e-mail.")
     smtp_starttls: bool = Field(False, description="Upgrade the SMTP connection with STARTTLS.")
+    smtp_ca_file: str = Field(
+        "",
+        description="CA certificates (PEM) the relay's certificate must chain to after "
+        "STARTTLS; empty: the system's CAs.",
+    )
     smtp_username: str = Field("", description="SMTP user name; empty signs in as nobody.")
     smtp_password: str = Field("", description="SMTP password.")
     webhook_allow_private: bool = Field(
