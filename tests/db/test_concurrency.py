@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from tests.conftest import DatabaseFactory
+from tests.threads import run_together
 from wayhome.audit import services as audit
 from wayhome.audit.models import AuditEntry
 from wayhome.db.engine import make_session_factory
@@ -33,7 +34,6 @@ def test_a_read_then_write_transaction_survives_a_concurrent_commit(
     """Like a sign-in (read the account, then write the attempt and the audit entry) while
     another page's audited read commits: both succeed and the chain holds."""
     has_read = threading.Event()
-    failures: list[BaseException] = []
 
     def sign_in() -> None:
         try:
@@ -42,24 +42,15 @@ def test_a_read_then_write_transaction_survives_a_concurrent_commit(
                 has_read.set()
                 time.sleep(0.3)  # the other request would commit here if it could
                 audit.record(session, audit.SYSTEM, "sign_in")
-        except BaseException as error:  # reported below, in the test's thread
-            failures.append(error)
+        finally:
             has_read.set()
 
     def other_page() -> None:
-        try:
-            has_read.wait(5)
-            with factory.begin() as session:
-                audit.record(session, audit.SYSTEM, "read", "case")
-        except BaseException as error:
-            failures.append(error)
+        has_read.wait(5)
+        with factory.begin() as session:
+            audit.record(session, audit.SYSTEM, "read", "case")
 
-    threads = [threading.Thread(target=sign_in), threading.Thread(target=other_page)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-
+    failures = run_together(sign_in, other_page)
     assert failures == []
     with factory() as session:
         actions = session.scalars(select(AuditEntry.action).order_by(AuditEntry.seq)).all()

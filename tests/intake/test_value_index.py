@@ -14,6 +14,7 @@ from sqlalchemy import Table, func, inspect, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from tests.conftest import DatabaseFactory, World, engine_name
+from tests.threads import run_together
 from wayhome.access import services as access
 from wayhome.access.markings import Marking
 from wayhome.access.models import Role
@@ -76,7 +77,6 @@ def test_two_writers_of_one_new_value_agree_on_its_id(factory: sessionmaker[Sess
     key) and then reads the id the first one stored instead of adding its own."""
     inserted = threading.Event()
     results: list[tuple[dict[tuple[str, str], int], set[int]]] = []
-    failures: list[BaseException] = []
     key = ("onion", "late.example")
 
     def first() -> None:
@@ -85,24 +85,15 @@ def test_two_writers_of_one_new_value_agree_on_its_id(factory: sessionmaker[Sess
                 results.append(value_ids(session, [key]))
                 inserted.set()
                 threading.Event().wait(0.4)  # commit while the second one waits
-        except BaseException as error:  # reported below, in the test's thread
-            failures.append(error)
+        finally:
             inserted.set()
 
     def second() -> None:
-        try:
-            inserted.wait(5)
-            with factory.begin() as session:
-                results.append(value_ids(session, [key]))
-        except BaseException as error:
-            failures.append(error)
+        inserted.wait(5)
+        with factory.begin() as session:
+            results.append(value_ids(session, [key]))
 
-    threads = [threading.Thread(target=first), threading.Thread(target=second)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-
+    failures = run_together(first, second)
     assert failures == []
     (ids_first, fresh_first), (ids_second, fresh_second) = results
     assert ids_first == ids_second
@@ -183,7 +174,6 @@ def test_one_file_imported_twice_at_once_is_stored_once(factory: sessionmaker[Se
     data = b"type,value\nemail,twice@x.example\nipv4,198.51.100.7\n"
     first_stored = threading.Event()
     results: list[IngestResult] = []
-    failures: list[BaseException] = []
 
     def run(turn: int) -> None:
         try:
@@ -201,16 +191,10 @@ def test_one_file_imported_twice_at_once_is_stored_once(factory: sessionmaker[Se
                 if not turn:
                     first_stored.set()
                     threading.Event().wait(0.4)  # the second one checks meanwhile
-        except BaseException as error:  # reported below, in the test's thread
-            failures.append(error)
+        finally:
             first_stored.set()
 
-    threads = [threading.Thread(target=run, args=(turn,)) for turn in (0, 1)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-
+    failures = run_together(lambda: run(0), lambda: run(1))
     assert failures == []
     first, second = results
     assert (first.created, second.created) == (True, False)

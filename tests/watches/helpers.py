@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from aiosmtpd.handlers import Message
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -68,3 +69,14 @@ def agency_messages(db: Session, agency_id: uuid.UUID, kind: str) -> list[Notifi
         Notification.agency_id == agency_id, Notification.kind == kind
     )
     return list(db.scalars(stmt))
+
+
+class SmtpInbox(Message):
+    """An aiosmtpd handler that keeps every message it receives."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.messages: list[Any] = []
+
+    def handle_message(self, message: Any) -> None:
+        self.messages.append(message)

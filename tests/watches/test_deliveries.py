@@ -13,13 +13,12 @@ from typing import Any, ClassVar
 
 import pytest
 from aiosmtpd.controller import Controller
-from aiosmtpd.handlers import Message
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.conftest import World
-from tests.watches.helpers import EMAIL, Cast, report, watch
+from tests.watches.helpers import EMAIL, Cast, SmtpInbox, report, watch
 from wayhome.access.models import Role
 from wayhome.errors import InvalidInput
 from wayhome.settings import Settings
@@ -32,18 +31,9 @@ def cast(world: World) -> Cast:
     return Cast(world)
 
 
-class _Inbox(Message):
-    def __init__(self) -> None:
-        super().__init__()
-        self.messages: list[Any] = []
-
-    def handle_message(self, message: Any) -> None:
-        self.messages.append(message)
-
-
 @pytest.fixture
-def smtp_server() -> Iterator[tuple[_Inbox, int]]:
-    handler = _Inbox()
+def smtp_server() -> Iterator[tuple[SmtpInbox, int]]:
+    handler = SmtpInbox()
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 import shutil
 import smtplib
-import socket
 import ssl
 import subprocess
 from collections.abc import Iterator
@@ -15,22 +14,14 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
-from aiosmtpd.handlers import Message
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
+from tests.serving import free_port
+from tests.watches.helpers import SmtpInbox
 from wayhome.settings import Environment, Settings
 from wayhome.watches import mailer
 
 USER, PASSWORD = "wayhome-relay", "relay password"
-
-
-class _Inbox(Message):
-    def __init__(self) -> None:
-        super().__init__()
-        self.messages: list[Any] = []
-
-    def handle_message(self, message: Any) -> None:
-        self.messages.append(message)
 
 
 def _authenticate(*args: Any) -> AuthResult:
@@ -61,14 +52,12 @@ def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 
 @pytest.fixture
-def relay(certificate: tuple[Path, Path]) -> Iterator[tuple[_Inbox, int]]:
+def relay(certificate: tuple[Path, Path]) -> Iterator[tuple[SmtpInbox, int]]:
     cert, key = certificate
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(cert, key)
-    handler = _Inbox()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    handler = SmtpInbox()
+    port = free_port()
     controller = Controller(
         handler,
         hostname="127.0.0.1",
@@ -103,7 +92,7 @@ def _mail() -> Any:
 
 
 def test_starttls_and_sign_in_with_the_agencys_ca(
-    relay: tuple[_Inbox, int], certificate: tuple[Path, Path]
+    relay: tuple[SmtpInbox, int], certificate: tuple[Path, Path]
 ) -> None:
     inbox, port = relay
     mailer.send(_settings(port, smtp_ca_file=str(certificate[0])), _mail())
@@ -111,7 +100,7 @@ def test_starttls_and_sign_in_with_the_agencys_ca(
     assert inbox.messages[0]["To"] == "duty@example.org"
 
 
-def test_a_relay_certificate_nobody_vouches_for_is_refused(relay: tuple[_Inbox, int]) -> None:
+def test_a_relay_certificate_nobody_vouches_for_is_refused(relay: tuple[SmtpInbox, int]) -> None:
     # The system's CAs do not know this relay: the alert is not handed to it (smtplib's own
     # STARTTLS would have sent it, password included, to whoever answered).
     inbox, port = relay
@@ -121,7 +110,7 @@ def test_a_relay_certificate_nobody_vouches_for_is_refused(relay: tuple[_Inbox, 
 
 
 def test_a_certificate_for_another_name_is_refused(
-    relay: tuple[_Inbox, int], certificate: tuple[Path, Path]
+    relay: tuple[SmtpInbox, int], certificate: tuple[Path, Path]
 ) -> None:
     inbox, port = relay
     settings = _settings(port, smtp_host="127.0.0.1", smtp_ca_file=str(certificate[0]))
@@ -130,7 +119,7 @@ def test_a_certificate_for_another_name_is_refused(
     assert inbox.messages == []
 
 
-def test_without_starttls_no_password_is_sent(relay: tuple[_Inbox, int]) -> None:
+def test_without_starttls_no_password_is_sent(relay: tuple[SmtpInbox, int]) -> None:
     # The relay offers sign-in only over TLS; a client configured without STARTTLS stops.
     inbox, port = relay
     with pytest.raises(smtplib.SMTPNotSupportedError, match="AUTH"):

@@ -221,6 +221,28 @@ def where_in(
     return f"{column} IN ({', '.join(['?'] * len(values))})", list(values)
 
 
+def fetch_in_chunks(
+    session: Session,
+    sql: str,
+    column: str,
+    sql_type: str,
+    values: Sequence[Any],
+    params: Sequence[Any] = (),
+    *,
+    chunk: int = 500,
+) -> list[tuple[Any, ...]]:
+    """Run `sql` once per chunk of `values` and return all the rows. In `sql`, `{in}` stands
+    for `column` being one of the chunk's values (see `where_in`) and each `{p}` after it for
+    a parameter marker, bound to `params` (driver-ready) in order."""
+    rows: list[tuple[Any, ...]] = []
+    marker = param_marker(session)
+    for start in range(0, len(values), chunk):
+        condition, bound = where_in(session, column, sql_type, values[start : start + chunk])
+        statement = sql.format(**{"in": condition, "p": marker})
+        rows += fetch_rows(session, statement, [*bound, *params])
+    return rows
+
+
 def insert_rows(
     session: Session,
     table: Table,

@@ -29,12 +29,10 @@ from wayhome.db.dialect import (
     SEARCH_TABLE,
     bind_processor,
     driver_value,
-    fetch_rows,
+    fetch_in_chunks,
     insert_absent,
     insert_many,
     insert_rows,
-    param_marker,
-    where_in,
 )
 from wayhome.errors import InvalidInput
 from wayhome.intake.models import (
@@ -52,7 +50,6 @@ from wayhome.intake.serialise import _plain
 from wayhome.intake.stemming import index_terms
 from wayhome.signals import Signal, SignalKind, Subject, SubjectKind
 
-CHUNK = 500
 _search = table(SEARCH_TABLE, column("report_id", Uuid()), column("terms", Text()))
 
 
@@ -152,18 +149,10 @@ def known_value_ids(session: Session, keys: list[tuple[str, str]]) -> dict[tuple
         return found
     wanted = set(keys)
     canonicals = list({canonical for _, canonical in keys})
-    for start in range(0, len(canonicals), CHUNK):
-        condition, params = where_in(
-            session, "canonical", "text", canonicals[start : start + CHUNK]
-        )
-        rows = fetch_rows(
-            session,
-            f"SELECT kind, canonical, id FROM selector_values WHERE {condition}",  # noqa: S608
-            params,
-        )
-        for kind, canonical, vid in rows:
-            if (kind, canonical) in wanted:
-                found[kind, canonical] = vid
+    sql = "SELECT kind, canonical, id FROM selector_values WHERE {in}"
+    for kind, canonical, vid in fetch_in_chunks(session, sql, "canonical", "text", canonicals):
+        if (kind, canonical) in wanted:
+            found[kind, canonical] = vid
     return found
 
 
@@ -279,19 +268,9 @@ def _held_hashes(session: Session, agency_id: uuid.UUID, digests: list[str]) -> 
     """Which of these content hashes the agency's reports already have."""
     reports = cast(Table, Report.__table__)
     agency = driver_value(session, reports.c.agency_id, agency_id)
-    marker = param_marker(session)
-    held: set[str] = set()
-    for start in range(0, len(digests), CHUNK):
-        condition, params = where_in(
-            session, "content_hash", "text", digests[start : start + CHUNK]
-        )
-        rows = fetch_rows(
-            session,
-            f"SELECT content_hash FROM reports WHERE agency_id = {marker} AND {condition}",  # noqa: S608
-            [agency, *params],
-        )
-        held.update(digest for (digest,) in rows)
-    return held
+    sql = "SELECT content_hash FROM reports WHERE {in} AND agency_id = {p}"
+    rows = fetch_in_chunks(session, sql, "content_hash", "text", digests, [agency])
+    return {digest for (digest,) in rows}
 
 
 _KINDS = {kind: kind.value for kind in SelectorType}
@@ -532,22 +511,14 @@ def matches_elsewhere(
     """For each value just stored: how many other agencies already hold it (correlation on
     ingest; what each caller may learn of them is decided by `correlation`)."""
     wanted = sorted(value_ids)
-    found: dict[int, int] = {}
     if not wanted:
-        return found
+        return {}
     holders = cast(Table, SelectorHolder.__table__)
     agency = driver_value(session, holders.c.agency_id, agency_id)
-    marker = param_marker(session)
-    for start in range(0, len(wanted), CHUNK):
-        condition, params = where_in(session, "value_id", "bigint", wanted[start : start + CHUNK])
-        rows = fetch_rows(
-            session,
-            "SELECT value_id, count(*) FROM selector_holders "  # noqa: S608 - markers only
-            f"WHERE {condition} AND agency_id <> {marker} GROUP BY value_id",
-            [*params, agency],
-        )
-        found.update({vid: int(n) for vid, n in rows})
-    return found
+    sql = "SELECT value_id, count(*) FROM selector_holders WHERE {in} AND agency_id <> {p}"
+    sql += " GROUP BY value_id"
+    rows = fetch_in_chunks(session, sql, "value_id", "bigint", wanted, [agency])
+    return {vid: int(n) for vid, n in rows}
 
 
 def _marks(records: Records, marking: Marking, placement: Placement) -> dict[str, Any]:
