@@ -1,4 +1,5 @@
-"""Pages: My watches, the inbox with live updates, and the alert stream (server-sent events)."""
+"""Pages: My watches, the inbox with live updates, the agency's webhooks and delivery log
+(supervisors), and the alert stream (server-sent events)."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ from wayhome.inbox.models import Notification
 from wayhome.watches import services
 from wayhome.watches.alerts import as_event_data, event_id
 from wayhome.watches.broker import BROKER, Event
-from wayhome.web.deps import optional_caller
+from wayhome.web.deps import SettingsDep, optional_caller
 from wayhome.web.pages import CsrfChecked, PageRecords, PageUser, redirect, render
 
 log = logging.getLogger(__name__)
@@ -96,6 +97,51 @@ def read_all(request: Request, records: PageRecords, user: PageUser) -> Response
     """Mark every message read."""
     inbox.mark_read(records.session, viewer_of(user), None)
     return redirect("/inbox")
+
+
+@router.get("/webhooks", response_class=HTMLResponse)
+def webhooks_page(request: Request, records: PageRecords, user: PageUser) -> Response:
+    """The agency's webhooks, a form to add one and the newest deliveries (supervisors)."""
+    return _webhooks(request, records, user, {})
+
+
+def _webhooks(
+    request: Request,
+    records: PageRecords,
+    user: PageUser,
+    context: dict[str, object],
+    status_code: int = 200,
+) -> Response:
+    endpoints = services.list_endpoints(records.session, user)
+    deliveries = services.delivery_log(records.session, user, limit=50)
+    context = {"endpoints": endpoints, "deliveries": deliveries, **context}
+    return render(request, "watches/webhooks.html", context, status_code=status_code)
+
+
+@router.post("/webhooks", response_class=HTMLResponse, dependencies=[CsrfChecked])
+def add_webhook(
+    request: Request,
+    records: PageRecords,
+    user: PageUser,
+    settings: SettingsDep,
+    url: Annotated[str, Form()],
+) -> Response:
+    """Register a webhook from the page; its signing secret is shown on this answer only."""
+    try:
+        made = services.add_endpoint(records.session, settings, user, url)
+    except WayhomeError as error:
+        records.session.rollback()
+        return _webhooks(request, records, user, {"error": error}, status_code=error.status)
+    return _webhooks(request, records, user, {"created": made.endpoint, "secret": made.secret})
+
+
+@router.post("/webhooks/{endpoint_id}/disable", dependencies=[CsrfChecked])
+def disable_webhook(
+    request: Request, records: PageRecords, user: PageUser, endpoint_id: uuid.UUID
+) -> Response:
+    """Stop sending to a webhook from the page."""
+    services.disable_endpoint(records.session, user, endpoint_id)
+    return redirect("/webhooks")
 
 
 # -- the stream ----------------------------------------------------------------------------------
