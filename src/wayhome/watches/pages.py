@@ -102,20 +102,14 @@ def read_all(request: Request, records: PageRecords, user: PageUser) -> Response
 @router.get("/webhooks", response_class=HTMLResponse)
 def webhooks_page(request: Request, records: PageRecords, user: PageUser) -> Response:
     """The agency's webhooks, a form to add one and the newest deliveries (supervisors)."""
-    return _webhooks(request, records, user, {})
+    return render(request, "watches/webhooks.html", _webhooks_context(records, user))
 
 
-def _webhooks(
-    request: Request,
-    records: PageRecords,
-    user: PageUser,
-    context: dict[str, object],
-    status_code: int = 200,
-) -> Response:
-    endpoints = services.list_endpoints(records.session, user)
-    deliveries = services.delivery_log(records.session, user, limit=50)
-    context = {"endpoints": endpoints, "deliveries": deliveries, **context}
-    return render(request, "watches/webhooks.html", context, status_code=status_code)
+def _webhooks_context(records: PageRecords, user: PageUser) -> dict[str, object]:
+    return {
+        "endpoints": services.list_endpoints(records.session, user),
+        "deliveries": services.delivery_log(records.session, user, limit=50),
+    }
 
 
 @router.post("/webhooks", response_class=HTMLResponse, dependencies=[CsrfChecked])
@@ -131,8 +125,10 @@ def add_webhook(
         made = services.add_endpoint(records.session, settings, user, url)
     except WayhomeError as error:
         records.session.rollback()
-        return _webhooks(request, records, user, {"error": error}, status_code=error.status)
-    return _webhooks(request, records, user, {"created": made.endpoint, "secret": made.secret})
+        context = {**_webhooks_context(records, user), "error": error}
+        return render(request, "watches/webhooks.html", context, error.status)
+    context = {**_webhooks_context(records, user), "created": made.endpoint, "secret": made.secret}
+    return render(request, "watches/webhooks.html", context)
 
 
 @router.post("/webhooks/{endpoint_id}/disable", dependencies=[CsrfChecked])
