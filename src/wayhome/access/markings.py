@@ -6,6 +6,7 @@ how Wayhome maps each onto member agencies.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 
 
@@ -33,6 +34,11 @@ TLP_MEANINGS: dict[Marking, str] = {
     "basis within their organization only.",
     Marking.RED: "For the eyes and ears of individual recipients only, no further disclosure.",
 }
+
+
+def strictest(markings: Iterable[Marking]) -> Marking:
+    """The strictest of some markings, in TLP's order from CLEAR to RED."""
+    return max(markings, key=list(Marking).index)
 
 
 class Scope(StrEnum):

@@ -7,11 +7,15 @@ A record is visible to a viewer when all of these hold:
   * the record is not RED, or the viewer is an investigator or supervisor (TLP:RED is for
     named individuals; Wayhome grants it to the sworn roles of recipient agencies only).
 Anything else is invisible, and invisible is indistinguishable from non-existent.
+
+A record made from others (a timeline entry from a report) goes only where every one of them
+goes: `common_reach`.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -29,7 +33,7 @@ from sqlalchemy import (
     true,
 )
 
-from wayhome.access.markings import Marking, Scope
+from wayhome.access.markings import Marking, Scope, strictest
 from wayhome.access.models import MarkedMixin, RecordShare, Role
 
 READING_ROLES = frozenset({Role.ANALYST, Role.INVESTIGATOR, Role.SUPERVISOR})
@@ -74,6 +78,44 @@ class Visibility:
             or (record.scope is Scope.NAMED and agency in shared_with)
         )
         return reach and (record.marking is not Marking.RED or role in RED_ROLES)
+
+
+@dataclass(frozen=True)
+class Reach:
+    """Where a record goes: its owner, marking, scope and named agencies; a silent record's
+    existence is for its owner alone."""
+
+    agency_id: uuid.UUID
+    marking: Marking
+    scope: Scope
+    shared_with: frozenset[uuid.UUID] = frozenset()
+    silent: bool = False
+
+    def agencies(self) -> frozenset[uuid.UUID] | None:
+        """The agencies it reaches; None for every agency."""
+        if self.silent or self.scope is Scope.OWNER:
+            return frozenset({self.agency_id})
+        if self.scope is Scope.ALL:
+            return None
+        return frozenset({self.agency_id, *self.shared_with})
+
+
+def common_reach(owner: uuid.UUID, sources: Iterable[Reach]) -> Reach | None:
+    """Where a record made from all `sources` and held by `owner` may go: the strictest
+    marking, to the agencies every source reaches; None when that leaves `owner` out."""
+    found = list(sources)
+    marking = strictest(source.marking for source in found)
+    common: frozenset[uuid.UUID] | None = None
+    for source in found:
+        reached = source.agencies()
+        if reached is not None:
+            common = reached if common is None else common & reached
+    if common is None:
+        return Reach(owner, marking, Scope.OWNER if marking is Marking.RED else Scope.ALL)
+    if owner not in common:
+        return None
+    others = common - {owner}
+    return Reach(owner, marking, Scope.NAMED if others else Scope.OWNER, others)
 
 
 VIEWER_AGENCY = "viewer_agency"

@@ -1,22 +1,27 @@
 """Timeline entries the system writes itself: from the workflow and from engines' signals.
 
-`record_event` writes an entry marked and shared exactly as its case (owned by the case's
-agency), audited. `on_signals` is a before-commit subscriber: each signal naming a case
-becomes a timeline entry whose summary is the signal's own (which discloses nothing its
-record hides); it is registered when this module is imported (by `wayhome.cases`).
+`record_event` writes an entry held by the case's agency, audited, that goes only where the
+case and every record it was made from go (`access.visibility.common_reach`), and nowhere
+when the case's own agency may not see one of them. `on_signals` is a before-commit
+subscriber: each signal naming a case becomes a timeline entry whose summary is the signal's
+own, made from the signal's record (for an identity link, also from both its ends). A query's
+result by another agency (a ranking, a hash match) is that agency's, never the case's, and
+adds nothing. It is registered when this module is imported (by `wayhome.cases`).
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from wayhome import clock, signals
-from wayhome.access.markings import Marking, Scope
+from wayhome.access.markings import Scope
 from wayhome.access.models import MarkedMixin, RecordShare
+from wayhome.access.visibility import Reach, common_reach
 from wayhome.audit import services as audit
 from wayhome.cases.models import Case, Event
 from wayhome.db.base import Base
@@ -29,20 +34,47 @@ SIGNAL_EVENTS: dict[signals.SignalKind, str] = {
     signals.SignalKind.HASH_MATCH: "hash_match",
     signals.SignalKind.LOCATION_CHANGED: "location_narrowed",
 }
-MARKING_ORDER = list(Marking)
+# Results of a query: on the timeline only when the case's own agency asked.
+QUERY_RESULTS = frozenset({signals.SignalKind.LOCATION_CHANGED, signals.SignalKind.HASH_MATCH})
 
 
-def stricter(first: Marking, second: Marking) -> Marking:
-    """The stricter of two TLP markings."""
-    return max(first, second, key=MARKING_ORDER.index)
+def _model(kind: str) -> type[MarkedMixin] | None:
+    """The marked model whose records are of this kind."""
+    for mapper in Base.registry.mappers:
+        model = mapper.class_
+        if getattr(model, "__record_kind__", None) == kind and issubclass(model, MarkedMixin):
+            return model
+    return None
 
 
-def case_shares(session: Session, case: Case) -> list[uuid.UUID]:
-    """The named agencies a case is shared with."""
-    stmt = select(RecordShare.agency_id).where(
-        RecordShare.record_kind == "case", RecordShare.record_id == case.id
+def _get(session: Session, kind: str, record_id: Any) -> MarkedMixin | None:
+    """A marked record by kind and id (a UUID, an integer or a string), or None."""
+    model = _model(kind)
+    if model is None:
+        return None
+    key: Any = record_id
+    if isinstance(record_id, str):
+        try:
+            key = uuid.UUID(record_id)
+        except ValueError:
+            key = int(record_id) if record_id.isdigit() else record_id
+    return session.get(model, key)
+
+
+def reach_of(session: Session, record: MarkedMixin) -> Reach:
+    """Where a record goes; a part (a selector, a bank hash) is shared and silent as its whole."""
+    kind, column = type(record).share_key()
+    whole_id = getattr(record, column.key)
+    shared = session.scalars(
+        select(RecordShare.agency_id).where(
+            RecordShare.record_kind == kind, RecordShare.record_id == whole_id
+        )
     )
-    return list(session.scalars(stmt))
+    whole: MarkedMixin | None = record
+    if kind != type(record).__record_kind__:
+        whole = _get(session, kind, whole_id) if whole_id is not None else None
+    silent = bool(getattr(whole, "silent", False))
+    return Reach(record.agency_id, record.marking, record.scope, frozenset(shared), silent)
 
 
 def record_event(
@@ -52,28 +84,30 @@ def record_event(
     kind: str,
     summary: str,
     *,
-    marking: Marking | None = None,
+    sources: Sequence[MarkedMixin] = (),
     detail: dict[str, Any] | None = None,
-) -> Event:
-    """Write a system timeline entry, marked and shared as its case (or stricter), audited."""
-    mark = stricter(case.marking, marking) if marking else case.marking
-    scope = case.scope
-    if mark is Marking.RED and scope is Scope.ALL:
-        scope = Scope.OWNER
+) -> Event | None:
+    """Write a system timeline entry held by the case's agency, going only where the case and
+    every source go, audited; None (nothing written) when that leaves out the case's agency."""
+    reach = common_reach(
+        case.agency_id, [reach_of(session, case), *(reach_of(session, s) for s in sources)]
+    )
+    if reach is None:
+        return None
     event = Event(
         case_id=case.id,
         at=clock.now(),
         kind=kind,
         summary=summary,
-        agency_id=case.agency_id,
-        marking=mark,
-        scope=scope,
+        agency_id=reach.agency_id,
+        marking=reach.marking,
+        scope=reach.scope,
         created_by=actor.user_id,
     )
     session.add(event)
     session.flush()
-    if scope is Scope.NAMED:
-        for agency_id in case_shares(session, case):
+    if reach.scope is Scope.NAMED:
+        for agency_id in sorted(reach.shared_with):
             session.add(RecordShare(record_kind="event", record_id=event.id, agency_id=agency_id))
     audit.record(
         session,
@@ -102,22 +136,27 @@ def touched(session: Session, case: Case, agency_id: uuid.UUID, summary: str) ->
     )
 
 
-def _record_marking(session: Session, kind: str, record_id: str) -> Marking | None:
-    """The marking of the record a signal is about, when it is a marked record."""
-    for mapper in Base.registry.mappers:
-        model = mapper.class_
-        if getattr(model, "__record_kind__", None) == kind and issubclass(model, MarkedMixin):
-            try:
-                key: Any = uuid.UUID(record_id)
-            except ValueError:
-                key = int(record_id) if record_id.isdigit() else record_id
-            found = session.get(model, key)
-            return found.marking if found is not None else None
-    return None
+def _sources(session: Session, signal: signals.Signal) -> list[MarkedMixin] | None:
+    """The records a signal's entry is made from; None when one of them is gone (an unmarked
+    record, such as a case's own ranking, adds none)."""
+    record = _get(session, signal.record_kind, signal.record_id)
+    if record is None:
+        return [] if _model(signal.record_kind) is None else None
+    found = [record]
+    for ref in (getattr(record, "left_ref", None), getattr(record, "right_ref", None)):
+        if ref is None:
+            continue
+        kind, _, key = str(ref).partition(":")
+        end = _get(session, kind, key)
+        if end is None:
+            return None
+        found.append(end)
+    return found
 
 
 def on_signals(session: Session, batch: list[signals.Signal]) -> None:
-    """Add one timeline entry per signal that names a case (CASE_UPDATED excepted)."""
+    """Add one timeline entry per signal that names a case (CASE_UPDATED excepted), where the
+    case and the signal's records all go."""
     for signal in batch:
         kind = SIGNAL_EVENTS.get(signal.kind)
         if kind is None or signal.case_id is None:
@@ -125,13 +164,18 @@ def on_signals(session: Session, batch: list[signals.Signal]) -> None:
         case = session.get(Case, signal.case_id)
         if case is None:
             continue
+        if signal.kind in QUERY_RESULTS and signal.agency_id != case.agency_id:
+            continue
+        sources = _sources(session, signal)
+        if sources is None:
+            continue
         record_event(
             session,
             audit.SYSTEM,
             case,
             kind,
             signal.summary,
-            marking=_record_marking(session, signal.record_kind, signal.record_id),
+            sources=sources,
             detail={"signal": signal.kind.value, "record_kind": signal.record_kind},
         )
 

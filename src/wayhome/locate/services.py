@@ -111,8 +111,12 @@ def locate_case(
 
 
 def _emit_ranking(records: Records, case: Case, result: LocateResult) -> None:
-    """Tell watches the case's ranking from its own evidence (they alert when it changed);
-    what-if runs with stated or disabled clues are not the case's ranking and say nothing."""
+    """Tell watches and the timeline the case's ranking from its own evidence (watches alert
+    when it changed); what-if runs with stated or disabled clues are not the case's ranking
+    and say nothing, and neither does a reader of another agency's case: his ranking, made
+    from what he may see, is returned to him, never recorded on the case."""
+    if records.viewer.agency_id != case.agency_id:
+        return
     top = [[r.place.geonameid, r.place.name] for r in result.ranked[:5]]
     signals.emit(
         records.session,
