@@ -19,7 +19,9 @@ def _csrf(client: TestClient, path: str) -> str:
     return match.group(1)
 
 
-def test_hub_admin_adds_an_agency_and_a_user(client: TestClient, world: World, db: Session) -> None:
+def test_hub_admin_adds_an_agency_and_its_first_administrator(
+    client: TestClient, world: World, db: Session
+) -> None:
     hub = world.agency("hub-x", "FR", kind="hub")
     admin = world.user(hub, Role.ADMIN)
     db.commit()
@@ -44,9 +46,9 @@ def test_hub_admin_adds_an_agency_and_a_user(client: TestClient, world: World, d
     response = client.post(
         "/admin/users",
         data={
-            "username": "be.analyst",
-            "display_name": "BE analyst",
-            "role": "analyst",
+            "username": "be.admin",
+            "display_name": "BE administrator",
+            "role": "admin",
             "password": "a long password",
             "agency_id": agency_id.group(1),
             "csrf_token": _csrf(client, "/admin/users"),
@@ -54,8 +56,9 @@ def test_hub_admin_adds_an_agency_and_a_user(client: TestClient, world: World, d
         follow_redirects=False,
     )
     assert response.status_code == 303
-    created = db.scalar(select(User).where(User.username == "be.analyst"))
+    created = db.scalar(select(User).where(User.username == "be.admin"))
     assert created is not None and created.agency.country == "BE"
+    assert created.role is Role.ADMIN
 
 
 def test_analyst_cannot_open_user_administration(

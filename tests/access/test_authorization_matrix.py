@@ -440,6 +440,7 @@ def test_account_routes(route: ApiRoute, client: TestClient, world: World, cast:
     method = route.method
     params = {"token_id": uuid.uuid4(), "alert_id": uuid.uuid4()}
     params.update(watch_id=uuid.uuid4(), endpoint_id=uuid.uuid4())  # watches
+    params.update(user_id=uuid.uuid4())  # account changes and password resets
     path = _fill(route.path, params)
     bodies: dict[str, Any] = {
         "/api/v1/agencies": {
@@ -454,6 +455,7 @@ def test_account_routes(route: ApiRoute, client: TestClient, world: World, cast:
             "password": "long enough password",
         },
         "/api/v1/tokens": {"name": "t", "scopes": ["read"]},
+        "/api/v1/users/{user_id}": {"role": "analyst"},
         # watches: the caller's own watches, his inbox, his agency's webhooks
         "/api/v1/watches": {"kind": "selector", "value": "email:watched@example.org"},
         "/api/v1/webhooks": {"url": "https://hooks.example.org/wayhome"},
@@ -461,7 +463,7 @@ def test_account_routes(route: ApiRoute, client: TestClient, world: World, cast:
     }
     # Webhook hosts are resolved when registered; this one is an operator's named override.
     client.app.state.settings.webhook_allowed_hosts = ["hooks.example.org"]  # type: ignore[attr-defined]
-    kwargs: dict[str, Any] = {"json": bodies.get(route.path)} if method == "POST" else {}
+    kwargs: dict[str, Any] = {"json": bodies.get(route.path)} if method in ("POST", "PATCH") else {}
     if declared != "public":
         assert client.request(method, path, **kwargs).status_code == 401
     for role, headers in cast.viewers.items():

@@ -7,12 +7,21 @@ import uuid
 from fastapi import APIRouter
 from sqlalchemy import select
 
-from wayhome.access import services
+from wayhome.access import accounts, services
 from wayhome.access.models import ApiToken, Role, User
-from wayhome.access.schemas import AgencyIn, AgencyOut, TokenIn, TokenOut, UserIn, UserOut
+from wayhome.access.schemas import (
+    AgencyIn,
+    AgencyOut,
+    PasswordResetOut,
+    TokenIn,
+    TokenOut,
+    UserChangeIn,
+    UserIn,
+    UserOut,
+)
 from wayhome.agencies.models import Agency
 from wayhome.errors import NotFound
-from wayhome.web.deps import CurrentUser, SessionDep, access
+from wayhome.web.deps import CallerDep, CurrentUser, SessionDep, access
 
 router = APIRouter(tags=["accounts"])
 
@@ -42,24 +51,23 @@ def create_agency(session: SessionDep, user: CurrentUser, body: AgencyIn) -> Age
 
 @router.get("/users", response_model=list[UserOut], openapi_extra=access("admin"))
 def list_users(session: SessionDep, user: CurrentUser) -> list[UserOut]:
-    """Accounts of the administrator's agency (all agencies for the hub's administrators)."""
+    """Accounts of the administrator's own agency."""
     services.require_admin(user)
-    stmt = select(User).order_by(User.username)
-    if not services.is_hub_admin(user):
-        stmt = stmt.where(User.agency_id == user.agency_id)
+    stmt = select(User).where(User.agency_id == user.agency_id).order_by(User.username)
     return [UserOut.model_validate(u, from_attributes=True) for u in session.scalars(stmt)]
 
 
 @router.post("/users", response_model=UserOut, status_code=201, openapi_extra=access("admin"))
 def create_user(session: SessionDep, user: CurrentUser, body: UserIn) -> UserOut:
-    """Create an account."""
+    """Create an account in the administrator's agency (the hub's administrators: also the
+    first administrator of an agency that has none); its supervisors are told."""
+    services.require_admin(user)
     agency = session.get(Agency, body.agency_id) if body.agency_id else user.agency
     if agency is None:
         raise NotFound("no such agency", location="body.agency_id")
-    services.require_admin(user, agency)
-    created = services.create_user(
+    created = accounts.create_account(
         session,
-        services.actor_of(user),
+        user,
         agency,
         body.username,
         body.display_name,
@@ -68,6 +76,35 @@ def create_user(session: SessionDep, user: CurrentUser, body: UserIn) -> UserOut
         body.email,
     )
     return UserOut.model_validate(created, from_attributes=True)
+
+
+@router.patch("/users/{user_id}", response_model=UserOut, openapi_extra=access("admin"))
+def change_user(
+    session: SessionDep, user: CurrentUser, user_id: uuid.UUID, body: UserChangeIn
+) -> UserOut:
+    """Change the role of an account of the administrator's agency, or disable it."""
+    role = body.role.value if body.role is not None else None
+    changed = accounts.change_account(session, user, user_id, role, body.active)
+    return UserOut.model_validate(changed, from_attributes=True)
+
+
+@router.post(
+    "/users/{user_id}/password-reset",
+    response_model=PasswordResetOut,
+    status_code=201,
+    # Supervisors and administrators of the account's agency (the service checks both).
+    openapi_extra=access("member"),
+)
+def reset_password(session: SessionDep, user: CurrentUser, user_id: uuid.UUID) -> PasswordResetOut:
+    """Reset an account's password: its sessions and tokens end, and the one-time reset token
+    in this answer (only) lets its owner set a new password at `/password-reset`."""
+    issued = accounts.start_password_reset(session, user, user_id)
+    return PasswordResetOut(
+        user_id=issued.reset.user_id,
+        token=issued.secret,
+        path=f"/password-reset?token={issued.secret}",
+        expires_at=issued.reset.expires_at,
+    )
 
 
 def _token_out(token: ApiToken, secret: str | None = None) -> TokenOut:
@@ -92,9 +129,13 @@ def list_tokens(session: SessionDep, user: CurrentUser) -> list[TokenOut]:
 
 
 @router.post("/tokens", response_model=TokenOut, status_code=201, openapi_extra=access("self"))
-def issue_token(session: SessionDep, user: CurrentUser, body: TokenIn) -> TokenOut:
-    """Issue an API token for the caller; the secret is in this answer only."""
-    issued = services.issue_token(session, services.actor_of(user), user, body.name, body.scopes)
+def issue_token(session: SessionDep, caller: CallerDep, body: TokenIn) -> TokenOut:
+    """Issue an API token for the caller, with no scope his own credential lacks; the secret
+    is in this answer only."""
+    user = caller.user
+    issued = services.issue_token(
+        session, services.actor_of(user), user, body.name, body.scopes, caller.scopes
+    )
     return _token_out(issued.token, issued.secret)
 
 

@@ -36,8 +36,18 @@ class User(IdMixin, TimestampMixin, Base):
     role: Mapped[Role] = mapped_column(enum_type(Role, 16))
     password_hash: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(default=True)
+    # The TOTP second factor: a base32 secret (pending until confirmed with a code), and the
+    # last time step a code was accepted for, so that one code signs in once.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_confirmed_at: Mapped[datetime | None]
+    totp_last_step: Mapped[int | None]
 
     agency: Mapped[Agency] = relationship(lazy="joined")
+
+    @property
+    def totp_enrolled(self) -> bool:
+        """Whether signing in needs a code from the user's authenticator."""
+        return self.totp_secret is not None and self.totp_confirmed_at is not None
 
 
 class ApiToken(IdMixin, Base):
@@ -68,6 +78,22 @@ class WebSession(Base):
     expires_at: Mapped[datetime]
 
     user: Mapped[User] = relationship(lazy="joined")
+
+
+class PasswordReset(IdMixin, Base):
+    """A one-time password reset a supervisor or administrator started; only the SHA-256 of
+    its token is stored, the token is shown once."""
+
+    __tablename__ = "password_resets"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship(lazy="joined", foreign_keys=[user_id])
 
 
 class LoginAttempt(IdMixin, Base):

@@ -69,8 +69,26 @@ class UserIn(Strict):
     role: Role
     password: str = Field(min_length=1, max_length=200)
     agency_id: uuid.UUID | None = Field(
-        default=None, description="Only hub administrators create users in other agencies."
+        default=None,
+        description="The caller's agency by default; hub administrators may name another "
+        "agency that has no administrator, for its first administrator.",
     )
+
+
+class UserChangeIn(Strict):
+    """A change to an account: a new role, or enabling/disabling it."""
+
+    role: Role | None = None
+    active: bool | None = None
+
+
+class PasswordResetOut(BaseModel):
+    """A started password reset; `token` is shown in this answer only."""
+
+    user_id: uuid.UUID
+    token: str
+    path: str
+    expires_at: datetime
 
 
 class UserOut(BaseModel):

@@ -1,4 +1,4 @@
-"""Sign-in with throttling, browser sessions, API tokens, and account administration."""
+"""Sign-in with throttling and a second factor, browser sessions, API tokens, and accounts."""
 
 from __future__ import annotations
 
@@ -9,10 +9,12 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
-from wayhome.access import passwords
+from wayhome import clock
+from wayhome.access import passwords, totp
 from wayhome.access.models import ApiToken, LoginAttempt, Role, User, WebSession
 from wayhome.access.passwords import (
     MIN_PASSWORD_LENGTH,
@@ -68,9 +70,15 @@ def _recent_failures(session: Session, settings: Settings, username: str, addres
 
 
 def authenticate(
-    session: Session, settings: Settings, username: str, password: str, address: str
+    session: Session,
+    settings: Settings,
+    username: str,
+    password: str,
+    address: str,
+    code: str | None = None,
 ) -> User:
-    """Check a username and password, throttling guessing; the attempt is recorded either way."""
+    """Check a username, password and (when enrolled) TOTP code, throttling guessing; the
+    attempt is recorded either way, and a missing or wrong code counts as a failure."""
     username = username.strip().lower()
     if _recent_failures(session, settings, username, address) >= settings.login_max_failures:
         raise TooManyRequests(
@@ -79,10 +87,20 @@ def authenticate(
     user = session.scalar(select(User).where(User.username == username))
     ok = verify_password(user.password_hash if user else passwords.DUMMY_HASH, password)
     ok = ok and user is not None and user.active and user.agency.active
+    refusal = Unauthenticated("unknown username or wrong password", location="password")
+    if ok and user is not None and user.totp_enrolled:
+        if not code or not code.strip():
+            ok = False
+            refusal = Unauthenticated(
+                "this account needs the code from its authenticator app", location="code"
+            )
+        elif not accept_totp_code(session, user, code):
+            ok = False
+            refusal = Unauthenticated("wrong or already used authenticator code", location="code")
     session.add(LoginAttempt(username=username, address=address, succeeded=ok))
     if not ok or user is None:
         session.flush()
-        raise Unauthenticated("unknown username or wrong password", location="password")
+        raise refusal
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     audit.record(session, actor_of(user), "sign_in", "user", str(user.id), {"address": address})
@@ -112,6 +130,17 @@ def user_for_session(session: Session, token: str) -> User | None:
     return user if user.active and user.agency.active else None
 
 
+def close_all_sessions(session: Session, user: User) -> tuple[int, int]:
+    """End every browser session of a user and revoke his API tokens; returns both counts."""
+    closed = session.execute(delete(WebSession).where(WebSession.user_id == user.id))
+    revoked = session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+    return int(closed.rowcount or 0), int(revoked.rowcount or 0)  # type: ignore[attr-defined]
+
+
 def close_session(session: Session, token: str) -> None:
     """End a browser session."""
     found = session.get(WebSession, sha256_hex(token))
@@ -134,6 +163,77 @@ def csrf_matches(settings: Settings, session_token: str, presented: str | None) 
     )
 
 
+# -- the TOTP second factor ------------------------------------------------------------------
+@dataclass(frozen=True)
+class TotpEnrolment:
+    """A pending second factor: the secret and its otpauth URI are shown once."""
+
+    secret: str
+    uri: str
+
+
+def accept_totp_code(session: Session, user: User, code: str) -> bool:
+    """True when the code is right for the user's secret now and was not used before (one
+    code signs in once); remembers its time step."""
+    if user.totp_secret is None:
+        return False
+    step = totp.code_step(user.totp_secret, code, clock.now())
+    if step is None:
+        return False
+    # A conditional update, so that of two sign-ins racing with one code only one wins (on
+    # PostgreSQL the second waits for the first's row lock, then matches no row).
+    claimed = session.execute(
+        update(User)
+        .where(
+            User.id == user.id,
+            or_(User.totp_last_step.is_(None), User.totp_last_step < step),
+        )
+        .values(totp_last_step=step)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        return False
+    set_committed_value(user, "totp_last_step", step)
+    return True
+
+
+def start_totp(session: Session, user: User) -> TotpEnrolment:
+    """Give the user a new, unconfirmed TOTP secret; sign-in asks for codes once confirmed."""
+    if user.totp_enrolled:
+        raise Conflict("the second factor is already on; turn it off first", location="totp")
+    secret = totp.new_secret()
+    user.totp_secret = secret
+    user.totp_confirmed_at = None
+    user.totp_last_step = None
+    session.flush()
+    return TotpEnrolment(secret, totp.provisioning_uri(secret, user.username))
+
+
+def confirm_totp(session: Session, user: User, code: str) -> None:
+    """Turn the second factor on once the user shows a code from his authenticator."""
+    if user.totp_secret is None or user.totp_enrolled:
+        raise Conflict("start setting up the second factor first", location="code")
+    if not accept_totp_code(session, user, code):
+        raise InvalidInput(
+            "the code does not match; check the phone's clock and type the current code",
+            location="code",
+        )
+    user.totp_confirmed_at = utcnow()
+    audit.record(session, actor_of(user), "totp_enrol", "user", str(user.id))
+
+
+def remove_totp(session: Session, user: User, code: str) -> None:
+    """Turn the second factor off; it takes a current code, so a stolen session cannot."""
+    if not user.totp_enrolled:
+        raise Conflict("the second factor is not on", location="code")
+    if not accept_totp_code(session, user, code):
+        raise InvalidInput("wrong or already used authenticator code", location="code")
+    user.totp_secret = None
+    user.totp_confirmed_at = None
+    user.totp_last_step = None
+    audit.record(session, actor_of(user), "totp_remove", "user", str(user.id))
+
+
 # -- API tokens ------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class IssuedToken:
@@ -144,14 +244,26 @@ class IssuedToken:
 
 
 def issue_token(
-    session: Session, actor: audit.Actor, user: User, name: str, scopes: list[str]
+    session: Session,
+    actor: audit.Actor,
+    user: User,
+    name: str,
+    scopes: list[str],
+    held: frozenset[str] = TOKEN_SCOPES,
 ) -> IssuedToken:
-    """Create an API token for a user with the given scopes."""
+    """Create an API token for a user with the given scopes, which must be among the `held`
+    scopes of the credential asking (a token never mints more than it has)."""
     unknown = sorted(set(scopes) - TOKEN_SCOPES)
     if unknown or not scopes:
         raise InvalidInput(
             f"scopes must be a non-empty subset of {sorted(TOKEN_SCOPES)}; got {unknown or scopes}",
             location="scopes",
+        )
+    beyond = sorted(set(scopes) - held)
+    if beyond:
+        raise Forbidden(
+            f"a token may only issue scopes it holds ({sorted(held)}); not {beyond}",
+            location="body.scopes",
         )
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
@@ -255,16 +367,14 @@ def create_user(
 
 
 def is_hub_admin(user: User) -> bool:
-    """Administrators of the hub agency manage every agency."""
+    """Administrators of the hub agency register agencies and their first administrators."""
     return user.role is Role.ADMIN and user.agency.kind is AgencyKind.HUB
 
 
-def require_admin(user: User, agency: Agency | None = None) -> None:
-    """Admins manage their own agency; admins of the hub manage every agency."""
+def require_admin(user: User) -> None:
+    """Only administrators manage accounts (which ones: `access/accounts.py`)."""
     if user.role is not Role.ADMIN:
         raise Forbidden("only administrators manage accounts")
-    if agency is not None and agency.id != user.agency_id and not is_hub_admin(user):
-        raise Forbidden("administrators manage their own agency only")
 
 
 def require_hub_admin(user: User) -> None:

@@ -15,10 +15,18 @@ from wayhome.inbox.models import Notification
 
 
 def post(
-    session: Session, agency_id: uuid.UUID, kind: str, subject: str, detail: dict[str, Any]
+    session: Session,
+    agency_id: uuid.UUID,
+    kind: str,
+    subject: str,
+    detail: dict[str, Any],
+    *,
+    user_id: uuid.UUID | None = None,
 ) -> Notification:
-    """Leave a message for an agency."""
-    note = Notification(agency_id=agency_id, kind=kind, subject=subject, detail=detail)
+    """Leave a message for an agency, or for one of its users when `user_id` is given."""
+    note = Notification(
+        agency_id=agency_id, user_id=user_id, kind=kind, subject=subject, detail=detail
+    )
     session.add(note)
     session.flush()
     return note
