@@ -57,6 +57,11 @@ class Settings(BaseSettings):
     max_import_bytes: int = Field(
         200 * 1024 * 1024, description="Largest file `wayhome import` and the upload page accept."
     )
+    audit_key_file: str = Field(
+        "",
+        description="Ed25519 key (PEM) that signs audit checkpoints, kept outside the "
+        "database; empty: <data_dir>/audit-signing.key, created (mode 0600) on first use.",
+    )
     # -- cases workflow: alerts, notices, portraits --
     alert_renotify_minutes: int = Field(
         30, description="An unacknowledged alert is sent to the recipient agency again after this."

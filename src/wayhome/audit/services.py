@@ -7,10 +7,13 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
+from Crypto.PublicKey.ECC import EccKey
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
+from wayhome.audit import checkpoints
 from wayhome.audit.chain import GENESIS_HASH, ChainBreak, ChainLink, entry_digest, verify_chain
+from wayhome.audit.checkpoints import Checkpoint
 from wayhome.audit.models import AuditEntry, AuditHead
 from wayhome.db.base import utcnow
 from wayhome.db.dialect import fetch_rows, insert_many, param_marker
@@ -137,6 +140,7 @@ class VerifyResult:
     checked: int
     head_seq: int
     broken: ChainBreak | None
+    head_hash: str = GENESIS_HASH
 
     @property
     def ok(self) -> bool:
@@ -154,7 +158,49 @@ def verify(session: Session) -> VerifyResult:
         checked, broken = verify_chain(_links(session, entries), head_seq, head_hash)
     finally:
         entries.close()
-    return VerifyResult(checked=checked, head_seq=head_seq, broken=broken)
+    return VerifyResult(checked=checked, head_seq=head_seq, broken=broken, head_hash=head_hash)
+
+
+def take_checkpoint(session: Session, key: EccKey) -> tuple[VerifyResult, Checkpoint | None]:
+    """Verify the chain and sign its head with KEY; no checkpoint when the chain is broken,
+    since signing it would vouch for the damage."""
+    result = verify(session)
+    if not result.ok:
+        return result, None
+    at = utcnow().isoformat()
+    return result, checkpoints.sign(key, result.head_seq, result.head_hash, at)
+
+
+@dataclass(frozen=True)
+class CheckpointMismatch:
+    """A checkpoint the chain no longer matches: its file, its contents and why."""
+
+    source: str
+    checkpoint: Checkpoint
+    reason: str
+
+
+def check_checkpoints(
+    session: Session, found: Sequence[tuple[str, Checkpoint]], key: EccKey
+) -> CheckpointMismatch | None:
+    """The first checkpoint, in chain order, whose signature fails for KEY or whose entry is
+    no longer in the chain with the signed hash; None when every one holds."""
+    for source, checkpoint in sorted(found, key=lambda pair: pair[1].seq):
+        problem = checkpoints.signature_problem(checkpoint, key)
+        if problem is None and checkpoint.seq > 0:
+            stored = session.scalar(
+                select(AuditEntry.entry_hash).where(AuditEntry.seq == checkpoint.seq)
+            )
+            if stored is None:
+                problem = f"entry #{checkpoint.seq} is no longer in the chain"
+            elif stored != checkpoint.head_hash:
+                problem = (
+                    f"entry #{checkpoint.seq} no longer has the signed hash: the chain was "
+                    "rewritten at or before it"
+                )
+        if problem is not None:
+            return CheckpointMismatch(source, checkpoint, problem)
+    return None
 
 
 def agency_trail(

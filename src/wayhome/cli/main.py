@@ -244,21 +244,151 @@ def import_file(
 
 
 # -- audit -----------------------------------------------------------------------------------------
-@audit_app.command("verify")
-def audit_verify() -> None:
-    """Check the whole hash chain; exit 1 and name the first broken entry if it does not hold."""
-    with transaction() as session:
-        result = audit.verify(session)
+def _chain_holds(result: audit.VerifyResult, whose: str = "audit log") -> bool:
+    """Print a verification's outcome; True when the chain holds."""
     if result.broken is None:
-        typer.echo(f"audit log intact: {result.checked} entries, head #{result.head_seq}")
-        return
+        typer.echo(f"{whose} intact: {result.checked} entries, head #{result.head_seq}")
+        return True
     typer.secho(
-        f"audit log BROKEN at entry #{result.broken.seq}: {result.broken.reason} "
+        f"{whose} BROKEN at entry #{result.broken.seq}: {result.broken.reason} "
         f"({result.checked} entries read)",
         fg=typer.colors.RED,
         err=True,
     )
-    raise typer.Exit(code=1)
+    return False
+
+
+@audit_app.command("verify")
+def audit_verify(
+    checkpoint: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--checkpoint",
+            "-c",
+            help="A checkpoint file whose entry must still be in the chain (repeatable).",
+            exists=True,
+            dir_okay=False,
+            readable=True,
+        ),
+    ] = None,
+    public_key: Annotated[
+        Path | None,
+        typer.Option(
+            help="PEM key the checkpoints were signed with (default: this instance's key).",
+            exists=True,
+            dir_okay=False,
+            readable=True,
+        ),
+    ] = None,
+) -> None:
+    """Check the whole hash chain and that each checkpoint still matches it; exit 1 and name
+    the first broken entry or checkpoint if not."""
+    from wayhome.audit import checkpoints as signed
+
+    try:
+        found = [(str(path), signed.read(path)) for path in checkpoint or []]
+        key = None
+        if found:
+            key = (
+                signed.public_key(public_key, "--public-key")
+                if public_key
+                else signed.signing_key(signed.key_file(get_settings()), create=False)
+            )
+    except WayhomeError as error:
+        raise fail(error) from error
+    with transaction() as session:
+        result = audit.verify(session)
+        mismatch = audit.check_checkpoints(session, found, key) if key else None
+    holds = _chain_holds(result)
+    if mismatch is not None:
+        typer.secho(
+            f"checkpoint {mismatch.source} (entry #{mismatch.checkpoint.seq}, signed "
+            f"{mismatch.checkpoint.at}) NO LONGER MATCHES: {mismatch.reason}",
+            fg=typer.colors.RED,
+            err=True,
+        )
+    elif found:
+        newest = max(made.seq for _, made in found)
+        typer.echo(f"{len(found)} checkpoint(s) match, the newest at entry #{newest}")
+    if not holds or mismatch is not None:
+        raise typer.Exit(code=1)
+
+
+@audit_app.command("checkpoint")
+def audit_checkpoint(
+    out: Annotated[
+        Path | None, typer.Option(help="Write it to this new file (default: print it).")
+    ] = None,
+) -> None:
+    """Verify the chain and sign its head with this instance's key: a checkpoint to keep
+    outside the database, so that a rewrite of the whole chain is caught."""
+    from wayhome.audit import checkpoints as signed
+
+    try:
+        if out is not None and out.exists():
+            raise WayhomeError(f"{out} already exists; choose a new file name", location="--out")
+        key = signed.signing_key(signed.key_file(get_settings()), create=True)
+    except WayhomeError as error:
+        raise fail(error) from error
+    with transaction() as session:
+        result, made = audit.take_checkpoint(session, key)
+    if made is None:
+        _chain_holds(result)
+        typer.secho("no checkpoint signed", fg=typer.colors.RED, err=True)
+        raise typer.Exit(code=1)
+    if out is None:
+        typer.echo(made.to_json(), nl=False)
+        return
+    out.write_text(made.to_json())
+    typer.echo(f"checkpoint of entry #{made.seq} written to {out}")
+
+
+@audit_app.command("public-key")
+def audit_public_key() -> None:
+    """Print the public key (PEM) that checks this instance's checkpoints."""
+    from wayhome.audit import checkpoints as signed
+
+    try:
+        key = signed.signing_key(signed.key_file(get_settings()), create=True)
+    except WayhomeError as error:
+        raise fail(error) from error
+    typer.echo(signed.public_pem(key), nl=False)
+
+
+# -- backup and restore ----------------------------------------------------------------------------
+@app.command("backup")
+def backup_command(
+    out: Annotated[Path, typer.Argument(metavar="OUT", help="The new backup file.")],
+) -> None:
+    """Copy the database (safe while the server runs) and verify the copy's audit chain."""
+    from wayhome.db import backup as backups
+
+    try:
+        done = backups.backup(get_settings().effective_database_url, out)
+    except WayhomeError as error:
+        raise fail(error) from error
+    typer.echo(f"{done.engine} database at {done.revision or 'no revision'} backed up to {out}")
+    if not _chain_holds(done.audit, "the copy's audit log"):
+        raise typer.Exit(code=1)
+
+
+@app.command("restore")
+def restore_command(
+    source: Annotated[Path, typer.Argument(metavar="IN", help="A file `wayhome backup` wrote.")],
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace a database that holds data.")
+    ] = False,
+) -> None:
+    """Replace the database with a backup (stop the server first) and verify its audit chain."""
+    from wayhome.db import backup as backups
+
+    try:
+        done = backups.restore(get_settings().effective_database_url, source, force=force)
+    except WayhomeError as error:
+        raise fail(error) from error
+    typer.echo(f"restored {source}: {done.engine} database at {done.revision or 'no revision'}")
+    if not _chain_holds(done.audit, "the restored audit log"):
+        raise typer.Exit(code=1)
 
 
 # -- demo ------------------------------------------------------------------------------------------
