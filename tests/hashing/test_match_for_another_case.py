@@ -1,5 +1,5 @@
-"""Matching hashes for another agency's case is the caller's query: the answer is his, and
-the case (its timeline, its known series) gains nothing."""
+"""Matching hashes for another agency's case: the match is the caller's own record filed to
+the case (as a report can be), and the case's timeline gains no entry from it."""
 
 from __future__ import annotations
 
@@ -34,16 +34,19 @@ def test_a_match_names_the_case_only_when_the_callers_agency_holds_it(
 
     found = match(client, reader, [{"md5": md5}], case_id=case_id)
     assert [m["series"] for m in found["results"][0]["matches"]] == ["S-1"]
-    assert found["linked"] == 1  # recorded as the caller's own match ...
+    assert found["linked"] == 1  # recorded as the caller's own match, filed to the case ...
     kinds = set(db.scalars(select(Event.kind).where(Event.case_id == case)))
-    assert "hash_match" not in kinds  # ... never on the case
-    assert db.scalars(
-        select(HashMatch.case_id).where(HashMatch.bank_id == uuid.UUID(bank_id))
-    ).all() == [None]
+    assert "hash_match" not in kinds  # ... and never written into the case's timeline
+    held = db.execute(
+        select(HashMatch.case_id, HashMatch.querier_agency_id).where(
+            HashMatch.bank_id == uuid.UUID(bank_id)
+        )
+    ).all()
+    assert held == [(case, us.id)]
 
     # The case's own agency matching for its case records the match on it.
     match(client, owner, [{"md5": other_md5}], case_id=case_id)
     kinds = set(db.scalars(select(Event.kind).where(Event.case_id == case)))
     assert "hash_match" in kinds
-    linked = db.scalars(select(HashMatch.case_id).where(HashMatch.case_id == case)).all()
-    assert linked == [case]
+    linked = db.scalars(select(HashMatch.querier_agency_id).where(HashMatch.case_id == case)).all()
+    assert sorted(map(str, linked)) == sorted([str(us.id), str(ru.id)])

@@ -4,8 +4,9 @@ For each submitted hash the caller gets the bank hashes he may see (bank, series
 victim identification) and, for those he may not, hit/no-hit per holding agency — *that* it
 holds a match, never what. A silent bank (or a RED one) tells the querier nothing; its holder
 is told instead, once per hash and querying agency. Every match is recorded as a link from
-the submitting agency (and its report, or its own case) to the bank hash, so both agencies'
-dashboards show it; matching for another agency's case records nothing on that case.
+the submitting agency (and its report or case) to the bank hash, so both agencies'
+dashboards show it; a match filed to another agency's case adds nothing to that case's
+timeline.
 """
 
 from __future__ import annotations
@@ -101,8 +102,10 @@ def match_hashes(
         raise InvalidInput("name a report or a case, not both", location="body.case_id")
     if report_id is not None:
         records.get(Report, report_id)
-    if case_id is not None and records.get(Case, case_id).agency_id != records.viewer.agency_id:
-        case_id = None  # another agency's case: the answer is the caller's, not the case's
+    if case_id is not None:
+        # Another agency's case may be named: the match is the caller's own record, filed to
+        # the case as a report can be; the case's timeline gains nothing from it (timeline.py).
+        records.get(Case, case_id)
     session = records.session
     candidates = _exact_candidates(records, queries)
     index.refresh(session)
