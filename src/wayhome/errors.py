@@ -78,3 +78,14 @@ class TooManyRequests(WayhomeError):
 
     status = 429
     title = "Too many requests"
+
+
+class Busy(WayhomeError):
+    """The server is at its configured load; nothing was done. The client may retry later."""
+
+    status = 503
+    title = "Service busy"
+
+    def __init__(self, detail: str, *, retry_after: int = 1) -> None:
+        super().__init__(detail)
+        self.headers = {"Retry-After": str(retry_after)}

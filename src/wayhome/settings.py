@@ -62,6 +62,38 @@ class Settings(BaseSettings):
         description="Ed25519 key (PEM) that signs audit checkpoints, kept outside the "
         "database; empty: <data_dir>/audit-signing.key, created (mode 0600) on first use.",
     )
+    # -- serving under load (web/admission.py, db/engine.py) --
+    max_concurrent_requests: int = Field(
+        32,
+        ge=1,
+        description="Requests one server process works on at once; the rest wait their turn "
+        "(each holds at most one database connection and one worker thread).",
+    )
+    request_queue_seconds: float = Field(
+        20.0,
+        gt=0,
+        description="How long a request may wait for its turn before a 503 with Retry-After.",
+    )
+    request_queue_max: int = Field(
+        2000, ge=0, description="Requests allowed to wait; more are answered 503 at once."
+    )
+    db_lock_seconds: float = Field(
+        30.0,
+        gt=0,
+        description="SQLite: how long a transaction waits for the one write slot before a 503.",
+    )
+    trusted_proxies: str = Field(
+        "",
+        description="Comma-separated addresses of reverse proxies whose X-Forwarded-For and "
+        "X-Forwarded-Proto are believed; empty: none (the client address is the peer's).",
+    )
+    log_format: str = Field(
+        "text", description="'json' for one JSON object a line (request ids, access log)."
+    )
+    metrics_allow: str = Field(
+        "127.0.0.1,::1",
+        description="Comma-separated client addresses that may read /metrics; others get 404.",
+    )
     # -- cases workflow: alerts, notices, portraits --
     alert_renotify_minutes: int = Field(
         30, description="An unacknowledged alert is sent to the recipient agency again after this."

@@ -14,6 +14,7 @@ from wayhome.access import accounts, services
 from wayhome.access.models import Role, User
 from wayhome.agencies.models import Agency, AgencyKind
 from wayhome.errors import Forbidden, InvalidInput, NotFound, WayhomeError
+from wayhome.settings import Settings
 from wayhome.web.deps import SESSION_COOKIE, SessionDep, SettingsDep
 from wayhome.web.pages import (
     LOGIN_CSRF_COOKIE,
@@ -39,8 +40,15 @@ def login_form(request: Request, next: str = "/") -> Response:
     """The sign-in form."""
     token = new_login_csrf()
     response = render(request, "login.html", {"login_csrf": token, "next": _safe_next(next)})
-    response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict")
+    _set_login_csrf(response, token, request.app.state.settings)
     return response
+
+
+def _set_login_csrf(response: Response, token: str, settings: Settings) -> None:
+    # Secure like the session cookie: over HTTPS only in production.
+    response.set_cookie(
+        LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict", secure=settings.cookie_secure
+    )
 
 
 @router.post("/login")
@@ -77,7 +85,7 @@ def login(
             },
             status_code=error.status,
         )
-        response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict")
+        _set_login_csrf(response, token, settings)
         return response
     secret = services.open_session(session, settings, user)
     success = RedirectResponse(_safe_next(next), status_code=303)

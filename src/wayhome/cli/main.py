@@ -94,12 +94,14 @@ def serve(
     import uvicorn
 
     from wayhome.web.app import create_app
+    from wayhome.web.ops import configure_logging, uvicorn_options
 
     settings = get_settings()
     host = host or settings.host
     port = port or settings.port
+    configure_logging(settings)
     typer.secho(f"Wayhome is at http://{host}:{port}/", fg=typer.colors.GREEN, bold=True)
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    uvicorn.run(create_app(settings), **uvicorn_options(settings, host, port))
 
 
 # -- agencies and users ----------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from typing import Any, cast
 
@@ -9,6 +10,8 @@ from sqlalchemy import ColumnClause, Table, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+
+from wayhome.errors import Busy
 
 SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
@@ -27,10 +30,66 @@ def is_sqlite(url_or_name: str) -> bool:
     return url_or_name.startswith("sqlite")
 
 
-def configure_engine(engine: Engine) -> None:
-    """Apply per-connection settings: WAL, foreign keys and a busy timeout on SQLite."""
+class WriterLock:
+    """One writing transaction at a time among this process's connections to one SQLite file.
+
+    Every transaction on SQLite takes the write lock at BEGIN (see `configure_engine`). Left to
+    SQLite, a waiting connection sleeps in its busy handler (up to 100 ms a nap) and gives up
+    with "database is locked" after the busy timeout; under load the lock then sits idle
+    while dozens of threads nap. Queued on this lock instead, the next transaction starts the
+    moment the previous one ends, and one that waits too long gets `Busy` (a 503 with
+    Retry-After) rather than a driver error. SQLite's own lock and busy timeout still order
+    this process against others (a `wayhome import` beside the server).
+
+    The lock belongs to a DBAPI connection, not a thread: a request's transaction may run its
+    statements on several worker threads in turn.
+    """
+
+    def __init__(self, timeout: float) -> None:
+        self.timeout = timeout
+        self._lock = threading.Lock()
+        self._owner: int | None = None
+
+    def acquire(self, dbapi_connection: Any) -> None:
+        """Wait for the lock for this connection (a no-op when it already holds it)."""
+        if self._owner == id(dbapi_connection):
+            return
+        if not self._lock.acquire(timeout=self.timeout):
+            raise Busy(
+                f"the database is busy: no write slot within {self.timeout:g} s; try again",
+                retry_after=max(1, round(self.timeout / 10)),
+            )
+        self._owner = id(dbapi_connection)
+
+    def release(self, dbapi_connection: Any) -> None:
+        """Give the lock back if this connection holds it."""
+        if self._owner == id(dbapi_connection):
+            self._owner = None
+            self._lock.release()
+
+    @property
+    def held(self) -> bool:
+        """Whether some connection holds the lock now (metrics, tests)."""
+        return self._lock.locked()
+
+
+def _raw(connection: Any) -> Any:
+    """The driver's connection behind a pool proxy (the dialect is called with either)."""
+    return getattr(connection, "dbapi_connection", None) or connection
+
+
+def writer_lock(engine: Engine) -> WriterLock | None:
+    """The engine's writer lock (SQLite), or None (PostgreSQL orders writers itself)."""
+    found: WriterLock | None = engine.__dict__.get("_wayhome_writer_lock")
+    return found
+
+
+def configure_engine(engine: Engine, lock_timeout: float = 30.0) -> None:
+    """Per-connection settings on SQLite: WAL, foreign keys, a busy timeout, one writer."""
     if engine.dialect.name != "sqlite":
         return
+    lock = WriterLock(lock_timeout)
+    engine.__dict__["_wayhome_writer_lock"] = lock
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -49,7 +108,39 @@ def configure_engine(engine: Engine) -> None:
         # with "database is locked" when another connection committed in between (WAL's
         # SQLITE_BUSY_SNAPSHOT skips the busy timeout); an immediate one waits its turn.
         # Django (transaction_mode) and Rails (default since 7.1) do the same for web apps.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        dbapi_connection = _raw(connection.connection)
+        lock.acquire(dbapi_connection)
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            lock.release(dbapi_connection)
+            raise
+
+    # The lock is given back once the transaction has really ended: after COMMIT or
+    # ROLLBACK ran (the dialect's own calls, also used by the pool's reset on check-in),
+    # and when the pool drops or invalidates the connection.
+    dialect: Any = engine.dialect
+    commit, rollback = dialect.do_commit, dialect.do_rollback
+
+    def do_commit(dbapi_connection: Any) -> None:
+        try:
+            commit(dbapi_connection)
+        finally:
+            lock.release(_raw(dbapi_connection))
+
+    def do_rollback(dbapi_connection: Any) -> None:
+        try:
+            rollback(dbapi_connection)
+        finally:
+            lock.release(_raw(dbapi_connection))
+
+    dialect.do_commit, dialect.do_rollback = do_commit, do_rollback
+
+    def _dropped(dbapi_connection: Any, *_args: Any) -> None:
+        lock.release(_raw(dbapi_connection))
+
+    for name in ("invalidate", "soft_invalidate", "close", "close_detached"):
+        event.listen(engine.pool, name, _dropped)
 
 
 def is_unique_violation(error: IntegrityError) -> bool:

@@ -10,7 +10,7 @@ import typer
 from sqlalchemy.orm import Session, sessionmaker
 
 from wayhome.db import migrate
-from wayhome.db.engine import make_engine, make_session_factory
+from wayhome.db.engine import make_session_factory, server_engine
 from wayhome.demo.loader import DEMO_NOISE, DEMO_SEED, write_demo_world
 from wayhome.demo.replay import DEMO_PASSWORD, WorldLoad, load_world
 from wayhome.hashing.live import LivePdqIndex
@@ -45,10 +45,11 @@ def run_demo(serve: bool, replay: bool, pace: float, seed: int, noise: int) -> N
     import uvicorn
 
     from wayhome.web.app import create_app
+    from wayhome.web.ops import configure_logging, uvicorn_options
 
     settings = get_settings()
     migrate.upgrade(settings.effective_database_url)
-    engine = make_engine(settings.effective_database_url)
+    engine = server_engine(settings)
     factory = make_session_factory(engine)
     app = create_app(settings, factory)
     index: LivePdqIndex = app.state.hash_index
@@ -63,9 +64,9 @@ def run_demo(serve: bool, replay: bool, pace: float, seed: int, noise: int) -> N
                 _print_accounts(load.accounts)
                 if not serve:
                     return
-            server = uvicorn.Server(
-                uvicorn.Config(app, host=settings.host, port=settings.port, log_level="warning")
-            )
+            configure_logging(settings)
+            options = uvicorn_options(settings, settings.host, settings.port)
+            server = uvicorn.Server(uvicorn.Config(app, **options))
             if replay:
 
                 def feed() -> None:

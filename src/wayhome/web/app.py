@@ -21,7 +21,7 @@ from wayhome.audit import pages as audit_pages
 from wayhome.cases import api as cases_api
 from wayhome.cases import escalation as case_escalation
 from wayhome.cases import pages as cases_pages
-from wayhome.db.engine import make_engine, make_session_factory
+from wayhome.db.engine import make_session_factory, server_engine
 from wayhome.hashing import api as hashing_api
 from wayhome.hashing import pages as hashing_pages
 from wayhome.hashing.live import LivePdqIndex
@@ -38,7 +38,8 @@ from wayhome.watches import alerts as watch_alerts
 from wayhome.watches import api as watches_api
 from wayhome.watches import pages as watches_pages
 from wayhome.watches.worker import run_forever as run_deliveries
-from wayhome.web import errors
+from wayhome.web import errors, ops
+from wayhome.web.admission import Admission, AdmissionState
 from wayhome.web.limits import BodySizeLimit
 
 HERE = Path(__file__).parent
@@ -51,7 +52,7 @@ def create_app(
     """Build the application for the given settings (and, in tests, a session factory)."""
     settings = settings or get_settings()
     if session_factory is None:
-        session_factory = make_session_factory(make_engine(settings.effective_database_url))
+        session_factory = make_session_factory(server_engine(settings))
     watch_alerts.install()  # watches hear the engines' signals (watches/alerts.py)
     factory = session_factory
 
@@ -83,7 +84,6 @@ def create_app(
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.globals["version"] = __version__
     app.state.templates = templates
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
 
     api = APIRouter(prefix=API_PREFIX)
     for module in (
@@ -125,10 +125,29 @@ def create_app(
             "Content-Security-Policy",
             "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'",
         )
+        if settings.cookie_secure:  # served over HTTPS (always so in production)
+            response.headers.setdefault(
+                "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
+            )
         return response
 
     @app.get("/favicon.ico", include_in_schema=False)
     def favicon() -> Response:
         return RedirectResponse("/static/favicon.svg")
 
+    # Middleware, innermost first (each one added wraps the ones before it): body limit;
+    # admission (a bounded number of requests inside, the rest queued: web/admission.py);
+    # request ids, access log and metrics outermost, so that a 503 from admission is
+    # logged and counted too.
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    admission = AdmissionState(settings.max_concurrent_requests)
+    app.state.admission = admission
+    app.add_middleware(
+        Admission,
+        limit=settings.max_concurrent_requests,
+        wait_seconds=settings.request_queue_seconds,
+        queue_max=settings.request_queue_max,
+        state=admission,
+    )
+    ops.install(app, settings, admission)
     return app

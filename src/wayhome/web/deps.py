@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Annotated
 
+import anyio
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
 
 from wayhome.access import services as access_services
@@ -31,25 +33,33 @@ def access(kind: str) -> dict[str, str]:
     return {ACCESS_KEY: kind}
 
 
-def get_settings_dep(request: Request) -> Settings:
+async def get_settings_dep(request: Request) -> Settings:
     """The application's settings."""
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_session(request: Request) -> Iterator[Session]:
+async def get_session(request: Request) -> AsyncIterator[Session]:
     """A database session for one request, committed when the route returns normally (before
-    the response is sent: see `SessionDep`)."""
+    the response is sent: see `SessionDep`).
+
+    Made on the event loop (a session touches the database only at its first statement);
+    commit, rollback and close run on a worker thread, shielded from cancellation so that a
+    client who hangs up never leaves a transaction (and SQLite's write slot) behind.
+    """
     factory = request.app.state.session_factory
     session: Session = factory()
     try:
         yield session
-        session.commit()
+        with anyio.CancelScope(shield=True):
+            await run_in_threadpool(session.commit)
     except BaseException:
-        session.rollback()
+        with anyio.CancelScope(shield=True):
+            await run_in_threadpool(session.rollback)
         raise
     finally:
-        session.close()
+        with anyio.CancelScope(shield=True):
+            await run_in_threadpool(session.close)
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
@@ -76,7 +86,14 @@ def _authenticate(request: Request, session: Session, settings: Settings) -> Cal
         if found is None:
             raise Unauthenticated("the API token is unknown or revoked", location="Authorization")
         user, token = found
-        return Caller(user, True, frozenset(token.scopes), None)
+        scopes = frozenset(token.scopes)
+        if request.method not in SAFE_METHODS and "write" not in scopes:
+            # Every route that changes anything, whatever it changes (records, tokens,
+            # accounts, the inbox): a read token only reads.
+            raise Forbidden(
+                "this API token has no 'write' scope; it may only read", location="Authorization"
+            )
+        return Caller(user, True, scopes, None)
     cookie = request.cookies.get(SESSION_COOKIE)
     if cookie:
         user_or_none = access_services.user_for_session(session, cookie)
@@ -93,10 +110,11 @@ def optional_caller(request: Request, session: SessionDep, settings: SettingsDep
     """The caller when signed in, else None (pages that also serve anonymous visitors)."""
     caller = _authenticate(request, session, settings)
     request.state.caller = caller
+    request.state.username = caller.user.username if caller else None  # the access log's
     return caller
 
 
-def require_caller(caller: Annotated[Caller | None, Depends(optional_caller)]) -> Caller:
+async def require_caller(caller: Annotated[Caller | None, Depends(optional_caller)]) -> Caller:
     """The signed-in caller; 401 otherwise."""
     if caller is None:
         raise Unauthenticated("sign in or present an API token")
@@ -107,7 +125,7 @@ CallerDep = Annotated[Caller, Depends(require_caller)]
 OptionalCallerDep = Annotated[Caller | None, Depends(optional_caller)]
 
 
-def current_user(caller: CallerDep) -> User:
+async def current_user(caller: CallerDep) -> User:
     """The signed-in user."""
     return caller.user
 
@@ -115,10 +133,9 @@ def current_user(caller: CallerDep) -> User:
 CurrentUser = Annotated[User, Depends(current_user)]
 
 
-def records_for(request: Request, session: SessionDep, caller: CallerDep) -> Records:
-    """The visibility-checked, audited gate to intelligence for this caller."""
-    if request.method not in SAFE_METHODS and "write" not in caller.scopes:
-        raise Forbidden("this API token has no 'write' scope")
+async def records_for(request: Request, session: SessionDep, caller: CallerDep) -> Records:
+    """The visibility-checked, audited gate to intelligence for this caller (the write scope
+    is checked for every route when the caller authenticates)."""
     purpose = request.headers.get(PURPOSE_HEADER) or request.query_params.get("purpose")
     return Records(session, access_services.viewer_of(caller.user), purpose)
 
@@ -129,7 +146,7 @@ RecordsDep = Annotated[Records, Depends(records_for)]
 def require_role(*roles: Role) -> object:
     """A dependency admitting only the given roles."""
 
-    def check(user: CurrentUser) -> User:
+    async def check(user: CurrentUser) -> User:
         if user.role not in roles:
             raise Forbidden(f"this needs the role {' or '.join(r.value for r in roles)}")
         return user

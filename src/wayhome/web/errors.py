@@ -122,4 +122,7 @@ def install(app: FastAPI) -> None:
             return problem_response(request, 400, "Malformed request", detail, errors)
         titles = {400: "Malformed request", 404: "Not found", 405: "Method not allowed"}
         title = titles.get(exc.status_code, "Error")
-        return problem_response(request, exc.status_code, title, str(exc.detail))
+        response = problem_response(request, exc.status_code, title, str(exc.detail))
+        for name, value in (exc.headers or {}).items():  # e.g. Allow on a 405
+            response.headers[name] = value
+        return response

@@ -17,7 +17,7 @@ from wayhome.web.deps import SESSION_COOKIE, OptionalCallerDep, SessionDep, Sett
 LOGIN_CSRF_COOKIE = "wayhome_login_csrf"
 
 
-def page_user(caller: OptionalCallerDep) -> User:
+async def page_user(caller: OptionalCallerDep) -> User:
     """The signed-in user of a page; anonymous visitors are sent to the sign-in page."""
     if caller is None or caller.via_token:
         raise Unauthenticated("sign in to continue")
@@ -27,7 +27,7 @@ def page_user(caller: OptionalCallerDep) -> User:
 PageUser = Annotated[User, Depends(page_user)]
 
 
-def page_records(request: Request, session: SessionDep, user: PageUser) -> Records:
+async def page_records(request: Request, session: SessionDep, user: PageUser) -> Records:
     """The intelligence gate for a page's user."""
     return Records(session, access.viewer_of(user), request.query_params.get("purpose"))
 
@@ -35,7 +35,7 @@ def page_records(request: Request, session: SessionDep, user: PageUser) -> Recor
 PageRecords = Annotated[Records, Depends(page_records)]
 
 
-def check_form_csrf(
+async def check_form_csrf(
     request: Request, settings: SettingsDep, csrf_token: Annotated[str, Form()] = ""
 ) -> None:
     """Every form carries the session's CSRF token; a mismatch changes nothing."""

@@ -18,10 +18,14 @@ class Paging:
         self.offset = offset
 
 
-def paging(
+# Far past any listing, and below the 64-bit integers both databases take in OFFSET.
+MAX_OFFSET = 1_000_000_000
+
+
+async def paging(
     settings: SettingsDep,
     limit: Annotated[int, Query(ge=1)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> Paging:
     """Limit and offset, refusing pages over the configured maximum."""
     if limit > settings.page_size_max:
