@@ -4,7 +4,7 @@ For every (seed, noise) pair a world is generated (`synth.generate`), written to
 folder and loaded into a fresh SQLite database (a copy of one migrated template) through the
 same services as the demo (`demo.replay.load_world`: each fragment imported by its agency's
 investigator, each step its own transaction). Then the Russian investigator asks for the
-case's leads (`cases.leads.case_leads`, as the case page and `GET /api/v1/cases/{id}/leads`
+case's leads (`leads.services.case_leads`, as the case page and `GET /api/v1/cases/{id}/leads`
 do). The time to that state is measured from the last fragment's commit to the answer.
 
 The answer is scored against `truth.json`, which only this script reads:
@@ -57,10 +57,10 @@ from wayhome.access import services as access
 from wayhome.access.models import User
 from wayhome.access.passwords import use_cheapest_parameters
 from wayhome.access.records import Records
-from wayhome.cases.leads import CaseLeads, case_leads
 from wayhome.db import migrate
 from wayhome.db.engine import make_engine, make_session_factory, session_scope
 from wayhome.demo.replay import load_world
+from wayhome.leads.services import CaseLeads, case_leads
 from wayhome.linking import live as linking_live
 from wayhome.linking.models import AssertionState, IdentityAssertion
 from wayhome.locate.models import RegisterPersonRecord

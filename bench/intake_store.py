@@ -5,7 +5,8 @@ heavy-tailed reuse: 70% from a large pool of mostly-unique values, 30% from a Zi
 distribution over a pool of popular values, so some values are held by many agencies (the
 gmail.com/8.8.8.8 effect) and most by one. Each report is stored through the same
 `intake.store.ingest` the API uses (visibility gate, audit entry, search index, value
-index, correlation on ingest).
+index, correlation on ingest), with the signal subscribers the server runs
+(`compose.install_engines`: timeline, identity linking, watch alerts) called at each commit.
 
 Peer in the same run (--baseline): a MISP-style correlation table of pairs, filled the way
 MISP does it (each new attribute paired with every earlier attribute of the same value), at
@@ -39,6 +40,7 @@ from wayhome.access.models import User
 from wayhome.access.passwords import use_cheapest_parameters
 from wayhome.access.records import Records
 from wayhome.audit import services as audit
+from wayhome.compose import install_engines
 from wayhome.db import migrate
 from wayhome.db.engine import make_engine, make_session_factory
 from wayhome.intake.correlation import correlate
@@ -244,6 +246,7 @@ def p99(times: list[float]) -> float:
 
 
 def run(url: str, path: Path | None, sizes: list[int], seed: int, label: str) -> None:
+    install_engines()  # time ingest with what the server runs at each commit
     migrate.upgrade(url)
     engine = make_engine(url)
     users = setup(engine)

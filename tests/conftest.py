@@ -25,6 +25,7 @@ from wayhome.access.models import ApiToken, Role, User
 from wayhome.agencies.models import Agency
 from wayhome.audit import services as audit
 from wayhome.cli.main import app as cli
+from wayhome.compose import install_engines
 from wayhome.db import migrate
 from wayhome.db.engine import make_engine, make_session_factory, session_scope
 from wayhome.settings import Environment, Settings, get_settings
@@ -56,6 +57,10 @@ settings_profiles.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 # Argon2 at production strength costs ~0.1-0.5 s a hash; tests create hundreds of accounts.
 passwords.use_cheapest_parameters()
+
+# The test process is a composition root like the app and the CLI: every test, with or without
+# an app, hears the engines' signals as the server does (compose.py).
+install_engines()
 
 
 # -- databases -----------------------------------------------------------------------------------

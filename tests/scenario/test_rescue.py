@@ -15,9 +15,9 @@ from tests.conftest import CliDatabase
 from wayhome.access import services as access
 from wayhome.access.models import User
 from wayhome.access.records import Records
-from wayhome.cases.leads import CaseLeads, case_leads
 from wayhome.db.engine import make_engine, make_session_factory, session_scope
 from wayhome.demo.replay import load_world
+from wayhome.leads.services import CaseLeads, case_leads
 from wayhome.locate.models import RegisterPersonRecord
 from wayhome.synth import generate, write
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from wayhome import clock
 from wayhome.access.records import Records
 from wayhome.agencies.models import Agency
-from wayhome.cases import alerts, leads, services, workflow
+from wayhome.cases import alerts, services, workflow
 from wayhome.cases.models import Alert, Case
 from wayhome.cases.schemas import (
     AlertIn,
@@ -42,6 +42,7 @@ from wayhome.cases.schemas import (
     UrgencyOut,
     WorkflowOut,
 )
+from wayhome.leads import services as leads
 from wayhome.web.deps import RecordsDep, SettingsDep, access
 from wayhome.web.paging import PagingDep
 

@@ -16,7 +16,6 @@ from wayhome import clock
 from wayhome.access.markings import Marking, Scope
 from wayhome.agencies.models import Agency
 from wayhome.cases import alerts, services, workflow
-from wayhome.cases.leads import case_leads
 from wayhome.cases.models import (
     CaseKind,
     CaseStatus,
@@ -42,6 +41,7 @@ from wayhome.errors import InvalidInput, NotFound
 from wayhome.hashing.matches import deconfliction
 from wayhome.inbox import services as inbox
 from wayhome.intake import services as intake
+from wayhome.leads.services import case_leads
 from wayhome.web.pages import CsrfChecked, PageRecords, redirect, render
 
 router = APIRouter(include_in_schema=False)

@@ -19,6 +19,7 @@ from wayhome.cases.models import (
     TaskKind,
     TaskState,
 )
+from wayhome.web.paging import Listing
 
 
 class CaseIn(MarkingIn):
@@ -142,14 +143,6 @@ class EventOut(MarkingOut):
     at: datetime
     kind: str
     summary: str
-
-
-class Listing(BaseModel):
-    """Paging facts shared by every list answer."""
-
-    total: int
-    limit: int
-    offset: int
 
 
 class CaseList(Listing):

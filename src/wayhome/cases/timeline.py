@@ -6,7 +6,7 @@ when the case's own agency may not see one of them. `on_signals` is a before-com
 subscriber: each signal naming a case becomes a timeline entry whose summary is the signal's
 own, made from the signal's record (for an identity link, also from both its ends). A query's
 result by another agency (a ranking, a hash match) is that agency's, never the case's, and
-adds nothing. It is registered when this module is imported (by `wayhome.cases`).
+adds nothing. The composition root (`wayhome/compose.py`) subscribes it.
 """
 
 from __future__ import annotations
@@ -178,6 +178,3 @@ def on_signals(session: Session, batch: list[signals.Signal]) -> None:
             sources=sources,
             detail={"signal": signal.kind.value, "record_kind": signal.record_kind},
         )
-
-
-signals.subscribe(on_signals)

@@ -15,6 +15,7 @@ from wayhome.agencies.models import Agency
 from wayhome.audit import services as audit
 from wayhome.cases.escalation import alerts_app
 from wayhome.cli.common import acting_user, agency_ids, fail, marking_and_scope, transaction
+from wayhome.compose import install_engines
 from wayhome.db import migrate
 from wayhome.db.engine import make_engine
 from wayhome.errors import WayhomeError
@@ -23,7 +24,6 @@ from wayhome.linking.cli import links_app
 from wayhome.locate.cli import gazetteer_app, locate_command, register_app
 from wayhome.settings import get_settings
 from wayhome.synth.cli import synth_command
-from wayhome.watches import alerts as watch_alerts
 from wayhome.watches.cli import deliveries_app
 
 app = typer.Typer(
@@ -50,7 +50,14 @@ app.command("locate")(locate_command)
 app.add_typer(alerts_app, name="alerts")
 app.command("synth")(synth_command)
 app.add_typer(deliveries_app, name="deliveries")
-watch_alerts.install()  # imports and other writes alert watchers (watches/alerts.py)
+
+
+@app.callback()
+def _compose() -> None:
+    # Before any command runs: imports and other writes hear the same signal subscribers as
+    # the server (timeline, identity links, watch alerts: compose.py).
+    install_engines()
+
 
 CLI_ACTOR = audit.Actor(user_id=None, username="cli", agency_id=None)
 

@@ -21,9 +21,6 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-# Imported for its subscription: identity links are raised as the fragments arrive, as in
-# the server (the module subscribes the matcher to intake's signals when imported).
-import wayhome.linking.services  # noqa: F401
 from wayhome.access import services as access
 from wayhome.access.markings import Marking, Scope
 from wayhome.access.models import Role, User
@@ -33,6 +30,7 @@ from wayhome.audit import services as audit
 from wayhome.cases import services as cases
 from wayhome.cases import workflow
 from wayhome.cases.schemas import CaseIn, EventIn, PersonIn
+from wayhome.compose import install_engines
 from wayhome.db.engine import session_scope
 from wayhome.errors import InvalidInput
 from wayhome.hashing import services as hashing
@@ -267,6 +265,7 @@ def load_world_in(
     echo: Echo | None = None,
 ) -> WorldLoad:
     """Load a whole world inside the caller's transaction (once: nothing if it is there)."""
+    install_engines()  # identity links, timeline entries and alerts as in the server
     agencies, entries = read_manifest(world_dir)
     if not create_accounts(session, agencies):
         return WorldLoad(created=False, accounts=accounts(session))
@@ -296,6 +295,7 @@ def load_world(
     The accounts are created first (and passed to `on_accounts`), so a viewer can sign in
     before the first fragment arrives.
     """
+    install_engines()  # identity links, timeline entries and alerts as in the server
     agencies, entries = read_manifest(world_dir)
     with session_scope(session_factory) as session:
         created = create_accounts(session, agencies)

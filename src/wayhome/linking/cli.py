@@ -12,10 +12,6 @@ from wayhome.cli.common import fail
 from wayhome.errors import WayhomeError
 from wayhome.linking import services
 
-# Importing the services subscribes the incremental matcher, so every CLI path that ingests
-# (`wayhome import`, `wayhome demo`) raises identity links as the server does.
-services.install()
-
 links_app = typer.Typer(help="Identity links: graph, paths, review.", no_args_is_help=True)
 UserOption = Annotated[str, typer.Option(help="Username whose need-to-know applies.")]
 

@@ -9,7 +9,7 @@ New reports are matched at once: `on_signals` (a before-commit subscriber to
 REPORT_INGESTED) matches the report's persons against every held person and register person
 (`live.PERSONS`, a Splink-trained MatchIndex in memory) and its personas against personas that
 share a selector or a handle skeleton, stores assertions routed by the review thresholds, and
-emits IDENTITY_LINK signals.
+emits IDENTITY_LINK signals. The composition root (`wayhome/compose.py`) subscribes it.
 """
 
 from __future__ import annotations
@@ -838,11 +838,3 @@ def on_signals(session: Session, batch: list[Signal]) -> None:
     for signal in batch:
         if signal.kind is SignalKind.REPORT_INGESTED and signal.record_kind == "report":
             match_report(session, uuid.UUID(signal.record_id), signal.case_id)
-
-
-def install() -> None:
-    """Subscribe the incremental matcher to intake's signals (idempotent)."""
-    signals.subscribe(on_signals)
-
-
-install()

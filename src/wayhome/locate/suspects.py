@@ -257,7 +257,7 @@ def import_register(
         {"sha256": digest, "persons": len(stored), "marking": marking.value},
     )
     # Identity resolution runs once for the whole extract (one batch, not one match per row).
-    from wayhome.cases.leads import refresh_leads
+    from wayhome.leads.services import refresh_leads
     from wayhome.linking.services import match_register
 
     linked = match_register(records.session, stored)

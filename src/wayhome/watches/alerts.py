@@ -7,7 +7,7 @@ that says what; one he may not see gives a hit (which agency, never what); a sil
 record tells him nothing and its holder is told instead. Alerts are inbox rows for the
 watcher plus outbox rows (e-mail, the agency's webhooks), written in the same transaction.
 After commit, the alerts are pushed to the watchers' open pages and the delivery worker is
-woken.
+woken. The composition root (`wayhome/compose.py`) subscribes both.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from wayhome.inbox import services as inbox
 from wayhome.inbox.models import Notification
 from wayhome.intake.correlation import notify_silent_holders
 from wayhome.intake.store import known_value_ids
-from wayhome.signals import Signal, SignalKind, Subject, SubjectKind, subscribe
+from wayhome.signals import Signal, SignalKind, Subject, SubjectKind
 from wayhome.watches.broker import BROKER, Event
 from wayhome.watches.index import INDEX
 from wayhome.watches.models import Delivery, LocationState, Watch, WebhookEndpoint
@@ -373,9 +373,3 @@ def after_commit(session: Session, batch: list[Signal]) -> None:
 @event.listens_for(Session, "after_rollback")
 def _forget(session: Session) -> None:
     session.info.pop(_EVENTS, None)
-
-
-def install() -> None:
-    """Subscribe to the signals (idempotent; the app and the CLI call it)."""
-    subscribe(on_signals)
-    subscribe(after_commit, after_commit=True)

@@ -21,6 +21,7 @@ from wayhome.audit import pages as audit_pages
 from wayhome.cases import api as cases_api
 from wayhome.cases import escalation as case_escalation
 from wayhome.cases import pages as cases_pages
+from wayhome.compose import install_engines
 from wayhome.db.engine import make_session_factory, server_engine
 from wayhome.hashing import api as hashing_api
 from wayhome.hashing import pages as hashing_pages
@@ -34,7 +35,6 @@ from wayhome.locate import api as locate_api
 from wayhome.locate import pages as locate_pages
 from wayhome.notices import api as notices_api
 from wayhome.settings import Environment, Settings, get_settings
-from wayhome.watches import alerts as watch_alerts
 from wayhome.watches import api as watches_api
 from wayhome.watches import pages as watches_pages
 from wayhome.watches.worker import run_forever as run_deliveries
@@ -53,7 +53,7 @@ def create_app(
     settings = settings or get_settings()
     if session_factory is None:
         session_factory = make_session_factory(server_engine(settings))
-    watch_alerts.install()  # watches hear the engines' signals (watches/alerts.py)
+    install_engines()  # the engines' signal subscribers, one list (compose.py)
     factory = session_factory
 
     @asynccontextmanager

@@ -1,13 +1,23 @@
-"""Query parameters for paging, with the configured maximum."""
+"""Query parameters for paging, with the configured maximum, and the paging facts of every
+list answer (`Listing`)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 from fastapi import Depends, Query
+from pydantic import BaseModel
 
 from wayhome.errors import InvalidInput
 from wayhome.web.deps import SettingsDep
+
+
+class Listing(BaseModel):
+    """Paging facts shared by every list answer."""
+
+    total: int
+    limit: int
+    offset: int
 
 
 class Paging:

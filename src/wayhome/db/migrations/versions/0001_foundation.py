@@ -12,14 +12,50 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import wayhome.db.base
-from wayhome.audit.chain import GENESIS_HASH
-from wayhome.db.dialect import append_only_ddl, drop_append_only_ddl
-
 revision: str = "0001"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+
+
+def _timestamp() -> sa.DateTime:
+    # What wayhome.db.base.UtcDateTime stores; written out so the migration imports no live code.
+    return sa.DateTime(timezone=True)
+
+
+# Frozen as of this revision, so that editing live code cannot rewrite history: the audit
+# chain's first previous-hash (wayhome.audit.chain.GENESIS_HASH) and the triggers that make
+# audit_entries append-only (wayhome.db.dialect.append_only_ddl).
+GENESIS_HASH = "0" * 64
+APPEND_ONLY_DDL = {
+    "sqlite": [
+        "CREATE TRIGGER audit_entries_no_update BEFORE UPDATE ON audit_entries "
+        "BEGIN SELECT RAISE(ABORT, 'audit_entries is append-only'); END",
+        "CREATE TRIGGER audit_entries_no_delete BEFORE DELETE ON audit_entries "
+        "BEGIN SELECT RAISE(ABORT, 'audit_entries is append-only'); END",
+    ],
+    "postgresql": [
+        "CREATE FUNCTION audit_entries_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        "BEGIN RAISE EXCEPTION 'audit_entries is append-only'; END $$",
+        "CREATE TRIGGER audit_entries_no_change BEFORE UPDATE OR DELETE ON audit_entries "
+        "FOR EACH ROW EXECUTE FUNCTION audit_entries_append_only()",
+    ],
+}
+DROP_APPEND_ONLY_DDL = {
+    "sqlite": [
+        "DROP TRIGGER IF EXISTS audit_entries_no_update",
+        "DROP TRIGGER IF EXISTS audit_entries_no_delete",
+    ],
+    "postgresql": [
+        "DROP TRIGGER IF EXISTS audit_entries_no_change ON audit_entries",
+        "DROP FUNCTION IF EXISTS audit_entries_append_only()",
+    ],
+}
+
+
+def _on(statements: dict[str, list[str]], dialect_name: str) -> list[str]:
+    """The statements for this engine (anything but SQLite is PostgreSQL, as in db/dialect.py)."""
+    return statements["sqlite" if dialect_name == "sqlite" else "postgresql"]
 
 
 def upgrade() -> None:
@@ -44,8 +80,8 @@ def upgrade() -> None:
         ),
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("created_at", wayhome.db.base.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", wayhome.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", _timestamp(), nullable=False),
+        sa.Column("updated_at", _timestamp(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_agencies")),
         sa.UniqueConstraint("code", name=op.f("uq_agencies_code")),
     )
@@ -60,7 +96,7 @@ def upgrade() -> None:
             autoincrement=False,
             nullable=False,
         ),
-        sa.Column("at", wayhome.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("at", _timestamp(), nullable=False),
         sa.Column("user_id", sa.Uuid(), nullable=True),
         sa.Column("username", sa.String(length=80), nullable=True),
         sa.Column("agency_id", sa.Uuid(), nullable=True),
@@ -89,7 +125,7 @@ def upgrade() -> None:
         "login_attempts",
         sa.Column("username", sa.String(length=80), nullable=False),
         sa.Column("address", sa.String(length=64), nullable=False),
-        sa.Column("at", wayhome.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("at", _timestamp(), nullable=False),
         sa.Column("succeeded", sa.Boolean(), nullable=False),
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_login_attempts")),
@@ -136,11 +172,11 @@ def upgrade() -> None:
             ),
             nullable=False,
         ),
-        sa.Column("opened_at", wayhome.db.base.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("closed_at", wayhome.db.base.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("opened_at", _timestamp(), nullable=False),
+        sa.Column("closed_at", _timestamp(), nullable=True),
         sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("created_at", wayhome.db.base.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", wayhome.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", _timestamp(), nullable=False),
+        sa.Column("updated_at", _timestamp(), nullable=False),
         sa.Column("agency_id", sa.Uuid(), nullable=False),
         sa.Column(
             "marking",
@@ -204,8 +240,8 @@ def upgrade() -> None:
         sa.Column("password_hash", sa.String(length=200), nullable=False),
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("created_at", wayhome.db.base.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", wayhome.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", _timestamp(), nullable=False),
+        sa.Column("updated_at", _timestamp(), nullable=False),
         sa.ForeignKeyConstraint(
             ["agency_id"], ["agencies.id"], name=op.f("fk_users_agency_id_agencies")
         ),
@@ -222,9 +258,9 @@ def upgrade() -> None:
         sa.Column("prefix", sa.String(length=16), nullable=False),
         sa.Column("token_hash", sa.String(length=64), nullable=False),
         sa.Column("scopes", sa.JSON(), nullable=False),
-        sa.Column("created_at", wayhome.db.base.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("last_used_at", wayhome.db.base.UtcDateTime(timezone=True), nullable=True),
-        sa.Column("revoked_at", wayhome.db.base.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", _timestamp(), nullable=False),
+        sa.Column("last_used_at", _timestamp(), nullable=True),
+        sa.Column("revoked_at", _timestamp(), nullable=True),
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.ForeignKeyConstraint(
             ["user_id"], ["users.id"], name=op.f("fk_api_tokens_user_id_users")
@@ -238,7 +274,7 @@ def upgrade() -> None:
     op.create_table(
         "events",
         sa.Column("case_id", sa.Uuid(), nullable=False),
-        sa.Column("at", wayhome.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("at", _timestamp(), nullable=False),
         sa.Column("kind", sa.String(length=40), nullable=False),
         sa.Column("summary", sa.Text(), nullable=False),
         sa.Column("created_by", sa.Uuid(), nullable=True),
@@ -282,15 +318,15 @@ def upgrade() -> None:
         sa.Column("case_id", sa.Uuid(), nullable=True),
         sa.Column("title", sa.String(length=300), nullable=False),
         sa.Column("source", sa.String(length=200), nullable=False),
-        sa.Column("received_at", wayhome.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("received_at", _timestamp(), nullable=False),
         sa.Column("legal_basis", sa.String(length=300), nullable=False),
         sa.Column("body", sa.Text(), nullable=False),
         sa.Column("items", sa.JSON(), nullable=False),
         sa.Column("content_hash", sa.String(length=64), nullable=False),
         sa.Column("submitted_by", sa.Uuid(), nullable=True),
         sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("created_at", wayhome.db.base.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", wayhome.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", _timestamp(), nullable=False),
+        sa.Column("updated_at", _timestamp(), nullable=False),
         sa.Column("agency_id", sa.Uuid(), nullable=False),
         sa.Column(
             "marking",
@@ -329,8 +365,8 @@ def upgrade() -> None:
         "web_sessions",
         sa.Column("token_hash", sa.String(length=64), nullable=False),
         sa.Column("user_id", sa.Uuid(), nullable=False),
-        sa.Column("created_at", wayhome.db.base.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("expires_at", wayhome.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", _timestamp(), nullable=False),
+        sa.Column("expires_at", _timestamp(), nullable=False),
         sa.ForeignKeyConstraint(
             ["user_id"], ["users.id"], name=op.f("fk_web_sessions_user_id_users")
         ),
@@ -349,7 +385,7 @@ def upgrade() -> None:
         sa.Column("radius_m", sa.Double(), nullable=True),
         sa.Column("place_name", sa.String(length=300), nullable=True),
         sa.Column("country", sa.String(length=2), nullable=True),
-        sa.Column("observed_at", wayhome.db.base.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("observed_at", _timestamp(), nullable=True),
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("agency_id", sa.Uuid(), nullable=False),
         sa.Column(
@@ -458,8 +494,8 @@ def upgrade() -> None:
         sa.Column("nationalities", sa.JSON(), nullable=False),
         sa.Column("description", sa.Text(), nullable=False),
         sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("created_at", wayhome.db.base.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", wayhome.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", _timestamp(), nullable=False),
+        sa.Column("updated_at", _timestamp(), nullable=False),
         sa.Column("agency_id", sa.Uuid(), nullable=False),
         sa.Column(
             "marking",
@@ -559,8 +595,7 @@ def upgrade() -> None:
     with op.batch_alter_table("person_names", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_person_names_person_id"), ["person_id"], unique=False)
 
-    dialect = op.get_bind().dialect.name
-    for statement in append_only_ddl(dialect, "audit_entries"):
+    for statement in _on(APPEND_ONLY_DDL, op.get_bind().dialect.name):
         op.execute(statement)
     op.execute(
         sa.text("INSERT INTO audit_head (id, seq, last_hash) VALUES (1, 0, :genesis)").bindparams(
@@ -570,7 +605,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for statement in drop_append_only_ddl(op.get_bind().dialect.name, "audit_entries"):
+    for statement in _on(DROP_APPEND_ONLY_DDL, op.get_bind().dialect.name):
         op.execute(statement)
     with op.batch_alter_table("person_names", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_person_names_person_id"))

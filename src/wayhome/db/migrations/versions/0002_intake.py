@@ -12,13 +12,33 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import wayhome.db.base
-from wayhome.db.dialect import drop_search_table_ddl, search_table_ddl
-
 revision: str = "0002"
 down_revision: str | None = "0001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+
+
+def _timestamp() -> sa.DateTime:
+    # What wayhome.db.base.UtcDateTime stores; written out so the migration imports no live code.
+    return sa.DateTime(timezone=True)
+
+
+# Frozen as of this revision (wayhome.db.dialect.search_table_ddl), so that editing live code
+# cannot rewrite history: the full-text index of report texts, FTS5 on SQLite, a tsvector with
+# a GIN index on PostgreSQL.
+SEARCH_TABLE_DDL = {
+    "sqlite": [
+        "CREATE VIRTUAL TABLE report_search USING fts5("
+        "report_id UNINDEXED, terms, tokenize = 'unicode61 remove_diacritics 2')"
+    ],
+    "postgresql": [
+        "CREATE TABLE report_search (report_id uuid PRIMARY KEY REFERENCES reports(id), "
+        "terms text NOT NULL, "
+        "tsv tsvector GENERATED ALWAYS AS (to_tsvector('simple', terms)) STORED)",
+        "CREATE INDEX ix_report_search_tsv ON report_search USING gin (tsv)",
+    ],
+}
+DROP_SEARCH_TABLE_DDL = ["DROP TABLE IF EXISTS report_search"]
 
 
 def upgrade() -> None:
@@ -59,7 +79,7 @@ def upgrade() -> None:
         sa.Column("format", sa.String(length=16), nullable=False),
         sa.Column("report_count", sa.Integer(), nullable=False),
         sa.Column("selector_count", sa.Integer(), nullable=False),
-        sa.Column("created_at", wayhome.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", _timestamp(), nullable=False),
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.ForeignKeyConstraint(
             ["agency_id"], ["agencies.id"], name=op.f("fk_intake_imports_agency_id_agencies")
@@ -77,8 +97,8 @@ def upgrade() -> None:
         sa.Column("kind", sa.String(length=40), nullable=False),
         sa.Column("subject", sa.String(length=300), nullable=False),
         sa.Column("detail", sa.JSON(), nullable=False),
-        sa.Column("created_at", wayhome.db.base.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("read_at", wayhome.db.base.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", _timestamp(), nullable=False),
+        sa.Column("read_at", _timestamp(), nullable=True),
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.ForeignKeyConstraint(
             ["agency_id"], ["agencies.id"], name=op.f("fk_notifications_agency_id_agencies")
@@ -117,9 +137,7 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("origin", sa.String(length=300), server_default="", nullable=False)
         )
-        batch_op.add_column(
-            sa.Column("observed_at", wayhome.db.base.UtcDateTime(timezone=True), nullable=True)
-        )
+        batch_op.add_column(sa.Column("observed_at", _timestamp(), nullable=True))
         batch_op.add_column(sa.Column("context", sa.String(length=120), nullable=True))
         batch_op.drop_index(batch_op.f("ix_selectors_kind_canonical"))
         batch_op.create_index("ix_selectors_value_newest", ["value_id", "id"], unique=False)
@@ -132,12 +150,13 @@ def upgrade() -> None:
         batch_op.drop_column("kind")
         batch_op.drop_column("canonical")
 
-    for statement in search_table_ddl(op.get_bind().dialect.name):
+    dialect = op.get_bind().dialect.name
+    for statement in SEARCH_TABLE_DDL["sqlite" if dialect == "sqlite" else "postgresql"]:
         op.execute(statement)
 
 
 def downgrade() -> None:
-    for statement in drop_search_table_ddl(op.get_bind().dialect.name):
+    for statement in DROP_SEARCH_TABLE_DDL:
         op.execute(statement)
     with op.batch_alter_table("selectors", schema=None) as batch_op:
         batch_op.add_column(

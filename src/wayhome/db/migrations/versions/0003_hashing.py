@@ -12,12 +12,15 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import wayhome.db.base
-
 revision: str = "0003"
 down_revision: str | None = "0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+
+
+def _timestamp() -> sa.DateTime:
+    # What wayhome.db.base.UtcDateTime stores; written out so the migration imports no live code.
+    return sa.DateTime(timezone=True)
 
 
 def upgrade() -> None:
@@ -28,8 +31,8 @@ def upgrade() -> None:
         sa.Column("silent", sa.Boolean(), server_default=sa.false(), nullable=False),
         sa.Column("created_by", sa.Uuid(), nullable=True),
         sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("created_at", wayhome.db.base.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", wayhome.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", _timestamp(), nullable=False),
+        sa.Column("updated_at", _timestamp(), nullable=False),
         sa.Column("agency_id", sa.Uuid(), nullable=False),
         sa.Column(
             "marking",
@@ -87,7 +90,7 @@ def upgrade() -> None:
         sa.Column("file_names", sa.JSON(), nullable=False),
         sa.Column("other_hashes", sa.JSON(), nullable=False),
         sa.Column("added_by", sa.Uuid(), nullable=True),
-        sa.Column("added_at", wayhome.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("added_at", _timestamp(), nullable=False),
         sa.Column("agency_id", sa.Uuid(), nullable=False),
         sa.Column(
             "marking",
@@ -142,7 +145,7 @@ def upgrade() -> None:
         sa.Column("case_id", sa.Uuid(), nullable=True),
         sa.Column("kind", sa.String(length=16), nullable=False),
         sa.Column("distance", sa.Integer(), nullable=False),
-        sa.Column("created_at", wayhome.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", _timestamp(), nullable=False),
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.ForeignKeyConstraint(
             ["bank_hash_id"],

@@ -12,12 +12,15 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import wayhome.db.base
-
 revision: str = "0005"
 down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+
+
+def _timestamp() -> sa.DateTime:
+    # What wayhome.db.base.UtcDateTime stores; written out so the migration imports no live code.
+    return sa.DateTime(timezone=True)
 
 
 def upgrade() -> None:
@@ -26,7 +29,7 @@ def upgrade() -> None:
         sa.Column("case_id", sa.Uuid(), nullable=False),
         sa.Column("agency_id", sa.Uuid(), nullable=False),
         sa.Column("issued_by", sa.Uuid(), nullable=True),
-        sa.Column("issued_at", wayhome.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("issued_at", _timestamp(), nullable=False),
         sa.Column("to_all", sa.Boolean(), nullable=False),
         sa.Column("message", sa.Text(), nullable=False),
         sa.Column("id", sa.Uuid(), nullable=False),
@@ -56,7 +59,7 @@ def upgrade() -> None:
         sa.Column("title", sa.String(length=300), nullable=False),
         sa.Column("assignee_agency_id", sa.Uuid(), nullable=False),
         sa.Column("assignee_user_id", sa.Uuid(), nullable=True),
-        sa.Column("due_at", wayhome.db.base.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("due_at", _timestamp(), nullable=True),
         sa.Column(
             "state",
             sa.Enum(
@@ -73,8 +76,8 @@ def upgrade() -> None:
         sa.Column("outcome", sa.Text(), nullable=False),
         sa.Column("created_by", sa.Uuid(), nullable=True),
         sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("created_at", wayhome.db.base.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", wayhome.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", _timestamp(), nullable=False),
+        sa.Column("updated_at", _timestamp(), nullable=False),
         sa.ForeignKeyConstraint(
             ["agency_id"], ["agencies.id"], name=op.f("fk_case_tasks_agency_id_agencies")
         ),
@@ -130,7 +133,7 @@ def upgrade() -> None:
             ),
             nullable=False,
         ),
-        sa.Column("at", wayhome.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("at", _timestamp(), nullable=False),
         sa.Column("user_id", sa.Uuid(), nullable=True),
         sa.Column("agency_id", sa.Uuid(), nullable=True),
         sa.Column(
@@ -169,10 +172,10 @@ def upgrade() -> None:
         "alert_recipients",
         sa.Column("alert_id", sa.Uuid(), nullable=False),
         sa.Column("agency_id", sa.Uuid(), nullable=False),
-        sa.Column("notified_at", wayhome.db.base.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("renotified_at", wayhome.db.base.UtcDateTime(timezone=True), nullable=True),
-        sa.Column("escalated_at", wayhome.db.base.UtcDateTime(timezone=True), nullable=True),
-        sa.Column("acknowledged_at", wayhome.db.base.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("notified_at", _timestamp(), nullable=False),
+        sa.Column("renotified_at", _timestamp(), nullable=True),
+        sa.Column("escalated_at", _timestamp(), nullable=True),
+        sa.Column("acknowledged_at", _timestamp(), nullable=True),
         sa.Column("acknowledged_by", sa.Uuid(), nullable=True),
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.ForeignKeyConstraint(
@@ -215,10 +218,10 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column("issued_by", sa.Uuid(), nullable=True),
-        sa.Column("published_at", wayhome.db.base.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("published_at", _timestamp(), nullable=True),
         sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("created_at", wayhome.db.base.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", wayhome.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", _timestamp(), nullable=False),
+        sa.Column("updated_at", _timestamp(), nullable=False),
         sa.ForeignKeyConstraint(
             ["case_id"], ["cases.id"], name=op.f("fk_case_notices_case_id_cases")
         ),
@@ -243,7 +246,7 @@ def upgrade() -> None:
         sa.Column("image", sa.LargeBinary(), nullable=False),
         sa.Column("thumbnail", sa.LargeBinary(), nullable=False),
         sa.Column("uploaded_by", sa.Uuid(), nullable=True),
-        sa.Column("created_at", wayhome.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", _timestamp(), nullable=False),
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.ForeignKeyConstraint(["case_id"], ["cases.id"], name=op.f("fk_portraits_case_id_cases")),
         sa.ForeignKeyConstraint(
@@ -259,9 +262,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_portraits_case_id"), ["case_id"], unique=False)
 
     with op.batch_alter_table("cases", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("last_seen_at", wayhome.db.base.UtcDateTime(timezone=True), nullable=True)
-        )
+        batch_op.add_column(sa.Column("last_seen_at", _timestamp(), nullable=True))
         batch_op.add_column(sa.Column("last_seen_place", sa.String(length=300), nullable=True))
         batch_op.add_column(sa.Column("last_seen_country", sa.String(length=2), nullable=True))
         batch_op.add_column(

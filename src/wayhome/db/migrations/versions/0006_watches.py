@@ -12,12 +12,15 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import wayhome.db.base
-
 revision: str = "0006"
 down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+
+
+def _timestamp() -> sa.DateTime:
+    # What wayhome.db.base.UtcDateTime stores; written out so the migration imports no live code.
+    return sa.DateTime(timezone=True)
 
 
 def upgrade() -> None:
@@ -26,7 +29,7 @@ def upgrade() -> None:
         sa.Column("case_id", sa.Uuid(), nullable=False),
         sa.Column("agency_id", sa.Uuid(), nullable=False),
         sa.Column("fingerprint", sa.String(length=64), nullable=False),
-        sa.Column("updated_at", wayhome.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", _timestamp(), nullable=False),
         sa.ForeignKeyConstraint(
             ["agency_id"], ["agencies.id"], name=op.f("fk_watch_location_states_agency_id_agencies")
         ),
@@ -43,7 +46,7 @@ def upgrade() -> None:
         sa.Column("subject_key", sa.String(length=400), nullable=False),
         sa.Column("label", sa.String(length=300), nullable=False),
         sa.Column("email", sa.Boolean(), nullable=False),
-        sa.Column("created_at", wayhome.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", _timestamp(), nullable=False),
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.ForeignKeyConstraint(
             ["agency_id"], ["agencies.id"], name=op.f("fk_watches_agency_id_agencies")
@@ -66,7 +69,7 @@ def upgrade() -> None:
         sa.Column("secret", sa.String(length=100), nullable=False),
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.Column("created_by", sa.Uuid(), nullable=True),
-        sa.Column("created_at", wayhome.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", _timestamp(), nullable=False),
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.ForeignKeyConstraint(
             ["agency_id"], ["agencies.id"], name=op.f("fk_webhook_endpoints_agency_id_agencies")
@@ -91,10 +94,10 @@ def upgrade() -> None:
         sa.Column("payload", sa.JSON(), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
-        sa.Column("next_attempt_at", wayhome.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("next_attempt_at", _timestamp(), nullable=False),
         sa.Column("last_error", sa.String(length=500), nullable=True),
-        sa.Column("created_at", wayhome.db.base.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("delivered_at", wayhome.db.base.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", _timestamp(), nullable=False),
+        sa.Column("delivered_at", _timestamp(), nullable=True),
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.ForeignKeyConstraint(
             ["agency_id"], ["agencies.id"], name=op.f("fk_deliveries_agency_id_agencies")
@@ -121,7 +124,7 @@ def upgrade() -> None:
     op.create_table(
         "delivery_attempts",
         sa.Column("delivery_id", sa.Uuid(), nullable=False),
-        sa.Column("at", wayhome.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("at", _timestamp(), nullable=False),
         sa.Column("ok", sa.Boolean(), nullable=False),
         sa.Column("status_code", sa.Integer(), nullable=True),
         sa.Column("error", sa.String(length=500), nullable=True),

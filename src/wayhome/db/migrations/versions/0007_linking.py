@@ -12,12 +12,15 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import wayhome.db.base
-
 revision: str = "0007"
 down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+
+
+def _timestamp() -> sa.DateTime:
+    # What wayhome.db.base.UtcDateTime stores; written out so the migration imports no live code.
+    return sa.DateTime(timezone=True)
 
 
 def upgrade() -> None:
@@ -27,7 +30,7 @@ def upgrade() -> None:
         sa.Column("accept_at", sa.Double(), nullable=False),
         sa.Column("review_at", sa.Double(), nullable=False),
         sa.Column("decisions", sa.Integer(), nullable=False),
-        sa.Column("updated_at", wayhome.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", _timestamp(), nullable=False),
         sa.PrimaryKeyConstraint("link_kind", name=op.f("pk_link_thresholds")),
     )
     op.create_table(
@@ -54,11 +57,11 @@ def upgrade() -> None:
         sa.Column("evidence", sa.JSON(), nullable=False),
         sa.Column("case_id", sa.Uuid(), nullable=True),
         sa.Column("decided_by", sa.Uuid(), nullable=True),
-        sa.Column("decided_at", wayhome.db.base.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("decided_at", _timestamp(), nullable=True),
         sa.Column("reason", sa.Text(), nullable=False),
         sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("created_at", wayhome.db.base.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", wayhome.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", _timestamp(), nullable=False),
+        sa.Column("updated_at", _timestamp(), nullable=False),
         sa.Column("agency_id", sa.Uuid(), nullable=False),
         sa.Column(
             "marking",
@@ -105,7 +108,7 @@ def upgrade() -> None:
         sa.Column("decision", sa.String(length=12), nullable=False),
         sa.Column("score", sa.Double(), nullable=False),
         sa.Column("reason", sa.Text(), nullable=False),
-        sa.Column("at", wayhome.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("at", _timestamp(), nullable=False),
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.ForeignKeyConstraint(
             ["agency_id"], ["agencies.id"], name=op.f("fk_link_decisions_agency_id_agencies")

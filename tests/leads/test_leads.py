@@ -18,7 +18,9 @@ from tests.conftest import World
 from wayhome.access import services as access
 from wayhome.access.models import User
 from wayhome.access.records import Records
-from wayhome.cases.leads import (
+from wayhome.demo.replay import DEMO_PASSWORD, load_world_in
+from wayhome.errors import NotFound
+from wayhome.leads.services import (
     best_chains,
     case_leads,
     edge_weight,
@@ -26,8 +28,6 @@ from wayhome.cases.leads import (
     lead_chains,
     place_share,
 )
-from wayhome.demo.replay import DEMO_PASSWORD, load_world_in
-from wayhome.errors import NotFound
 from wayhome.linking.graph import Edge
 from wayhome.locate.models import RegisterPersonRecord
 from wayhome.synth import generate, write
