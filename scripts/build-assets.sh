@@ -5,7 +5,9 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 vendor="$root/src/wayhome/web/static/vendor"
 cd "$root/frontend"
-npm ci --no-audit --no-fund --loglevel=error
+# No install scripts: none of the files copied below needs one, and swagger-ui-dist pulls in
+# @scarf/scarf, whose postinstall script reports the installation to its vendor.
+npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 mkdir -p "$vendor"
 cp node_modules/@picocss/pico/css/pico.min.css "$vendor/pico.min.css"
 cp node_modules/htmx.org/dist/htmx.min.js "$vendor/htmx.min.js"
@@ -14,4 +16,7 @@ cp node_modules/topojson-client/dist/topojson-client.min.js "$vendor/topojson-cl
 cp node_modules/world-atlas/countries-50m.json "$vendor/countries-50m.json"
 # The link graph page draws the identity graph with Cytoscape.js.
 cp node_modules/cytoscape/dist/cytoscape.min.js "$vendor/cytoscape.min.js"
+# The API docs page (/api/v1/docs) is Swagger UI, served from here rather than a CDN.
+cp node_modules/swagger-ui-dist/swagger-ui-bundle.js "$vendor/swagger-ui-bundle.js"
+cp node_modules/swagger-ui-dist/swagger-ui.css "$vendor/swagger-ui.css"
 echo "front-end assets copied to $vendor"

@@ -57,6 +57,16 @@ def test_broken_rows_are_reported_by_number() -> None:
     assert extra.value.location == "row 2"
 
 
+def test_a_bare_carriage_return_is_refused_naming_the_row() -> None:
+    """csv.Error, once a 500 from POST /api/v1/register/imports (found by Schemathesis)."""
+    with pytest.raises(InvalidInput, match="not CSV") as error:
+        parse_register("person_id,full_name,residence,birth_date,sex\np1,A\r,Tver,2000-01-01,M\n")
+    assert error.value.location == "row 2"
+    with pytest.raises(InvalidInput, match="not CSV") as header:
+        parse_register("person_id\r,full_name\n")
+    assert header.value.location == "row 1"
+
+
 def test_candidates_rank_by_place_age_sex_and_identity(russia: Gazetteer) -> None:
     people = parse_register(REGISTER)
     posterior = locate([TextClue(label="chat", text="живу в Пивоварихе")], russia)

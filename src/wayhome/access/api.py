@@ -22,6 +22,7 @@ from wayhome.access.schemas import (
 from wayhome.agencies.models import Agency
 from wayhome.errors import NotFound
 from wayhome.web.deps import CallerDep, CurrentUser, SessionDep, access
+from wayhome.web.errors import problems
 
 router = APIRouter(tags=["accounts"])
 
@@ -39,7 +40,13 @@ def list_agencies(session: SessionDep, user: CurrentUser) -> list[AgencyOut]:
     return [AgencyOut.model_validate(a, from_attributes=True) for a in agencies]
 
 
-@router.post("/agencies", response_model=AgencyOut, status_code=201, openapi_extra=access("admin"))
+@router.post(
+    "/agencies",
+    responses=problems(400, 409, 413),
+    response_model=AgencyOut,
+    status_code=201,
+    openapi_extra=access("admin"),
+)
 def create_agency(session: SessionDep, user: CurrentUser, body: AgencyIn) -> AgencyOut:
     """Register a member agency (hub administrators only)."""
     services.require_hub_admin(user)
@@ -57,7 +64,13 @@ def list_users(session: SessionDep, user: CurrentUser) -> list[UserOut]:
     return [UserOut.model_validate(u, from_attributes=True) for u in session.scalars(stmt)]
 
 
-@router.post("/users", response_model=UserOut, status_code=201, openapi_extra=access("admin"))
+@router.post(
+    "/users",
+    responses=problems(400, 404, 409, 413),
+    response_model=UserOut,
+    status_code=201,
+    openapi_extra=access("admin"),
+)
 def create_user(session: SessionDep, user: CurrentUser, body: UserIn) -> UserOut:
     """Create an account in the administrator's agency (the hub's administrators: also the
     first administrator of an agency that has none); its supervisors are told."""
@@ -78,7 +91,12 @@ def create_user(session: SessionDep, user: CurrentUser, body: UserIn) -> UserOut
     return UserOut.model_validate(created, from_attributes=True)
 
 
-@router.patch("/users/{user_id}", response_model=UserOut, openapi_extra=access("admin"))
+@router.patch(
+    "/users/{user_id}",
+    responses=problems(400, 404, 413),
+    response_model=UserOut,
+    openapi_extra=access("admin"),
+)
 def change_user(
     session: SessionDep, user: CurrentUser, user_id: uuid.UUID, body: UserChangeIn
 ) -> UserOut:
@@ -90,6 +108,7 @@ def change_user(
 
 @router.post(
     "/users/{user_id}/password-reset",
+    responses=problems(404),
     response_model=PasswordResetOut,
     status_code=201,
     # Supervisors and administrators of the account's agency (the service checks both).
@@ -128,7 +147,13 @@ def list_tokens(session: SessionDep, user: CurrentUser) -> list[TokenOut]:
     return [_token_out(t) for t in tokens]
 
 
-@router.post("/tokens", response_model=TokenOut, status_code=201, openapi_extra=access("self"))
+@router.post(
+    "/tokens",
+    responses=problems(400, 413),
+    response_model=TokenOut,
+    status_code=201,
+    openapi_extra=access("self"),
+)
 def issue_token(session: SessionDep, caller: CallerDep, body: TokenIn) -> TokenOut:
     """Issue an API token for the caller, with no scope his own credential lacks; the secret
     is in this answer only."""
@@ -139,7 +164,12 @@ def issue_token(session: SessionDep, caller: CallerDep, body: TokenIn) -> TokenO
     return _token_out(issued.token, issued.secret)
 
 
-@router.delete("/tokens/{token_id}", response_model=TokenOut, openapi_extra=access("self"))
+@router.delete(
+    "/tokens/{token_id}",
+    responses=problems(404),
+    response_model=TokenOut,
+    openapi_extra=access("self"),
+)
 def revoke_token(session: SessionDep, user: CurrentUser, token_id: uuid.UUID) -> TokenOut:
     """Revoke one of the caller's tokens (administrators may revoke their agency's)."""
     token = session.get(ApiToken, token_id)

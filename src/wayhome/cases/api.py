@@ -44,6 +44,7 @@ from wayhome.cases.schemas import (
 )
 from wayhome.leads import services as leads
 from wayhome.web.deps import RecordsDep, SettingsDep, access
+from wayhome.web.errors import problems
 from wayhome.web.paging import PagingDep
 
 router = APIRouter(tags=["cases"])
@@ -57,19 +58,35 @@ def list_cases(records: RecordsDep, page: PagingDep) -> CaseList:
     return CaseList(items=items, total=found.total, limit=found.limit, offset=found.offset)
 
 
-@router.post("/cases", response_model=CaseOut, status_code=201, openapi_extra=access("case"))
+@router.post(
+    "/cases",
+    responses=problems(400, 413),
+    response_model=CaseOut,
+    status_code=201,
+    openapi_extra=access("case"),
+)
 def open_case(records: RecordsDep, body: CaseIn) -> CaseOut:
     """Open a case owned by the caller's agency."""
     return CaseOut.model_validate(services.open_case(records, body), from_attributes=True)
 
 
-@router.get("/cases/{case_id}", response_model=CaseOut, openapi_extra=access("case"))
+@router.get(
+    "/cases/{case_id}",
+    responses=problems(404),
+    response_model=CaseOut,
+    openapi_extra=access("case"),
+)
 def get_case(records: RecordsDep, case_id: uuid.UUID) -> CaseOut:
     """One case."""
     return CaseOut.model_validate(services.get_case(records, case_id), from_attributes=True)
 
 
-@router.get("/cases/{case_id}/persons", response_model=PersonList, openapi_extra=access("person"))
+@router.get(
+    "/cases/{case_id}/persons",
+    responses=problems(404),
+    response_model=PersonList,
+    openapi_extra=access("person"),
+)
 def list_persons(records: RecordsDep, case_id: uuid.UUID, page: PagingDep) -> PersonList:
     """Persons in a case."""
     found = services.list_persons(records, case_id, page.limit, page.offset)
@@ -79,6 +96,7 @@ def list_persons(records: RecordsDep, case_id: uuid.UUID, page: PagingDep) -> Pe
 
 @router.post(
     "/cases/{case_id}/persons",
+    responses=problems(400, 404, 413),
     response_model=PersonOut,
     status_code=201,
     openapi_extra=access("person"),
@@ -89,13 +107,23 @@ def add_person(records: RecordsDep, case_id: uuid.UUID, body: PersonIn) -> Perso
     return PersonOut.model_validate(person, from_attributes=True)
 
 
-@router.get("/persons/{person_id}", response_model=PersonOut, openapi_extra=access("person"))
+@router.get(
+    "/persons/{person_id}",
+    responses=problems(404),
+    response_model=PersonOut,
+    openapi_extra=access("person"),
+)
 def get_person(records: RecordsDep, person_id: uuid.UUID) -> PersonOut:
     """One person."""
     return PersonOut.model_validate(services.get_person(records, person_id), from_attributes=True)
 
 
-@router.get("/cases/{case_id}/events", response_model=EventList, openapi_extra=access("event"))
+@router.get(
+    "/cases/{case_id}/events",
+    responses=problems(404),
+    response_model=EventList,
+    openapi_extra=access("event"),
+)
 def timeline(records: RecordsDep, case_id: uuid.UUID, page: PagingDep) -> EventList:
     """A case's timeline."""
     found = services.timeline(records, case_id, page.limit, page.offset)
@@ -105,6 +133,7 @@ def timeline(records: RecordsDep, case_id: uuid.UUID, page: PagingDep) -> EventL
 
 @router.post(
     "/cases/{case_id}/events",
+    responses=problems(400, 404, 413),
     response_model=EventOut,
     status_code=201,
     openapi_extra=access("event"),
@@ -163,7 +192,11 @@ def workflow_out(records: Records, case: Case) -> WorkflowOut:
 
 
 @router.post(
-    "/cases/missing-child", response_model=CaseOut, status_code=201, openapi_extra=access("case")
+    "/cases/missing-child",
+    responses=problems(400, 413),
+    response_model=CaseOut,
+    status_code=201,
+    openapi_extra=access("case"),
 )
 def open_missing_child(records: RecordsDep, settings: SettingsDep, body: MissingChildIn) -> CaseOut:
     """Intake of a missing-child case (the portrait is uploaded separately)."""
@@ -171,20 +204,34 @@ def open_missing_child(records: RecordsDep, settings: SettingsDep, body: Missing
     return CaseOut.model_validate(case, from_attributes=True)
 
 
-@router.get("/cases/{case_id}/workflow", response_model=WorkflowOut, openapi_extra=access("case"))
+@router.get(
+    "/cases/{case_id}/workflow",
+    responses=problems(404),
+    response_model=WorkflowOut,
+    openapi_extra=access("case"),
+)
 def get_workflow(records: RecordsDep, case_id: uuid.UUID) -> WorkflowOut:
     """Status, urgency, history, tasks, alerts with acknowledgements, notice and portrait."""
     return workflow_out(records, services.get_case(records, case_id))
 
 
-@router.post("/cases/{case_id}/status", response_model=WorkflowOut, openapi_extra=access("case"))
+@router.post(
+    "/cases/{case_id}/status",
+    responses=problems(400, 404, 413),
+    response_model=WorkflowOut,
+    openapi_extra=access("case"),
+)
 def change_status(records: RecordsDep, case_id: uuid.UUID, body: StatusIn) -> WorkflowOut:
     """Move the case along reported → alert issued → active search → located → reunited/closed."""
     return workflow_out(records, workflow.change_status(records, case_id, body))
 
 
 @router.post(
-    "/cases/{case_id}/tasks", response_model=TaskOut, status_code=201, openapi_extra=access("case")
+    "/cases/{case_id}/tasks",
+    responses=problems(400, 404, 413),
+    response_model=TaskOut,
+    status_code=201,
+    openapi_extra=access("case"),
 )
 def add_task(records: RecordsDep, case_id: uuid.UUID, body: TaskIn) -> TaskOut:
     """Assign a task or an operation on the case."""
@@ -192,7 +239,10 @@ def add_task(records: RecordsDep, case_id: uuid.UUID, body: TaskIn) -> TaskOut:
 
 
 @router.post(
-    "/cases/{case_id}/tasks/{task_id}", response_model=TaskOut, openapi_extra=access("case")
+    "/cases/{case_id}/tasks/{task_id}",
+    responses=problems(400, 404, 413),
+    response_model=TaskOut,
+    openapi_extra=access("case"),
 )
 def update_task(
     records: RecordsDep, case_id: uuid.UUID, task_id: uuid.UUID, body: TaskUpdate
@@ -203,6 +253,7 @@ def update_task(
 
 @router.post(
     "/cases/{case_id}/alerts",
+    responses=problems(400, 404, 413),
     response_model=AlertOut,
     status_code=201,
     openapi_extra=access("case"),
@@ -213,7 +264,12 @@ def issue_alert(records: RecordsDep, case_id: uuid.UUID, body: AlertIn) -> Alert
     return _alert_out(alert, records.session, clock.now())
 
 
-@router.post("/cases/{case_id}/notice", response_model=NoticeOut, openapi_extra=access("case"))
+@router.post(
+    "/cases/{case_id}/notice",
+    responses=problems(400, 404, 409, 413),
+    response_model=NoticeOut,
+    openapi_extra=access("case"),
+)
 def set_notice(records: RecordsDep, case_id: uuid.UUID, body: NoticeIn) -> NoticeOut:
     """Give the case a yellow notice (restricted or public), or withdraw it."""
     return NoticeOut.model_validate(workflow.set_notice(records, case_id, body.visibility))
@@ -221,6 +277,7 @@ def set_notice(records: RecordsDep, case_id: uuid.UUID, body: NoticeIn) -> Notic
 
 @router.post(
     "/cases/{case_id}/portrait",
+    responses=problems(400, 404, 413),
     response_model=PortraitOut,
     status_code=201,
     openapi_extra=access("case"),
@@ -234,7 +291,7 @@ def upload_portrait(
     return PortraitOut.model_validate(portrait)
 
 
-@router.get("/cases/{case_id}/leads", openapi_extra=access("case"))
+@router.get("/cases/{case_id}/leads", responses=problems(404), openapi_extra=access("case"))
 def case_leads(records: RecordsDep, case_id: uuid.UUID) -> dict[str, Any]:
     """Ranked suspects (with their evidence paths), places, known series and alerts."""
     return dataclasses.asdict(leads.case_leads(records, case_id))
@@ -258,7 +315,10 @@ def pending_alerts(records: RecordsDep) -> list[PendingAlertOut]:
 
 
 @router.post(
-    "/alerts/{alert_id}/acknowledge", response_model=AlertOut, openapi_extra=access("member")
+    "/alerts/{alert_id}/acknowledge",
+    responses=problems(404),
+    response_model=AlertOut,
+    openapi_extra=access("member"),
 )
 def acknowledge(records: RecordsDep, alert_id: uuid.UUID) -> AlertOut:
     """The caller's agency acknowledges an alert it received."""

@@ -28,6 +28,7 @@ from wayhome.hashing.schemas import (
 from wayhome.hashing.vics import export_vics
 from wayhome.intake.schemas import HitOut
 from wayhome.web.deps import RecordsDep, SettingsDep, access
+from wayhome.web.errors import problems
 from wayhome.web.paging import PagingDep
 
 router = APIRouter(tags=["hashing"])
@@ -79,7 +80,13 @@ def match_out(run: MatchRun) -> MatchOut:
     return MatchOut(results=results, matched=matched, linked=run.linked)
 
 
-@router.post("/banks", response_model=BankOut, status_code=201, openapi_extra=access("hash_bank"))
+@router.post(
+    "/banks",
+    responses=problems(400, 409, 413),
+    response_model=BankOut,
+    status_code=201,
+    openapi_extra=access("hash_bank"),
+)
 def create_bank(records: RecordsDep, body: BankIn) -> BankOut:
     """Create a hash bank owned by the caller's agency."""
     bank = services.create_bank(
@@ -109,7 +116,12 @@ def list_banks(records: RecordsDep, page: PagingDep) -> BankList:
     )
 
 
-@router.get("/banks/{bank_id}", response_model=BankOut, openapi_extra=access("hash_bank"))
+@router.get(
+    "/banks/{bank_id}",
+    responses=problems(404),
+    response_model=BankOut,
+    openapi_extra=access("hash_bank"),
+)
 def get_bank(records: RecordsDep, bank_id: uuid.UUID) -> BankOut:
     """One hash bank and how many hashes it holds."""
     bank = records.get(Bank, bank_id)
@@ -118,6 +130,7 @@ def get_bank(records: RecordsDep, bank_id: uuid.UUID) -> BankOut:
 
 @router.post(
     "/banks/{bank_id}/imports",
+    responses=problems(400, 404, 409, 413, 415),
     response_model=BankImportOut,
     status_code=201,
     openapi_extra=access("hash_bank"),
@@ -153,7 +166,13 @@ async def import_hash_list(
 
 
 @router.get(
-    "/banks/{bank_id}/export", response_model=dict[str, Any], openapi_extra=access("hash_bank")
+    "/banks/{bank_id}/export",
+    responses={
+        200: {"content": {"text/csv": {"schema": {"type": "string"}}}},  # with format=csv
+        **problems(404),
+    },
+    response_model=dict[str, Any],
+    openapi_extra=access("hash_bank"),
 )
 def export_bank(records: RecordsDep, bank_id: uuid.UUID, format: str = "vics") -> Any:
     """The bank's hashes as a VICS 2.0 JSON document (or CSV with format=csv)."""
@@ -169,7 +188,12 @@ def export_bank(records: RecordsDep, bank_id: uuid.UUID, format: str = "vics") -
     return export_vics(exported)
 
 
-@router.post("/hashes/match", response_model=MatchOut, openapi_extra=access("hash_bank"))
+@router.post(
+    "/hashes/match",
+    responses=problems(400, 404, 409, 413),
+    response_model=MatchOut,
+    openapi_extra=access("hash_bank"),
+)
 def match(records: RecordsDep, index: IndexDep, body: MatchIn) -> MatchOut:
     """Match up to 10,000 hashes against every bank: matches you may see, hit/no-hit else."""
     queries = services.submitted_records(body.hashes, "body.hashes")

@@ -45,6 +45,14 @@ def parse_csv(text: str, *, extra_categories: frozenset[int] = frozenset()) -> l
     """Parse a CSV hash list into records, refusing it whole at the first bad value."""
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
     try:
+        return _parse_rows(reader, extra_categories)
+    except csv.Error as error:  # e.g. a bare carriage return inside an unquoted cell
+        raise InvalidInput(f"not CSV: {error}", location=f"line {reader.line_num}") from None
+
+
+def _parse_rows(reader: Any, extra_categories: frozenset[int]) -> list[HashRecord]:
+    """The header and the records of a CSV hash list."""
+    try:
         header = next(reader)
     except StopIteration:
         raise InvalidInput("the CSV is empty", location="line 1") from None

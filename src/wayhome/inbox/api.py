@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict
 from wayhome.access.services import viewer_of
 from wayhome.inbox import services
 from wayhome.web.deps import CurrentUser, SessionDep, access
+from wayhome.web.errors import problems
 
 router = APIRouter(tags=["inbox"])
 
@@ -51,7 +52,12 @@ def inbox(session: SessionDep, user: CurrentUser, unread: bool = False) -> list[
     ]
 
 
-@router.post("/inbox/read", response_model=ReadOut, openapi_extra=access("member"))
+@router.post(
+    "/inbox/read",
+    responses=problems(400, 413),
+    response_model=ReadOut,
+    openapi_extra=access("member"),
+)
 def mark_read(session: SessionDep, user: CurrentUser, data: ReadIn) -> ReadOut:
     """Mark messages read."""
     viewer = viewer_of(user)

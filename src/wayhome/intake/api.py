@@ -27,6 +27,7 @@ from wayhome.intake.schemas import (
 from wayhome.intake.search import search_reports
 from wayhome.intake.store import Placement
 from wayhome.web.deps import RecordsDep, SettingsDep, access
+from wayhome.web.errors import problems
 from wayhome.web.paging import PagingDep
 
 router = APIRouter(tags=["intake"])
@@ -40,7 +41,16 @@ def _hits(hits: list[Hit]) -> list[HitOut]:
     return [HitOut.model_validate(h, from_attributes=True) for h in hits]
 
 
-@router.post("/reports", response_model=ReportOut, status_code=201, openapi_extra=access("report"))
+@router.post(
+    "/reports",
+    responses={
+        200: {"model": ReportOut, "description": "The same report again: the stored copy."},
+        **problems(400, 404, 413),
+    },
+    response_model=ReportOut,
+    status_code=201,
+    openapi_extra=access("report"),
+)
 def submit_report(records: RecordsDep, body: ReportIn, response: Response) -> ReportOut:
     """Submit a report; re-submitting the same report answers 200 with the stored copy."""
     report, created = services.submit_report(records, body)
@@ -50,7 +60,11 @@ def submit_report(records: RecordsDep, body: ReportIn, response: Response) -> Re
 
 
 @router.post(
-    "/reports/bulk", response_model=ImportOut, status_code=201, openapi_extra=access("report")
+    "/reports/bulk",
+    responses=problems(400, 404, 413),
+    response_model=ImportOut,
+    status_code=201,
+    openapi_extra=access("report"),
 )
 def submit_bulk(records: RecordsDep, body: BulkReportsIn) -> ImportOut:
     """Submit up to 1,000 reports at once: all are stored, or none."""
@@ -65,7 +79,13 @@ def submit_bulk(records: RecordsDep, body: BulkReportsIn) -> ImportOut:
     )
 
 
-@router.post("/imports", response_model=ImportOut, status_code=201, openapi_extra=access("report"))
+@router.post(
+    "/imports",
+    responses=problems(400, 404, 413),
+    response_model=ImportOut,
+    status_code=201,
+    openapi_extra=access("report"),
+)
 async def import_file(
     records: RecordsDep,
     settings: SettingsDep,
@@ -112,7 +132,12 @@ def list_reports(
     )
 
 
-@router.get("/reports/{report_id}", response_model=ReportOut, openapi_extra=access("report"))
+@router.get(
+    "/reports/{report_id}",
+    responses=problems(404),
+    response_model=ReportOut,
+    openapi_extra=access("report"),
+)
 def get_report(records: RecordsDep, report_id: uuid.UUID) -> ReportOut:
     """One report."""
     return _out(records.get(Report, report_id))
@@ -120,6 +145,7 @@ def get_report(records: RecordsDep, report_id: uuid.UUID) -> ReportOut:
 
 @router.get(
     "/reports/{report_id}/correlations",
+    responses=problems(404),
     response_model=list[SelectorLinkOut],
     openapi_extra=access("report"),
 )
@@ -147,7 +173,10 @@ def report_correlations(
 
 
 @router.get(
-    "/reports/{report_id}/export", response_model=dict[str, Any], openapi_extra=access("report")
+    "/reports/{report_id}/export",
+    responses=problems(404),
+    response_model=dict[str, Any],
+    openapi_extra=access("report"),
 )
 def export_report(
     records: RecordsDep, report_id: uuid.UUID, format: str = "stix"
@@ -156,7 +185,12 @@ def export_report(
     return exporting.export(records, [records.get(Report, report_id)], format)
 
 
-@router.get("/cases/{case_id}/export", response_model=dict[str, Any], openapi_extra=access("case"))
+@router.get(
+    "/cases/{case_id}/export",
+    responses=problems(404),
+    response_model=dict[str, Any],
+    openapi_extra=access("case"),
+)
 def export_case(records: RecordsDep, case_id: uuid.UUID) -> dict[str, Any]:
     """A case's visible reports as one STIX 2.1 bundle."""
     records.get(Case, case_id)

@@ -19,6 +19,7 @@ from wayhome.linking.schemas import (
     SplitIn,
 )
 from wayhome.web.deps import RecordsDep, access
+from wayhome.web.errors import problems
 from wayhome.web.paging import PagingDep
 
 router = APIRouter(prefix="/links", tags=["linking"])
@@ -58,7 +59,10 @@ def review_queue(
 
 
 @router.get(
-    "/assertions/{assertion_id}", response_model=AssertionOut, openapi_extra=access("assertion")
+    "/assertions/{assertion_id}",
+    responses=problems(404),
+    response_model=AssertionOut,
+    openapi_extra=access("assertion"),
 )
 def get_assertion(records: RecordsDep, assertion_id: uuid.UUID) -> AssertionOut:
     """One link with its evidence."""
@@ -67,6 +71,7 @@ def get_assertion(records: RecordsDep, assertion_id: uuid.UUID) -> AssertionOut:
 
 @router.post(
     "/assertions/{assertion_id}/decision",
+    responses=problems(400, 404, 413),
     response_model=AssertionOut,
     openapi_extra=access("assertion"),
 )
@@ -77,6 +82,7 @@ def decide(records: RecordsDep, assertion_id: uuid.UUID, body: DecisionIn) -> As
 
 @router.post(
     "/assertions/{assertion_id}/split",
+    responses=problems(400, 404, 413),
     response_model=ClusterOut,
     openapi_extra=access("assertion"),
 )

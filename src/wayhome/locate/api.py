@@ -18,12 +18,18 @@ from wayhome.locate.schemas import (
     RegisterPersonOut,
 )
 from wayhome.web.deps import RecordsDep, SettingsDep, access
+from wayhome.web.errors import problems
 from wayhome.web.paging import PagingDep
 
 router = APIRouter(tags=["locate"])
 
 
-@router.post("/cases/{case_id}/locate", response_model=LocateOut, openapi_extra=access("case"))
+@router.post(
+    "/cases/{case_id}/locate",
+    responses=problems(400, 404, 413),
+    response_model=LocateOut,
+    openapi_extra=access("case"),
+)
 def locate_case(records: RecordsDep, case_id: uuid.UUID, body: LocateIn) -> LocateOut:
     """Where the case's offender probably lives, from the clues the caller may see and states."""
     run = services.locate_case(records, case_id, body)
@@ -32,6 +38,7 @@ def locate_case(records: RecordsDep, case_id: uuid.UUID, body: LocateIn) -> Loca
 
 @router.post(
     "/register/imports",
+    responses=problems(400, 409, 413),
     response_model=RegisterImportOut,
     status_code=201,
     openapi_extra=access("register_person"),
@@ -74,6 +81,7 @@ def list_register_persons(records: RecordsDep, page: PagingDep) -> RegisterPerso
 
 @router.get(
     "/register/persons/{register_person_id}",
+    responses=problems(404),
     response_model=RegisterPersonOut,
     openapi_extra=access("register_person"),
 )

@@ -84,6 +84,14 @@ def parse_register(content: str | bytes) -> list[RegisterPerson]:
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    try:
+        return _people(reader)
+    except csv.Error as error:  # e.g. a bare carriage return inside an unquoted field
+        raise InvalidInput(f"not CSV: {error}", location=f"row {reader.reader.line_num}") from None
+
+
+def _people(reader: csv.DictReader[str]) -> list[RegisterPerson]:
+    """The register persons of a CSV reader, every broken row reported by number."""
     header = [name.strip() for name in (reader.fieldnames or [])]
     missing = [column for column in REQUIRED_COLUMNS if column not in header]
     if missing:

@@ -23,8 +23,10 @@ from wayhome.errors import InvalidInput, NotFound, TooManyRequests
 from wayhome.notices import services
 from wayhome.notices.services import PublicNotice
 from wayhome.web.deps import SessionDep, SettingsDep, access
+from wayhome.web.errors import problems
 
-router = APIRouter(prefix="/notices/v1", tags=["notices"])
+# Anonymous: never 401 or 403; throttled per address (429), and the server may be at its load.
+router = APIRouter(prefix="/notices/v1", tags=["notices"], responses=problems(422, 429, 503))
 HAL_JSON = "application/json"
 
 
@@ -173,7 +175,12 @@ def list_notices(
     )
 
 
-@router.get("/yellow/{notice_id}", openapi_extra=access("public"), dependencies=[Limited])
+@router.get(
+    "/yellow/{notice_id}",
+    responses=problems(404),
+    openapi_extra=access("public"),
+    dependencies=[Limited],
+)
 def get_notice(request: Request, session: SessionDep, notice_id: str) -> Response:
     """One public yellow notice."""
     n = services.get(session, _url_id(notice_id))
@@ -206,7 +213,12 @@ def get_notice(request: Request, session: SessionDep, notice_id: str) -> Respons
     )
 
 
-@router.get("/yellow/{notice_id}/images", openapi_extra=access("public"), dependencies=[Limited])
+@router.get(
+    "/yellow/{notice_id}/images",
+    responses=problems(404),
+    openapi_extra=access("public"),
+    dependencies=[Limited],
+)
 def list_images(request: Request, session: SessionDep, notice_id: str) -> Response:
     """The images of a public notice (at most the family's portrait)."""
     n = services.get(session, _url_id(notice_id))
@@ -226,6 +238,7 @@ def list_images(request: Request, session: SessionDep, notice_id: str) -> Respon
 
 @router.get(
     "/yellow/{notice_id}/images/{picture_id}",
+    responses=problems(404),
     openapi_extra=access("public"),
     dependencies=[Limited],
     response_class=Response,
@@ -238,6 +251,7 @@ def get_image(session: SessionDep, notice_id: str, picture_id: str) -> Response:
 
 @router.get(
     "/yellow/{notice_id}/images/{picture_id}/thumbnail",
+    responses=problems(404),
     openapi_extra=access("public"),
     dependencies=[Limited],
     response_class=Response,

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Response
 
 from wayhome.watches import schemas, services
 from wayhome.web.deps import CurrentUser, RecordsDep, SessionDep, SettingsDep, access
+from wayhome.web.errors import problems
 
 router = APIRouter(tags=["watches"])
 
@@ -19,7 +20,11 @@ def list_watches(session: SessionDep, user: CurrentUser) -> list[schemas.WatchOu
 
 
 @router.post(
-    "/watches", status_code=201, response_model=schemas.WatchOut, openapi_extra=access("member")
+    "/watches",
+    responses=problems(400, 404, 409, 413),
+    status_code=201,
+    response_model=schemas.WatchOut,
+    openapi_extra=access("member"),
 )
 def add_watch(records: RecordsDep, user: CurrentUser, data: schemas.WatchIn) -> schemas.WatchOut:
     """Watch a selector, persona, person, bank series or case."""
@@ -29,7 +34,9 @@ def add_watch(records: RecordsDep, user: CurrentUser, data: schemas.WatchIn) -> 
     return schemas.WatchOut.model_validate(watch)
 
 
-@router.delete("/watches/{watch_id}", status_code=204, openapi_extra=access("member"))
+@router.delete(
+    "/watches/{watch_id}", responses=problems(404), status_code=204, openapi_extra=access("member")
+)
 def remove_watch(session: SessionDep, user: CurrentUser, watch_id: uuid.UUID) -> Response:
     """Stop watching."""
     services.remove_watch(session, user, watch_id)
@@ -46,6 +53,7 @@ def list_endpoints(session: SessionDep, user: CurrentUser) -> list[schemas.Endpo
 
 @router.post(
     "/webhooks",
+    responses=problems(400, 413),
     status_code=201,
     response_model=schemas.NewEndpointOut,
     openapi_extra=access("supervisor"),
@@ -61,6 +69,7 @@ def add_endpoint(
 
 @router.post(
     "/webhooks/{endpoint_id}/disable",
+    responses=problems(404),
     response_model=schemas.EndpointOut,
     openapi_extra=access("supervisor"),
 )

@@ -38,7 +38,7 @@ from wayhome.settings import Environment, Settings, get_settings
 from wayhome.watches import api as watches_api
 from wayhome.watches import pages as watches_pages
 from wayhome.watches.worker import run_forever as run_deliveries
-from wayhome.web import errors, ops
+from wayhome.web import apidocs, errors, ops
 from wayhome.web.admission import Admission, AdmissionState
 from wayhome.web.limits import BodySizeLimit
 
@@ -73,8 +73,9 @@ def create_app(
         title="Wayhome",
         version=__version__,
         summary="Joins what police agencies hold about missing children and their abductors.",
-        openapi_url=f"{API_PREFIX}/openapi.json",
-        docs_url=f"{API_PREFIX}/docs",
+        # The document and its Swagger UI are served by web/apidocs.py, to members only.
+        openapi_url=None,
+        docs_url=None,
         redoc_url=None,
     )
     app.state.settings = settings
@@ -85,7 +86,9 @@ def create_app(
     templates.env.globals["version"] = __version__
     app.state.templates = templates
 
-    api = APIRouter(prefix=API_PREFIX)
+    # What any API route may answer besides its own statuses, as problem details: no
+    # credentials, a role or scope that does not allow it, bad input, the server at its load.
+    api = APIRouter(prefix=API_PREFIX, responses=errors.problems(401, 403, 422, 503))
     for module in (
         access_api,
         cases_api,
@@ -100,6 +103,7 @@ def create_app(
         api.include_router(module.router)
     app.include_router(api)
     app.include_router(notices_api.router)  # public, outside /api/v1 (INTERPOL paths)
+    app.include_router(apidocs.router)  # /api/v1/openapi.json and /api/v1/docs
     case_escalation.install(app)  # background escalation of unacknowledged alerts
     for pages in (
         access_pages,

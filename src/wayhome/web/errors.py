@@ -16,6 +16,71 @@ from wayhome.errors import WayhomeError
 
 PROBLEM_JSON = "application/problem+json"
 
+# RFC 9457 problem details as every error answer carries them (`problem_response`; the body
+# limit's 413 in web/limits.py has the same fields).
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "title": "Problem",
+    "description": "RFC 9457 problem details.",
+    "type": "object",
+    "required": ["type", "title", "status", "detail", "instance"],
+    "properties": {
+        "type": {"type": "string", "description": "Always about:blank."},
+        "title": {"type": "string", "description": "The kind of problem."},
+        "status": {"type": "integer", "description": "The HTTP status."},
+        "detail": {"type": "string", "description": "What went wrong, naming the place."},
+        "instance": {"type": "string", "description": "The request's path."},
+        "errors": {
+            "type": "array",
+            "description": "One entry per bad value, when the input had any.",
+            "items": {
+                "type": "object",
+                "required": ["location", "message"],
+                "properties": {
+                    "location": {"type": "string", "description": "e.g. body.marking, line 7"},
+                    "message": {"type": "string"},
+                    "type": {"type": "string", "description": "The validation error's kind."},
+                },
+            },
+        },
+    },
+}
+_RETRY_AFTER = {
+    "Retry-After": {
+        "description": "Seconds to wait before retrying.",
+        "schema": {"type": "integer"},
+    },
+}
+_PROBLEMS: dict[int, dict[str, Any]] = {
+    400: {"description": "Malformed request: the body is not JSON, UTF-8 or multipart."},
+    401: {
+        "description": "No valid session or API token.",
+        "headers": {"WWW-Authenticate": {"description": "Bearer", "schema": {"type": "string"}}},
+    },
+    403: {
+        "description": "The caller's role, token scope or CSRF token does not allow this; "
+        "a read-only token may not send anything but GET."
+    },
+    404: {"description": "No such record, or one the caller may not see (the same answer)."},
+    409: {
+        "description": "The record clashes with a stored one (a name taken), or another "
+        "request stored the same record at the same moment; nothing was stored."
+    },
+    413: {"description": "The body or file is over the configured size limit."},
+    415: {"description": "Image or video content: Wayhome accepts hash lists only."},
+    422: {"description": "Invalid input; `errors` names each bad field."},
+    429: {"description": "Too many requests from this address.", "headers": _RETRY_AFTER},
+    503: {
+        "description": "The server is at its load limit or the database is busy; nothing was done.",
+        "headers": _RETRY_AFTER,
+    },
+}
+
+
+def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` documenting the given error statuses as problem details."""
+    content = {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    return {status: {**_PROBLEMS[status], "content": content} for status in statuses}
+
 
 def wants_json(request: Request) -> bool:
     """API paths, and clients that ask for JSON, get problem details rather than a page."""
@@ -76,7 +141,20 @@ def _validation_errors(exc: RequestValidationError) -> tuple[int, str, list[dict
 
 
 def install(app: FastAPI) -> None:
-    """Register the exception handlers on the application."""
+    """Register the exception handlers on the application, and the problem schema that the
+    routes' documented error answers refer to in its OpenAPI document."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        document = app.openapi_schema
+        if document is None:
+            document = generate()  # FastAPI keeps it in app.openapi_schema
+            document.setdefault("components", {}).setdefault("schemas", {})["Problem"] = (
+                PROBLEM_SCHEMA
+            )
+        return document
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
     @app.exception_handler(WayhomeError)
     async def _wayhome(request: Request, exc: WayhomeError) -> Response:
