@@ -95,7 +95,7 @@ def test_importing_subscribes_nothing_and_the_root_subscribes_each_once() -> Non
     assert before == str(
         [
             "wayhome.cases.timeline.on_signals",
-            "wayhome.linking.services.on_signals",
+            "wayhome.linking.subscriber.on_signals",
             "wayhome.watches.alerts.on_signals",
         ]
     )

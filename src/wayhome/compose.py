@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from wayhome import signals
 from wayhome.cases import timeline
-from wayhome.linking import services as linking
+from wayhome.linking import subscriber as linking
 from wayhome.signals import Subscriber
 from wayhome.watches import alerts as watch_alerts
 

@@ -27,7 +27,7 @@ from wayhome.cases import services as cases
 from wayhome.cases.models import CaseKind, PersonRole, Sex
 from wayhome.cases.schemas import CaseIn, NameIn, PersonIn
 from wayhome.errors import InvalidInput, NotFound
-from wayhome.linking import services
+from wayhome.linking import matching, services
 from wayhome.linking.evidence import Assertion, Evidence
 from wayhome.linking.models import AssertionState, IdentityAssertion, LinkDecision
 from wayhome.linking.review import ReviewDecision, ReviewThresholds, adjust_thresholds
@@ -165,7 +165,7 @@ def _store(db: Session, left: str, right: str, score: float) -> IdentityAssertio
     agency = db.scalars(select(Agency)).first()
     assert agency is not None
     found = Assertion(left, right, score, (Evidence("name", "test", 1.0),), "model:person")
-    ends = (services._held(db, left), services._held(db, right))
+    ends = (matching.held(db, left), matching.held(db, right))
     return services.store_assertion(
         db, found, agency_id=agency.id, agency_code=agency.code, ends=ends
     )
@@ -214,7 +214,7 @@ def test_person_link_from_a_new_case_person(db: Session, world: World) -> None:
     held = _case_person(db, world, "Дмитрий Сергеевич Соколов", "1998-05-12", Marking.AMBER)
     db.commit()
     new = _case_person(db, world, "Dmitriy Sokolov", "1998-05-12", Marking.GREEN)
-    person = services._held(db, new)
+    person = matching.held(db, new)
     stored = services.match_person(db, person)
     assert [{r.left_ref, r.right_ref} for r in stored] == [{held, new}]
     assert stored[0].marking is Marking.AMBER  # the stricter of the two

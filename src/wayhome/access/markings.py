@@ -36,9 +36,24 @@ TLP_MEANINGS: dict[Marking, str] = {
 }
 
 
+# TLP's order from CLEAR (0) to RED (4): the one ranking of markings in Wayhome.
+_MARKING_RANK: dict[Marking, int] = {marking: n for n, marking in enumerate(Marking)}
+
+
+def rank(marking: Marking) -> int:
+    """A marking's place in TLP's order, 0 for CLEAR up to RED: higher is stricter."""
+    return _MARKING_RANK[marking]
+
+
 def strictest(markings: Iterable[Marking]) -> Marking:
     """The strictest of some markings, in TLP's order from CLEAR to RED."""
-    return max(markings, key=list(Marking).index)
+    return max(markings, key=rank)
+
+
+def strictest_given(markings: Iterable[Marking | None]) -> Marking | None:
+    """The strictest of the markings given (None entries carry none), None when none is."""
+    present = [marking for marking in markings if marking is not None]
+    return strictest(present) if present else None
 
 
 class Scope(StrEnum):
@@ -47,6 +62,15 @@ class Scope(StrEnum):
     OWNER = "owner"
     NAMED = "named"
     ALL = "all"
+
+
+# From the widest scope to the narrowest: a record kept by its owner is shared the least.
+_SCOPE_RANK: dict[Scope, int] = {Scope.ALL: 0, Scope.NAMED: 1, Scope.OWNER: 2}
+
+
+def strictness(marking: Marking, scope: Scope) -> tuple[int, int]:
+    """How strictly a record is held: its marking's rank first, then its scope's narrowness."""
+    return rank(marking), _SCOPE_RANK[scope]
 
 
 def check_marking_scope(marking: Marking, scope: Scope) -> str | None:

@@ -38,6 +38,37 @@ def _id(record: Any) -> uuid.UUID | int:
     return value
 
 
+# -- named shares: the one place that writes and reads `record_shares` ----------------------
+def share(
+    session: Session, records: Iterable[MarkedMixin], agency_ids: Iterable[uuid.UUID]
+) -> None:
+    """Name agencies a whole record is shared with (each once). Unaudited: the caller audits
+    the write the shares belong to. Parts (selectors, bank hashes) are shared as their whole."""
+    agencies = list(dict.fromkeys(agency_ids))
+    if not agencies:
+        return
+    rows = []
+    for record in records:
+        kind, _ = type(record).share_key()
+        if kind != record.__record_kind__:
+            raise ValueError(f"a {record.__record_kind__} is shared as its {kind}, not itself")
+        rows += [
+            RecordShare(record_kind=kind, record_id=_id(record), agency_id=agency_id)
+            for agency_id in agencies
+        ]
+    session.add_all(rows)
+
+
+def shares_of(session: Session, record: MarkedMixin) -> list[uuid.UUID]:
+    """The named recipient agencies of a record (of its whole, for a part)."""
+    kind, column = type(record).share_key()
+    stmt = select(RecordShare.agency_id).where(
+        RecordShare.record_kind == kind,
+        RecordShare.record_id == getattr(record, column.key),
+    )
+    return list(session.scalars(stmt))
+
+
 class Records:
     """Visibility-checked, audited access to intelligence for one caller in one transaction."""
 
@@ -86,12 +117,7 @@ class Records:
 
     def shares_of(self, record: MarkedMixin) -> list[uuid.UUID]:
         """Named recipient agencies of a record the caller can already see."""
-        kind, column = type(record).share_key()
-        stmt = select(RecordShare.agency_id).where(
-            RecordShare.record_kind == kind,
-            RecordShare.record_id == getattr(record, column.key),
-        )
-        return list(self.session.scalars(stmt))
+        return shares_of(self.session, record)
 
     def _audit_reads(
         self, model: type[M], rows: Sequence[M], detail: dict[str, Any] | None = None
@@ -169,13 +195,7 @@ class Records:
             record.agency_id = self.viewer.agency_id
         self.session.add_all(records)
         self.session.flush()
-        self.session.add_all(
-            RecordShare(
-                record_kind=record.__record_kind__, record_id=_id(record), agency_id=agency_id
-            )
-            for record in records
-            for agency_id in dict.fromkeys(shared_with)
-        )
+        share(self.session, records, shared_with)
         audit.record_many(
             self.session,
             self.actor,
@@ -184,6 +204,11 @@ class Records:
                 for record, detail in zip(records, details or [None] * len(records), strict=True)
             ],
         )
+
+    def share(self, records: Iterable[MarkedMixin], agency_ids: Iterable[uuid.UUID]) -> None:
+        """Name more agencies that records already stored are shared with (unaudited here: the
+        operation that widens them audits itself)."""
+        share(self.session, records, agency_ids)
 
     def changed(self, record: MarkedMixin, detail: dict[str, Any]) -> None:
         """Audit a change the caller made to a record he may see."""

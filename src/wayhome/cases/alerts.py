@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from wayhome import clock
 from wayhome.access.markings import Marking, Scope
-from wayhome.access.models import MarkedMixin, RecordShare, Role, User
+from wayhome.access.models import MarkedMixin, Role, User
 from wayhome.access.records import Records
 from wayhome.access.visibility import READING_ROLES
 from wayhome.agencies.models import Agency
@@ -72,21 +72,12 @@ def _extend_shares(records: Records, record: MarkedMixin, agencies: list[uuid.UU
     """Share a record with more agencies (owner-only becomes named); True when it changed."""
     if record.scope is Scope.ALL:
         return False
-    kind, column = type(record).share_key()
-    record_id = getattr(record, column.key)
-    have = set(
-        records.session.scalars(
-            select(RecordShare.agency_id).where(
-                RecordShare.record_kind == kind, RecordShare.record_id == record_id
-            )
-        )
-    )
+    have = set(records.shares_of(record))
     missing = [a for a in agencies if a not in have and a != record.agency_id]
     if record.scope is Scope.NAMED and not missing:
         return False
     record.scope = Scope.NAMED
-    for agency_id in missing:
-        records.session.add(RecordShare(record_kind=kind, record_id=record_id, agency_id=agency_id))
+    records.share([record], missing)
     return True
 
 

@@ -15,12 +15,12 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from wayhome import clock, signals
 from wayhome.access.markings import Scope
-from wayhome.access.models import MarkedMixin, RecordShare
+from wayhome.access.models import MarkedMixin
+from wayhome.access.records import share, shares_of
 from wayhome.access.visibility import Reach, common_reach
 from wayhome.audit import services as audit
 from wayhome.cases.models import Case, Event
@@ -65,11 +65,7 @@ def reach_of(session: Session, record: MarkedMixin) -> Reach:
     """Where a record goes; a part (a selector, a bank hash) is shared and silent as its whole."""
     kind, column = type(record).share_key()
     whole_id = getattr(record, column.key)
-    shared = session.scalars(
-        select(RecordShare.agency_id).where(
-            RecordShare.record_kind == kind, RecordShare.record_id == whole_id
-        )
-    )
+    shared = shares_of(session, record)
     whole: MarkedMixin | None = record
     if kind != type(record).__record_kind__:
         whole = _get(session, kind, whole_id) if whole_id is not None else None
@@ -107,8 +103,7 @@ def record_event(
     session.add(event)
     session.flush()
     if reach.scope is Scope.NAMED:
-        for agency_id in sorted(reach.shared_with):
-            session.add(RecordShare(record_kind="event", record_id=event.id, agency_id=agency_id))
+        share(session, [event], sorted(reach.shared_with))
     audit.record(
         session,
         actor,

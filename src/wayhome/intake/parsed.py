@@ -11,22 +11,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from wayhome.access.markings import Marking
+from wayhome.access.markings import Marking, strictest_given
 from wayhome.intake.selectors.types import Selector
 
-MARKING_ORDER: tuple[Marking, ...] = (
-    Marking.CLEAR,
-    Marking.GREEN,
-    Marking.AMBER,
-    Marking.AMBER_STRICT,
-    Marking.RED,
-)
-
-
-def strictest(markings: list[Marking | None]) -> Marking | None:
-    """The most restrictive of several markings, or None when none is given."""
-    present = [m for m in markings if m is not None]
-    return max(present, key=MARKING_ORDER.index) if present else None
+# The strictest marking present among a report's parts, None when none carries one; TLP's
+# order lives in `access/markings.py` alone.
+strictest = strictest_given
 
 
 @dataclass(slots=True)

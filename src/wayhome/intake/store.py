@@ -19,8 +19,7 @@ from sqlalchemy import Table, Text, Uuid, column, select, table
 from sqlalchemy.orm import Session
 
 from wayhome import signals
-from wayhome.access.markings import Marking, Scope, check_marking_scope
-from wayhome.access.models import RecordShare
+from wayhome.access.markings import Marking, Scope, check_marking_scope, strictest
 from wayhome.access.records import Records
 from wayhome.cases.models import Case, Person, PersonName, PersonRole, Sex
 from wayhome.cases.services import detect_script
@@ -44,7 +43,7 @@ from wayhome.intake.models import (
     SelectorHolder,
     SelectorValue,
 )
-from wayhome.intake.parsed import MARKING_ORDER, ParsedReport, ParsedSubmission
+from wayhome.intake.parsed import ParsedReport, ParsedSubmission
 from wayhome.intake.selectors.types import SelectorType
 from wayhome.intake.serialise import _plain
 from wayhome.intake.stemming import index_terms
@@ -75,13 +74,6 @@ class IngestResult:
     value_ids: set[int] = field(default_factory=set)
     warnings: list[str] = field(default_factory=list)
     matches: dict[int, int] = field(default_factory=dict)
-
-
-def stricter(a: Marking, b: Marking | None) -> Marking:
-    """The more restrictive of two markings: a file's own marking is never loosened."""
-    if b is None:
-        return a
-    return max(a, b, key=MARKING_ORDER.index)
 
 
 def selector_keys(report: ParsedReport) -> list[tuple[str, str]]:
@@ -204,7 +196,8 @@ def ingest(
     # Validate every report's marking before writing anything.
     markings = []
     for index, report in enumerate(submission.reports):
-        marking = stricter(placement.marking, report.marking)
+        # A file's own marking is never loosened: the stricter of the placement's and its own.
+        marking = strictest(m for m in (placement.marking, report.marking) if m is not None)
         problem = check_marking_scope(marking, placement.scope)
         if problem:
             raise InvalidInput(
@@ -376,10 +369,7 @@ def _store_parts(records: Records, new: list[_NewReport], placement: Placement) 
             session.add(person)
             if placement.scope is Scope.NAMED:
                 session.flush()
-                for agency_id in dict.fromkeys(placement.shared_with):
-                    session.add(
-                        RecordShare(record_kind="person", record_id=person.id, agency_id=agency_id)
-                    )
+                records.share([person], placement.shared_with)
     search_id = _search.c.report_id
     insert_rows(
         session,

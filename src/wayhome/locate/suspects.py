@@ -16,7 +16,6 @@ import numpy as np
 from sqlalchemy import not_, select
 
 from wayhome.access.markings import Marking, Scope
-from wayhome.access.models import RecordShare
 from wayhome.access.records import Records
 from wayhome.agencies.models import Agency
 from wayhome.audit import services as audit
@@ -242,11 +241,7 @@ def import_register(
         )
     records.session.add_all(stored)
     records.session.flush()
-    records.session.add_all(
-        RecordShare(record_kind=RegisterPersonRecord.__record_kind__, record_id=p.id, agency_id=a)
-        for p in stored
-        for a in dict.fromkeys(shared_with)
-    )
+    records.share(stored, shared_with)
     # One audit entry for the whole extract: the import names the file's hash and its rows.
     audit.record(
         records.session,

@@ -16,7 +16,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from wayhome.access.markings import Marking
+from wayhome.access.markings import Marking, rank
 from wayhome.intake.formats.stix_markings import TLP2_IDS, tlp2_definition
 from wayhome.intake.parsed import ParsedReport
 from wayhome.intake.selectors.types import Selector, SelectorType
@@ -119,7 +119,7 @@ def export_stix(
             markings.add(report.marking)
             entry["object_marking_refs"] = [TLP2_IDS[report.marking]]
         stix_reports.append(entry)
-    definitions = [tlp2_definition(m) for m in sorted(markings, key=list(Marking).index)]
+    definitions = [tlp2_definition(m) for m in sorted(markings, key=rank)]
     return {
         "type": "bundle",
         "id": f"bundle--{uuid.uuid4()}",
