@@ -3,7 +3,8 @@
 For each submitted hash the caller gets the bank hashes he may see (bank, series, distance,
 victim identification) and, for those he may not, hit/no-hit per holding agency — *that* it
 holds a match, never what. A silent bank (or a RED one) tells the querier nothing; its holder
-is told instead, once per hash and querying agency. Every match is recorded as a link from
+is told instead, once per set of matched hashes, querying agency and subject (the disclosure
+rule and its one inbox path, `access/disclosure.py`). Every match is recorded as a link from
 the submitting agency (and its report or case) to the bank hash, so both agencies'
 dashboards show it; a match filed to another agency's case adds nothing to that case's
 timeline.
@@ -11,6 +12,7 @@ timeline.
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
@@ -20,7 +22,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from wayhome import signals
-from wayhome.access.markings import Marking
+from wayhome.access.disclosure import Disclosure, Hit, judge, tell_holder_once
 from wayhome.access.records import Records
 from wayhome.access.visibility import READING_ROLES
 from wayhome.agencies.models import Agency
@@ -38,12 +40,11 @@ from wayhome.hashing.records import (
     HashKind,
     HashRecord,
 )
-from wayhome.inbox import services as inbox
-from wayhome.intake.correlation import Hit
 from wayhome.intake.models import Report
 from wayhome.signals import Signal, SignalKind, Subject, SubjectKind
 
 CHUNK = 500
+SILENT_HIT = "hash_silent_hit"  # inbox kind: a silent or RED bank's holder is told of a match
 
 
 @dataclass(frozen=True)
@@ -135,7 +136,14 @@ def match_hashes(
     shown: dict[int, BankHash] = {}
     for (position, bank_hash_id), found in sorted(candidates.items()):
         row, bank = rows[bank_hash_id]
-        if bank_hash_id in visible:
+        told = judge(
+            records.viewer,
+            visible=bank_hash_id in visible,
+            holder=row.agency_id,
+            marking=row.marking,
+            silent=bank.silent,
+        )
+        if told is Disclosure.SHOW:
             shown[bank_hash_id] = row
             results[position].matches.append(
                 BankMatch(
@@ -148,14 +156,14 @@ def match_hashes(
                     found.unreliable,
                 )
             )
-        elif bank.silent or row.marking is Marking.RED:
+        elif told is Disclosure.TELL_HOLDER:
             silent[bank.id].add(bank_hash_id)
-        else:
+        elif told is Disclosure.HIT:
             hidden_counts[position][row.agency_id] += 1
     for position, per_agency in hidden_counts.items():
         results[position].hits = sorted(
             (
-                Hit(a.id, a.code, a.name, a.country, count)
+                Hit(a.id, a.code, a.name, a.country, count, BankHash.__record_kind__)
                 for a, count in ((agencies[i], n) for i, n in per_agency.items())
             ),
             key=lambda hit: hit.agency_code,
@@ -167,7 +175,7 @@ def match_hashes(
     new_links = _link(records, candidates, rows, subject, report_id, case_id)
     _emit_signals(records, new_links, rows, case_id)
     run = MatchRun(results, linked=len(new_links))
-    run.notified = _notify_silent_holders(records, silent, new_links, rows)
+    run.notified = _notify_silent_holders(records, silent, rows, subject)
     audit.record(
         session,
         records.actor,
@@ -324,42 +332,36 @@ def _emit_signals(
 def _notify_silent_holders(
     records: Records,
     silent: dict[uuid.UUID, set[int]],
-    new_links: set[int],
     rows: dict[int, tuple[BankHash, Bank]],
+    subject: str,
 ) -> int:
-    """Tell each silent bank's holder which of its hashes another agency just matched."""
+    """Tell each silent (or RED) bank's holder which of its hashes another agency matched:
+    once per bank, querying agency, subject and set of matched hashes."""
     querier = records.viewer.agency_id
-    asking = records.session.get(Agency, querier)
+    asking = records.session.get(Agency, querier) if silent else None
     sent = 0
     for bank_id, bank_hash_ids in silent.items():
-        fresh = sorted(bank_hash_ids & new_links)
-        if not fresh:
-            continue
-        bank = rows[fresh[0]][1]
-        if bank.agency_id == querier:
-            continue
-        inbox.post(
-            records.session,
-            bank.agency_id,
-            "hash_silent_hit",
-            f"{asking.name if asking else 'An agency'} submitted {len(fresh)} hash(es) "
-            f"matching your silent bank {bank.name}",
-            {
-                "bank_id": str(bank_id),
-                "bank_hash_ids": fresh[:200],
-                "series": sorted({s for s in (rows[i][0].series for i in fresh) if s}),
-                "querier_agency": str(querier),
-            },
-        )
-        audit.record(
+        matched = sorted(bank_hash_ids)
+        bank = rows[matched[0]][1]
+        digest = hashlib.sha256(",".join(map(str, matched)).encode()).hexdigest()[:32]
+        sent += tell_holder_once(
             records.session,
             records.actor,
-            "hit_notified",
-            Bank.__record_kind__,
-            str(bank_id),
-            {"holder_agency": str(bank.agency_id), "hashes": len(fresh)},
+            bank.agency_id,
+            kind=SILENT_HIT,
+            key=f"{bank_id}:{querier}:{subject}:{digest}",
+            subject=f"{asking.name if asking else 'An agency'} submitted {len(matched)} hash(es) "
+            f"matching your silent bank {bank.name}",
+            detail={
+                "bank_id": str(bank_id),
+                "bank_hash_ids": matched[:200],
+                "series": sorted({s for s in (rows[i][0].series for i in matched) if s}),
+                "querier_agency": str(querier),
+            },
+            record_kind=Bank.__record_kind__,
+            record_id=str(bank_id),
+            audited={"hashes": len(matched)},
         )
-        sent += 1
     return sent
 
 
@@ -434,11 +436,18 @@ def deconfliction(records: Records, limit: int = 20) -> Deconfliction:
     hidden_last: dict[tuple[uuid.UUID, uuid.UUID | None, uuid.UUID | None], datetime] = {}
     for holder, report_id, case_id, bank_id, series, count, last_at in ours:
         bank = banks[bank_id]
-        if bank_id in visible:
+        told = judge(
+            records.viewer,
+            visible=bank_id in visible,
+            holder=bank.agency_id,
+            marking=bank.marking,
+            silent=bank.silent,
+        )
+        if told is Disclosure.SHOW:
             found.ours_matched.append(
                 SeriesLink(agencies[holder], bank, series, int(count), last_at, report_id, case_id)
             )
-        elif not (bank.silent or bank.marking is Marking.RED):
+        elif told is Disclosure.HIT:
             key = (holder, report_id, case_id)
             hidden[key] = hidden.get(key, 0) + int(count)
             hidden_last[key] = max(hidden_last.get(key, last_at), last_at)

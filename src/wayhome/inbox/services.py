@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from datetime import datetime
 from typing import Any
@@ -22,14 +23,52 @@ def post(
     detail: dict[str, Any],
     *,
     user_id: uuid.UUID | None = None,
+    dedup_key: str | None = None,
 ) -> Notification:
     """Leave a message for an agency, or for one of its users when `user_id` is given."""
     note = Notification(
-        agency_id=agency_id, user_id=user_id, kind=kind, subject=subject, detail=detail
+        agency_id=agency_id,
+        user_id=user_id,
+        kind=kind,
+        subject=subject,
+        detail=detail,
+        dedup_key=dedup_key,
     )
     session.add(note)
     session.flush()
     return note
+
+
+DEDUP_KEY_LENGTH = 200  # the column's length (inbox/models.py)
+
+
+def once_key(kind: str, key: str) -> str:
+    """The indexed once-only key of a message of `kind` about `key` (hashed when too long)."""
+    whole = f"{kind}:{key}"
+    if len(whole) <= DEDUP_KEY_LENGTH:
+        return whole
+    return f"{kind}:sha256:{hashlib.sha256(key.encode()).hexdigest()}"
+
+
+def post_once(
+    session: Session,
+    agency_id: uuid.UUID,
+    kind: str,
+    key: str,
+    subject: str,
+    detail: dict[str, Any],
+) -> Notification | None:
+    """Leave a message for an agency unless one of this kind and key was left before: the one
+    way a message is posted once (found through the indexed `dedup_key`); None when it was."""
+    dedup = once_key(kind, key)
+    already = session.scalar(
+        select(Notification.id).where(
+            Notification.agency_id == agency_id, Notification.dedup_key == dedup
+        )
+    )
+    if already is not None:
+        return None
+    return post(session, agency_id, kind, subject, detail, dedup_key=dedup)
 
 
 def _mine(viewer: Viewer) -> Any:

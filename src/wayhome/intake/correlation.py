@@ -14,9 +14,11 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Uuid, bindparam, func, not_, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Uuid, bindparam, func, not_, select
+from sqlalchemy.orm import Session, aliased
 
+from wayhome.access import disclosure
+from wayhome.access.disclosure import Disclosure, disclosure_clause
 from wayhome.access.markings import Marking
 from wayhome.access.models import Role
 from wayhome.access.records import Records
@@ -24,8 +26,6 @@ from wayhome.access.visibility import READING_ROLES, VIEWER_AGENCY, agency_param
 from wayhome.agencies.models import Agency
 from wayhome.audit import services as audit
 from wayhome.errors import InvalidInput
-from wayhome.inbox import services as inbox
-from wayhome.inbox.models import Notification
 from wayhome.intake.models import BIG_ID, Report, Selector, SelectorHolder, SelectorValue
 from wayhome.intake.selectors.normalise import canonical_value
 from wayhome.intake.selectors.types import SelectorType
@@ -53,15 +53,9 @@ class Occurrence:
     marking: Marking
 
 
-@dataclass(frozen=True)
-class Hit:
-    """An agency holds records with this value that the caller may not see."""
-
-    agency_id: uuid.UUID
-    agency_code: str
-    agency_name: str
-    country: str
-    records: int
+# An agency holds records with this value that the caller may not see (the engines' one type).
+Hit = disclosure.Hit
+SILENT_HIT = "silent_hit"  # inbox kind: a silent or RED holder is told of a look-up
 
 
 @dataclass
@@ -130,7 +124,10 @@ def _statements(role: Role) -> dict[str, Any]:
         .limit(HIT_SCAN)
         .subquery()
     )
-    silent = or_(Report.silent.is_(True), newest_hidden.c.marking == Marking.RED)
+    hidden = aliased(Selector, newest_hidden)
+    told = disclosure_clause(
+        hidden, role, agency, silent=Report.silent.is_(True), hidden=True
+    ).label("disclosure")
     newest_visible = (
         select(Selector.report_id, Selector.agency_id)
         .where(
@@ -171,16 +168,11 @@ def _statements(role: Role) -> dict[str, Any]:
         ),
         # The holders' names come in the same statement: no second query per look-up.
         "hidden": select(
-            newest_hidden.c.agency_id,
-            Agency.code,
-            Agency.name,
-            Agency.country,
-            silent.label("silent"),
-            func.count(),
+            newest_hidden.c.agency_id, Agency.code, Agency.name, Agency.country, told, func.count()
         )
         .join(Report, Report.id == newest_hidden.c.report_id)
         .join(Agency, Agency.id == newest_hidden.c.agency_id)
-        .group_by(newest_hidden.c.agency_id, Agency.code, Agency.name, Agency.country, silent),
+        .group_by(newest_hidden.c.agency_id, Agency.code, Agency.name, Agency.country, told),
         "others": select(
             func.count(func.distinct(newest_visible.c.report_id)),
             func.count(func.distinct(newest_visible.c.agency_id)),
@@ -192,7 +184,7 @@ def hidden_hits(
     records: Records, value_ids: list[int], exclude_report: uuid.UUID | None = None
 ) -> tuple[dict[int, list[Hit]], dict[int, set[uuid.UUID]]]:
     """Per value: hit/no-hit for agencies holding it out of the caller's sight, and the silent
-    holders (agency ids) who must be told instead."""
+    or RED holders (agency ids) who must be told instead (the disclosure rule, in SQL)."""
     if not value_ids or records.viewer.role not in READING_ROLES:
         return {}, {}
     statement = _statements(records.viewer.role)["hidden"]
@@ -204,14 +196,14 @@ def hidden_hits(
             VIEWER_AGENCY: records.viewer.agency_id,
             "exclude_report": exclude_report or NO_REPORT,
         }
-        for agency_id, code, name, country, is_silent, count in records.session.execute(
+        for agency_id, code, name, country, told, count in records.session.execute(
             statement, params
         ):
-            if is_silent:
+            if told == Disclosure.TELL_HOLDER:
                 silent_holders.setdefault(value_id, set()).add(agency_id)
-            else:
+            elif told == Disclosure.HIT:
                 hits.setdefault(value_id, []).append(
-                    Hit(agency_id, code, name, country, int(count))
+                    Hit(agency_id, code, name, country, int(count), Selector.__record_kind__)
                 )
     return hits, silent_holders
 
@@ -219,42 +211,33 @@ def hidden_hits(
 def notify_silent_holders(
     records: Records, values: dict[int, tuple[str, str]], holders: dict[int, set[uuid.UUID]]
 ) -> int:
-    """Tell silent holders that another agency asked about a value they hold (once each)."""
+    """Tell the holders the rule chose (TELL_HOLDER) that another agency asked about a value
+    they hold in a silent or RED record: once per value and querying agency."""
     sent = 0
     querier = records.viewer.agency_id
+    asking: Agency | None = None
     for value_id, agencies in holders.items():
         kind, canonical = values[value_id]
         for agency_id in agencies:
-            if agency_id == querier:
-                continue
+            asking = asking or records.session.get(Agency, querier)
             key = f"{value_id}:{querier}"
-            already = records.session.scalar(
-                select(Notification.id).where(
-                    Notification.agency_id == agency_id,
-                    Notification.dedup_key == f"silent_hit:{key}",
-                )
-            )
-            if already is not None:
-                continue
-            asking = records.session.get(Agency, querier)
-            note = inbox.post(
-                records.session,
-                agency_id,
-                "silent_hit",
-                f"{asking.name if asking else 'An agency'} holds or looked up a {kind} "
-                "you hold in a silent record",
-                {"key": key, "kind": kind, "value": canonical, "querier_agency": str(querier)},
-            )
-            note.dedup_key = f"silent_hit:{key}"
-            audit.record(
+            sent += disclosure.tell_holder_once(
                 records.session,
                 records.actor,
-                "hit_notified",
-                "selector_value",
-                str(value_id),
-                {"holder_agency": str(agency_id)},
+                agency_id,
+                kind=SILENT_HIT,
+                key=key,
+                subject=f"{asking.name if asking else 'An agency'} holds or looked up a {kind} "
+                "you hold in a silent record",
+                detail={
+                    "key": key,
+                    "kind": kind,
+                    "value": canonical,
+                    "querier_agency": str(querier),
+                },
+                record_kind="selector_value",
+                record_id=str(value_id),
             )
-            sent += 1
     return sent
 
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from wayhome.access.markings import Marking
+from wayhome.access.disclosure import Disclosure, judge
 from wayhome.access.records import Records
 from wayhome.audit import services as audit
 from wayhome.cases.models import Case, Person, PersonRole
@@ -548,9 +548,16 @@ def _series(records: Records, case_id: uuid.UUID) -> list[SeriesLead]:
     hidden: dict[str, int] = {}
     for bank_id, name, agency_id, marking, silent, series, count in rows:
         code = codes.get(agency_id, "?")
-        if bank_id in visible:
+        told = judge(
+            records.viewer,
+            visible=bank_id in visible,
+            holder=agency_id,
+            marking=marking,
+            silent=silent,
+        )
+        if told is Disclosure.SHOW:
             out.append(SeriesLead(name, code, series, int(count), False))
-        elif marking is not Marking.RED and not silent:
+        elif told is Disclosure.HIT:  # a silent or RED bank's holder was told at the match
             hidden[code] = hidden.get(code, 0) + int(count)
     out.sort(key=lambda s: (-s.matches, s.series or ""))
     out += [SeriesLead(None, code, None, n, True) for code, n in sorted(hidden.items())]
@@ -564,7 +571,10 @@ def _alerts(records: Records, case_id: uuid.UUID, contributors: list[str]) -> li
     stmt = (
         select(Agency.code, func.min(Notification.created_at))
         .join(Notification, Notification.agency_id == Agency.id)
-        .where(Notification.kind == LEAD_KIND, Notification.subject.contains(str(case_id)))
+        .where(
+            Agency.code.in_(contributors),
+            Notification.dedup_key == inbox.once_key(LEAD_KIND, str(case_id)),
+        )
         .group_by(Agency.code)
     )
     told: dict[str, Any] = {code: at for code, at in records.session.execute(stmt)}  # noqa: C416
@@ -576,8 +586,8 @@ def _alerts(records: Records, case_id: uuid.UUID, contributors: list[str]) -> li
 
 def refresh_leads(records: Records, case_id: uuid.UUID) -> CaseLeads | None:
     """Compute a case's leads and tell each agency on the top suspect's evidence path, once
-    per case, that its records contributed (the message names the case, never the suspect).
-    None when the caller may not see the case."""
+    per case (the inbox's once-only key), that its records contributed (the message names the
+    case, never the suspect). None when the caller may not see the case."""
     from wayhome.agencies.models import Agency
 
     try:
@@ -593,20 +603,13 @@ def refresh_leads(records: Records, case_id: uuid.UUID) -> CaseLeads | None:
         agency = agencies.get(code)
         if agency is None:
             continue
-        already = records.session.scalar(
-            select(Notification.id).where(
-                Notification.agency_id == agency.id,
-                Notification.kind == LEAD_KIND,
-                Notification.subject == subject,
-            )
+        inbox.post_once(
+            records.session,
+            agency.id,
+            LEAD_KIND,
+            str(case_id),
+            subject,
+            {"case_id": str(case_id), "reference": leads.reference},
         )
-        if already is None:
-            inbox.post(
-                records.session,
-                agency.id,
-                LEAD_KIND,
-                subject,
-                {"case_id": str(case_id), "reference": leads.reference},
-            )
     leads.alerts = _alerts(records, case_id, leads.contributors)
     return leads

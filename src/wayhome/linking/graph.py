@@ -9,9 +9,10 @@ that free-text intake attributes to one user's post ("posted by forum:x") links 
 user's persona (`posted_by`); any other selector links to every persona of its report.
 
 The graph is read whole (so a path may cross another agency's records), then shown through
-need-to-know: a node or edge whose record the viewer may not see becomes a marker naming only
-the agency that holds it, and RED or silent records the viewer may not see are left out
-altogether (they tell a non-recipient nothing, not even that they exist).
+need-to-know (the disclosure rule, `access/disclosure.py`): a node or edge whose record the
+viewer may not see becomes a marker naming only the agency that holds it (a hit), and RED or
+silent records the viewer may not see are left out altogether (they tell a non-recipient
+nothing, not even that they exist; the graph tells their holder nothing either).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from typing import Any
 
 from sqlalchemy import func, or_, select
 
-from wayhome.access.markings import Marking
+from wayhome.access.disclosure import Disclosure, disclosure_clause, judge
 from wayhome.access.models import MarkedMixin
 from wayhome.access.records import Records
 from wayhome.agencies.models import Agency
@@ -166,10 +167,17 @@ class Graph:
             for row in rows:
                 ref = make_ref(kind, row.id)  # type: ignore[attr-defined]
                 report_id = row.id if kind == "report" else getattr(row, "report_id", None)  # type: ignore[attr-defined]
-                private = row.marking is Marking.RED or report_id in silent
                 seen = row.id in visible  # type: ignore[attr-defined]
+                told = judge(
+                    self.records.viewer,
+                    visible=seen,
+                    holder=row.agency_id,
+                    marking=row.marking,
+                    silent=report_id in silent,
+                )
+                private = told in (Disclosure.TELL_HOLDER, Disclosure.NOTHING)
                 self.nodes[ref] = NodeInfo(
-                    ref, kind, _label(kind, row), row.agency_id, seen, private and not seen
+                    ref, kind, _label(kind, row), row.agency_id, seen, private
                 )
 
     def _silent_reports(self, rows: list[Any]) -> set[uuid.UUID]:
@@ -195,15 +203,16 @@ class Graph:
                 .distinct()
             )
         )
+        # The agencies a hidden occurrence names as a hit (silent and RED ones name none).
+        viewer = self.records.viewer
+        told = disclosure_clause(
+            Selector, viewer.role, viewer.agency_id, silent=Report.silent.is_(True), hidden=True
+        )
         holders: dict[int, set[uuid.UUID]] = {}
         stmt = (
             select(Selector.value_id, Selector.agency_id)
             .join(Report, Report.id == Selector.report_id)
-            .where(
-                Selector.value_id.in_(ids),
-                Report.silent.is_(False),
-                Selector.marking != Marking.RED,
-            )
+            .where(Selector.value_id.in_(ids), told == Disclosure.HIT.value)
             .distinct()
         )
         for value_id, agency_id in session.execute(stmt):

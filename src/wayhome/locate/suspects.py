@@ -1,7 +1,8 @@
 """Register extracts: import under an agency's marking, and candidate suspects with hit/no-hit.
 
 Register persons are intelligence: the holder sees them; for other agencies a locating run
-says only that an agency holds persons who fit (hit/no-hit), never who. RED tells nothing.
+says only that an agency holds persons who fit (hit/no-hit), never who. A RED person the
+caller may not see tells him nothing; its holder is told instead (`access/disclosure.py`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from datetime import date
 import numpy as np
 from sqlalchemy import not_, select
 
+from wayhome.access.disclosure import Disclosure, disclosure_clause, holder_hits, tell_holder_once
 from wayhome.access.markings import Marking, Scope
 from wayhome.access.records import Records
 from wayhome.agencies.models import Agency
@@ -106,38 +108,76 @@ def candidates_for(
         )
         for candidate in ranked[:CANDIDATES_SHOWN]
     ]
-    # Hit/no-hit: persons the caller may not see tell him only that their agency holds some.
-    # RED records tell nothing at all, as in correlation.
-    hidden = records.session.scalars(
-        select(RegisterPersonRecord)
-        .where(
-            not_(records.visibility.clause(RegisterPersonRecord)),
-            RegisterPersonRecord.agency_id != records.viewer.agency_id,
-            RegisterPersonRecord.marking != Marking.RED,
-            RegisterPersonRecord.geonameid.in_(_top_geonameids(result, HIT_SHARE)),
-        )
-        .limit(MAX_CANDIDATE_PERSONS)
-    ).all()
-    counts: dict[uuid.UUID, int] = {}
-    for record in hidden:
-        if _fits(record, profile):
-            counts[record.agency_id] = counts.get(record.agency_id, 0) + 1
-    agencies = (
-        records.session.scalars(select(Agency).where(Agency.id.in_(list(counts)))).all()
-        if counts
-        else []
-    )
+    # Persons the caller may not see, through the disclosure rule: a hit names only the agency
+    # that holds some; RED ones tell him nothing and their holder is told instead.
+    fitting = _hidden_fitting(records, _top_geonameids(result, HIT_SHARE), profile)
+    counts = {agency: len(ids) for agency, ids in fitting[Disclosure.HIT].items()}
     hits = [
         schemas.RegisterHitOut(
-            agency_id=agency.id,
-            agency_code=agency.code,
-            agency_name=agency.name,
-            country=agency.country,
-            persons=counts[agency.id],
+            agency_id=hit.agency_id,
+            agency_code=hit.agency_code,
+            agency_name=hit.agency_name,
+            country=hit.country,
+            persons=hit.records,
         )
-        for agency in sorted(agencies, key=lambda a: a.code)
+        for hit in holder_hits(records.session, counts, REGISTER_KIND)
     ]
+    _tell_register_holders(records, fitting[Disclosure.TELL_HOLDER])
     return candidates, hits
+
+
+REGISTER_KIND = RegisterPersonRecord.__record_kind__
+SILENT_HIT = "register_silent_hit"  # inbox kind: a RED register's holder is told of a fit
+
+
+def _hidden_fitting(
+    records: Records, geonameids: list[int], profile: SuspectProfile
+) -> dict[Disclosure, dict[uuid.UUID, list[uuid.UUID]]]:
+    """Hidden register persons living in these places who fit the profile, per disclosure
+    (HIT, TELL_HOLDER) and holding agency; each kind read up to MAX_CANDIDATE_PERSONS."""
+    viewer = records.viewer
+    told = disclosure_clause(RegisterPersonRecord, viewer.role, viewer.agency_id, hidden=True)
+    found: dict[Disclosure, dict[uuid.UUID, list[uuid.UUID]]] = {}
+    for kind in (Disclosure.HIT, Disclosure.TELL_HOLDER):
+        per_agency: dict[uuid.UUID, list[uuid.UUID]] = {}
+        for record in records.session.scalars(
+            select(RegisterPersonRecord)
+            .where(
+                not_(records.visibility.clause(RegisterPersonRecord)),
+                told == kind.value,
+                RegisterPersonRecord.geonameid.in_(geonameids),
+            )
+            .limit(MAX_CANDIDATE_PERSONS)
+        ):
+            if _fits(record, profile):
+                per_agency.setdefault(record.agency_id, []).append(record.id)
+        found[kind] = per_agency
+    return found
+
+
+def _tell_register_holders(records: Records, fitting: dict[uuid.UUID, list[uuid.UUID]]) -> None:
+    """Tell each holder of RED register persons that fit another agency's suspect: once per
+    querying agency and set of persons."""
+    if not fitting:
+        return
+    querier = records.viewer.agency_id
+    asking = records.session.get(Agency, querier)
+    for holder, person_ids in sorted(fitting.items(), key=lambda item: str(item[0])):
+        ids = sorted(str(i) for i in person_ids)
+        digest = hashlib.sha256(",".join(ids).encode()).hexdigest()[:32]
+        tell_holder_once(
+            records.session,
+            records.actor,
+            holder,
+            kind=SILENT_HIT,
+            key=f"{querier}:{digest}",
+            subject=f"{asking.name if asking else 'An agency'} is looking for a suspect whom "
+            f"{len(ids)} person(s) of your RED register extracts fit",
+            detail={"register_person_ids": ids[:200], "querier_agency": str(querier)},
+            record_kind=REGISTER_KIND,
+            record_id=None,
+            audited={"persons": len(ids)},
+        )
 
 
 @dataclass(frozen=True)

@@ -23,15 +23,16 @@ from typing import Any
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
+from wayhome.access import disclosure
+from wayhome.access.disclosure import Disclosure
 from wayhome.access.markings import Marking
 from wayhome.access.models import MarkedMixin, RecordShare, User
 from wayhome.access.records import Records
 from wayhome.access.services import viewer_of
-from wayhome.access.visibility import READING_ROLES, Visibility
+from wayhome.access.visibility import READING_ROLES
 from wayhome.agencies.models import Agency
 from wayhome.audit import services as audit
 from wayhome.db.base import Base, new_id, utcnow
-from wayhome.inbox import services as inbox
 from wayhome.inbox.models import Notification
 from wayhome.intake.correlation import notify_silent_holders
 from wayhome.intake.store import known_value_ids
@@ -112,20 +113,24 @@ def _load(session: Session, signal: Signal) -> _Record:
     return _Record(record, shared, bool(getattr(record, "silent", False)))
 
 
+VERDICTS: dict[Disclosure, str | None] = {
+    Disclosure.SHOW: ALERT,
+    Disclosure.HIT: HIT,
+    Disclosure.TELL_HOLDER: HOLDER,
+    Disclosure.NOTHING: None,
+}
+
+
 def decide(found: _Record, signal: Signal, watcher: User) -> str | None:
-    """ALERT, HIT or HOLDER (the watcher learns nothing, the holder is told), or None for a
-    role that reads no intelligence (pure over the loaded record)."""
+    """ALERT, HIT or HOLDER (the watcher learns nothing, the holder is told), or None when
+    nobody learns anything (the disclosure rule, over the loaded record)."""
     viewer = viewer_of(watcher)
     if viewer.role not in READING_ROLES:
         return None
     if found.record is None:
         # Not a marked record (or gone): only its own agency hears what it is.
         return ALERT if signal.agency_id == viewer.agency_id else HIT
-    if Visibility(viewer).allows(found.record, found.shared_with):
-        return ALERT
-    if found.silent or found.record.marking is Marking.RED:
-        return HOLDER
-    return HIT
+    return VERDICTS[disclosure.decide(viewer, found.record, found.shared_with, silent=found.silent)]
 
 
 def _location_changed(session: Session, signal: Signal) -> bool:
@@ -275,9 +280,8 @@ def _post(
 def _tell_holder(
     session: Session, signal: Signal, holder_id: uuid.UUID, user: User, subjects: list[Subject]
 ) -> None:
-    """A silent (or RED) record: the watcher learns nothing, its holder is told."""
-    if holder_id == user.agency_id:
-        return
+    """A silent (or RED) record: the watcher learns nothing, its holder is told (once per
+    watched subject and watching agency)."""
     records = Records(session, viewer_of(user), "watch")
     selectors = [s for s in subjects if s.kind is SubjectKind.SELECTOR]
     if selectors:
@@ -288,37 +292,24 @@ def _tell_holder(
     others = [s for s in subjects if s.kind is not SubjectKind.SELECTOR]
     for subject in others:
         key = f"{subject.kind.value}:{subject.key}:{user.agency_id}"
-        already = session.scalar(
-            select(Notification.id).where(
-                Notification.agency_id == holder_id,
-                Notification.kind == HOLDER,
-                Notification.detail["key"].as_string() == key,
-            )
-        )
-        if already is not None:
-            continue
         watcher_agency = session.get(Agency, user.agency_id)
-        inbox.post(
+        disclosure.tell_holder_once(
             session,
+            records.actor,
             holder_id,
-            HOLDER,
-            f"{watcher_agency.name if watcher_agency else 'An agency'} watches a "
+            kind=HOLDER,
+            key=key,
+            subject=f"{watcher_agency.name if watcher_agency else 'An agency'} watches a "
             f"{subject.kind.value} that your silent record touches",
-            {
+            detail={
                 "key": key,
                 "watched": f"{subject.kind.value}:{subject.key}",
                 "record_kind": signal.record_kind,
                 "record_id": signal.record_id,
                 "watcher_agency": str(user.agency_id),
             },
-        )
-        audit.record(
-            session,
-            records.actor,
-            "hit_notified",
-            signal.record_kind,
-            signal.record_id,
-            {"holder_agency": str(holder_id)},
+            record_kind=signal.record_kind,
+            record_id=signal.record_id,
         )
 
 
