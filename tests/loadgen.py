@@ -5,8 +5,10 @@ and the benchmark (bench/load.py: 200 clients for 5 minutes, SQLite and PostgreS
 server runs in its own process, as in production, over a database holding the demo world;
 each client is one analyst or investigator of a demo agency, signed in with a browser
 session (pages) and an API token (JSON), who reads pages and the API and, one request in
-five, submits a small report. Every request is bounded by a client time-out; the run stops
-by itself.
+five, submits a small report, waiting a think time between requests (none in CI's test);
+with a think time, each client's first request comes after a random part of one think time
+(arrivals spread over it, as users' are). Every request is bounded by a client time-out; the
+run stops by itself.
 
 An error is any answer other than the expected status (200 for reads, 201 for submissions),
 a 5xx or 503 busy included, a time-out, or a connection failure.
@@ -210,6 +212,9 @@ async def _one_client(
     out: Outcome,
 ) -> None:
     reads = _reads(client, email)
+    low, high = think
+    if high > 0:  # users arrive over one think time, not all in the same millisecond
+        await asyncio.sleep(rng.uniform(0, high))
     api = {"Authorization": f"Bearer {client.token}"}
     page_headers = {"Cookie": f"wayhome_session={client.cookie}"}
     while time.monotonic() < until:
@@ -245,7 +250,6 @@ async def _one_client(
             out.errors[kind] = out.errors.get(kind, 0) + 1
             if len(out.examples) < 10:
                 out.examples.append(f"{kind}: {error}")
-        low, high = think
         if high > 0:
             await asyncio.sleep(rng.uniform(low, high))
 

@@ -249,6 +249,10 @@ def uvicorn_options(settings: Settings, host: str, port: int) -> dict[str, Any]:
         "proxy_headers": bool(proxies),
         "forwarded_allow_ips": proxies or "",
         "server_header": False,
+        # Longer than a reverse proxy's or a client's idle keep-alive (nginx keeps upstream
+        # connections 60 s): uvicorn's 5 s default closed connections just as clients reused
+        # them (a connection error for a request the server never read).
+        "timeout_keep_alive": 75,
         "timeout_graceful_shutdown": 10,
     }
 
