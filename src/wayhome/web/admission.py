@@ -19,11 +19,12 @@ answer when the server is saturated.
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 
 import anyio.to_thread
 from starlette.types import ASGIApp, Receive, Scope, Send
+
+from wayhome.web.limits import send_problem
 
 EXEMPT_PREFIXES = ("/static/", "/events/stream", "/healthz", "/readyz", "/metrics")
 # Worker threads beyond the admitted requests: event-stream polls and the background loops.
@@ -69,7 +70,7 @@ class Admission:
         slots = self._ready()
         state = self.state
         if slots.locked() and state.waiting >= self.queue_max:
-            await self._refuse(send, "too many requests are waiting")
+            await self._refuse(scope, send, "too many requests are waiting")
             return
         state.waiting += 1
         started = time.monotonic()
@@ -77,7 +78,7 @@ class Admission:
             async with asyncio.timeout(self.wait_seconds):
                 await slots.acquire()
         except TimeoutError:
-            await self._refuse(send, f"no free slot within {self.wait_seconds:g} s")
+            await self._refuse(scope, send, f"no free slot within {self.wait_seconds:g} s")
             return
         finally:
             state.waiting -= 1
@@ -89,26 +90,10 @@ class Admission:
             state.in_flight -= 1
             slots.release()
 
-    async def _refuse(self, send: Send, why: str) -> None:
+    async def _refuse(self, scope: Scope, send: Send, why: str) -> None:
         self.state.refused += 1
-        retry_after = max(1, round(self.wait_seconds / 4))
-        body = json.dumps(
-            {
-                "type": "about:blank",
-                "title": "Service busy",
-                "status": 503,
-                "detail": f"the server is at its load limit ({why}); try again shortly",
-            }
-        ).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 503,
-                "headers": [
-                    (b"content-type", b"application/problem+json"),
-                    (b"content-length", str(len(body)).encode()),
-                    (b"retry-after", str(retry_after).encode()),
-                ],
-            }
+        retry_after = str(max(1, round(self.wait_seconds / 4))).encode()
+        detail = f"the server is at its load limit ({why}); try again shortly"
+        await send_problem(
+            send, 503, "Service busy", detail, scope["path"], ((b"retry-after", retry_after),)
         )
-        await send({"type": "http.response.body", "body": body})
