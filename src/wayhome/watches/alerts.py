@@ -26,8 +26,8 @@ from sqlalchemy.orm import Session
 from wayhome.access import disclosure
 from wayhome.access.disclosure import Disclosure
 from wayhome.access.markings import Marking
-from wayhome.access.models import MarkedMixin, RecordShare, User
-from wayhome.access.records import Records
+from wayhome.access.models import MarkedMixin, User
+from wayhome.access.records import Records, shares_of
 from wayhome.access.services import viewer_of
 from wayhome.access.visibility import READING_ROLES
 from wayhome.agencies.models import Agency
@@ -101,15 +101,7 @@ def _load(session: Session, signal: Signal) -> _Record:
     record = session.get(model, key)
     if record is None:
         return _Record(None, set(), False)
-    kind, column = model.share_key()
-    shared = set(
-        session.scalars(
-            select(RecordShare.agency_id).where(
-                RecordShare.record_kind == kind,
-                RecordShare.record_id == getattr(record, column.key),
-            )
-        )
-    )
+    shared = set(shares_of(session, record))
     return _Record(record, shared, bool(getattr(record, "silent", False)))
 
 
