@@ -151,3 +151,37 @@ def test_several_reports_in_one_file() -> None:
     two = "<report><incidentSummary><incidentType>B</incidentType></incidentSummary></report>"
     reports = parse_cybertip(f"<reports>{one}{two}</reports>".encode())
     assert [r.title for r in reports] == ["CyberTipline report: A", "CyberTipline report: B"]
+
+
+_PHONES = b"""<report>
+  <incidentSummary><incidentType>Online Enticement</incidentType></incidentSummary>
+  <personOrUserReported>
+    <person>
+      <fullName>Ivan Testov</fullName>
+      <phone countryCallingCode="7">9215561804</phone>
+    </person>
+    <phone>+44 7400 123456</phone>
+    <phoneNumber>0612345678</phoneNumber>
+    <phone countryCallingCode="7">12</phone>
+  </personOrUserReported>
+</report>"""
+
+
+def test_phones_use_the_stated_country_and_a_bad_one_costs_only_itself() -> None:
+    [report] = parse_cybertip(_PHONES, region="US")
+    phones = [i.selector for i in report.items if i.selector.type.value == "phone"]
+    # countryCallingCode first, then a written `+`; the agency's region (US) for the rest.
+    assert [p.value for p in phones] == ["+79215561804", "+447400123456"]
+    assert phones[0].original == "9215561804"
+    kept = report.extra["unnormalised_phones"]
+    assert [k["value"] for k in kept] == ["0612345678", "12"]
+    assert "personOrUserReported/phoneNumber (line 9)" in kept[0]["element"]
+    assert len(report.warnings) == 2
+    assert "personOrUserReported/phone (line 10)" in report.warnings[1]
+    assert "'12' is not a valid phone" in report.warnings[1]
+
+
+def test_broken_xml_is_still_refused_whole() -> None:
+    with pytest.raises(InvalidInput) as raised:
+        parse_cybertip(_PHONES[:-20], region="US")
+    assert raised.value.location is not None and "line" in raised.value.location

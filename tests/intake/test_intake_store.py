@@ -289,3 +289,24 @@ def test_named_shares_reach_reports_and_persons(world: World, db: Session) -> No
     reader = Records(db, access.viewer_of(world.user(partner, Role.ANALYST)))
     found = correlate(reader, "email", "d@example.net", overcommon_threshold=50)
     assert [o.report_title for o in found.occurrences] == ["shared"]
+
+
+def test_an_unparseable_phone_is_a_warning_not_a_refusal(
+    client: TestClient, headers: dict[str, str], count_rows: Callable[[str], int]
+) -> None:
+    data = b"""<report>
+  <incidentSummary><incidentType>Online Enticement</incidentType></incidentSummary>
+  <personOrUserReported>
+    <phone countryCallingCode="7">9215561804</phone>
+    <phone>not-a-number-12</phone>
+  </personOrUserReported>
+</report>"""
+    status, body = _upload(client, headers, "tip.xml", data)
+    assert status == 201, body
+    assert body["created"] is True and body["selectors"] == 1
+    warnings = body["warnings"]
+    assert isinstance(warnings, list)
+    assert any(
+        "personOrUserReported/phone (line 5)" in w and "not-a-number-12" in w for w in warnings
+    )
+    assert count_rows("reports") == 1

@@ -94,6 +94,8 @@ class ParsedReport:
     locations: list[ParsedLocation] = field(default_factory=list)
     file_hashes: list[ParsedFileHash] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
+    # Non-fatal notes about this report (a value kept as written, not as a selector).
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def selectors(self) -> list[Selector]:

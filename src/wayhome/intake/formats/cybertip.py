@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import phonenumbers
+
 from wayhome.errors import InvalidInput
 from wayhome.intake.formats.common import (
     marking_from_tlp,
@@ -69,6 +71,27 @@ class _Reader:
     def item(self, kind: SelectorType, value: str, node: XmlNode, path: str, **kw: Any) -> None:
         selector = make_selector(kind, value, region=self.region, location=_at(path, node))
         self.report.items.append(ParsedItem(selector=selector, origin=_at(path, node), **kw))
+
+    def phone(self, text: str, node: XmlNode, path: str) -> None:
+        """A phone in the country the source states, else the agency's; never fatal.
+
+        A number that still cannot be normalised is kept as written in `extra` under
+        `unnormalised_phones`, with a warning naming the element, instead of refusing
+        the report.
+        """
+        region = _calling_code_region(node.attributes.get("countryCallingCode")) or self.region
+        canonical = canonical_value(SelectorType.PHONE, text, region=region)
+        where = _at(path, node)
+        if canonical is None:
+            self.report.extra.setdefault("unnormalised_phones", []).append(
+                {"element": where, "value": text}
+            )
+            self.report.warnings.append(
+                f"{where}: {text!r} is not a valid phone; kept as written, not as a selector"
+            )
+            return
+        selector = Selector(type=SelectorType.PHONE, value=canonical, original=text)
+        self.report.items.append(ParsedItem(selector=selector, origin=where))
 
     def free_text(self, node: XmlNode, path: str) -> None:
         text = node.text.strip()
@@ -137,7 +160,7 @@ class _Reader:
             elif child.tag in {"emailAddress", "email"} and text:
                 self.item(SelectorType.EMAIL, text, child, here)
             elif child.tag in {"phone", "phoneNumber", "mobile"} and text:
-                self.item(SelectorType.PHONE, text, child, here)
+                self.phone(text, child, here)
             elif child.tag in {"ipAddress", "ip"} and text:
                 self.host(text, child, here)
             elif child.tag in _FREE_TEXT:
@@ -188,7 +211,7 @@ class _Reader:
             if child.tag == "email" and text:
                 self.item(SelectorType.EMAIL, text, child, here)
             elif child.tag == "phone" and text:
-                self.item(SelectorType.PHONE, text, child, here)
+                self.phone(text, child, here)
             elif child.tag == "address":
                 self.address(child, here, "address")
             elif child.tag not in _PERSON_FIELDS:
@@ -274,7 +297,7 @@ class _Reader:
             elif child.tag in {"email", "emailAddress"} and child.text.strip():
                 self.item(SelectorType.EMAIL, child.text.strip(), child, here)
             elif child.tag in {"phone", "phoneNumber"} and child.text.strip():
-                self.item(SelectorType.PHONE, child.text.strip(), child, here)
+                self.phone(child.text.strip(), child, here)
             else:
                 self.keep(child, here)
 
@@ -329,6 +352,15 @@ class _Reader:
         self.report.file_hashes.append(
             ParsedFileHash(algorithm=kind.value, value=canonical, file_name=name)
         )
+
+
+def _calling_code_region(code: str | None) -> str | None:
+    """The main region of a country calling code (`7` → RU, `+44` → GB), None if unknown."""
+    digits = (code or "").strip().lstrip("+")
+    if not digits.isdigit():
+        return None
+    region = phonenumbers.region_code_for_country_code(int(digits))
+    return None if region == phonenumbers.UNKNOWN_REGION else str(region)
 
 
 def _at(path: str, node: XmlNode) -> str:

@@ -60,6 +60,7 @@ def _notes(reports: list[ParsedReport]) -> list[str]:
     """Non-fatal notes for the submitter: what was kept without being understood."""
     notes: list[str] = []
     for number, report in enumerate(reports, start=1):
+        notes.extend(f"report {number}: {warning}" for warning in report.warnings)
         for key, text in _KEPT.items():
             kept = report.extra.get(key)
             if kept:
