@@ -128,3 +128,30 @@ def test_ip_port_and_domain_ip_pairs() -> None:
         ("md5", "d41d8cd98f00b204e9800998ecf8427e"),
     ]
     assert report.file_hashes[0].file_name == "a.jpg"
+
+
+# A synthetic ed25519 key generated for this test ("Test Person <test.person@example.org>");
+# GnuPG printed its fingerprint as 58C87F90D909D6E255DD96BE0F044ED0CDC11A26.
+_KEY_BLOCK = """-----BEGIN PGP PUBLIC KEY BLOCK-----
+
+mDMEaxcMDRYJKwYBBAHaRw8BAQdASsjKzx0RsXouEkCX17/qfksB4pUNBuzK16fQ
+Veeo9NO0JVRlc3QgUGVyc29uIDx0ZXN0LnBlcnNvbkBleGFtcGxlLm9yZz6IkAQT
+FggAOBYhBFjIf5DZCdbiVd2Wvg8ETtDNwRomBQJrFwwNAhsDBQsJCAcCBhUKCQgL
+AgQWAgMBAh4BAheAAAoJEA8ETtDNwRomvK0A/jGFljPUL0sO6qQyUO9c2cZPlkNS
+LcqX5P4pE4LfZP0uAQCbkacRnnCrSvnAzNTXQbDf6vXcH33ypgaIWtAdTwGwCA==
+=lJ4Q
+-----END PGP PUBLIC KEY BLOCK-----
+"""
+
+
+def test_pgp_public_key_yields_its_fingerprint() -> None:
+    [report] = parse_misp(_event({"type": "pgp-public-key", "value": _KEY_BLOCK}))
+    pairs = [(i.selector.type.value, i.selector.value) for i in report.items]
+    assert pairs == [("pgp_fingerprint", "58C87F90D909D6E255DD96BE0F044ED0CDC11A26")]
+    assert report.items[0].origin == "Event.Attribute[0]"
+
+
+def test_a_damaged_key_block_yields_no_fingerprint() -> None:
+    damaged = _KEY_BLOCK.replace("mDMEaxcM", "!!!!")
+    [report] = parse_misp(_event({"type": "pgp-public-key", "value": damaged}))
+    assert [i.selector.type.value for i in report.items] == []

@@ -5,7 +5,8 @@ Attribute types read (also inside objects): `email`, `email-src`, `email-dst`,
 `domain`, `hostname`, `domain|ip`, `hostname|port`, `url`, `uri`, `link`, `phone-number`,
 `whois-registrant-phone`, `btc`, `xmr`, `onion-address`, `github-username`, `twitter-id`,
 `jabber-id`, `md5`, `sha1`, `sha256`, `filename|md5/sha1/sha256`; `text`, `comment`, `other`
-and `pgp-public-key` go through the free-text extractor.
+and `pgp-public-key` go through the free-text extractor, and a `pgp-public-key` block also
+yields the v4 fingerprint of its first key packet.
 Objects read: `coin-address` (`address`, `address-xmr`, `address-crypto`), account objects
 (`user-account` with `account-type`, `telegram-account`, `twitter-account`, ...: `username`
 or `user-id`), `pgp-meta` (`key-id`: 40 hex is a fingerprint, 16 a key id), `person`,
@@ -46,6 +47,7 @@ from wayhome.intake.parsed import (
 )
 from wayhome.intake.selectors.extract import extract_selectors
 from wayhome.intake.selectors.handles import canonical_platform, is_messenger_service
+from wayhome.intake.selectors.keys import pgp_fingerprint_of_key_block
 from wayhome.intake.selectors.normalise import canonical_value, classify_host, make_selector
 from wayhome.intake.selectors.types import Selector, SelectorType
 
@@ -72,7 +74,7 @@ _SIMPLE_TYPES: dict[str, SelectorType] = {
 _HOST_TYPES = {"ip-src", "ip-dst", "domain", "hostname", "ip-src|port", "ip-dst|port"}
 _HOST_TYPES |= {"hostname|port", "domain|ip"}
 _HANDLE_TYPES = {"github-username": "github", "twitter-id": "twitter"}
-_FREE_TEXT_TYPES = {"text", "comment", "other", "pgp-public-key"}
+_FREE_TEXT_TYPES = {"text", "comment", "other"}
 _ACCOUNT_RELATIONS = {"username", "user-id", "screen-name", "account-name", "login", "id"}
 _PERSON_RELATIONS = {"first-name", "middle-name", "last-name", "full-name", "date-of-birth"}
 _PERSON_RELATIONS |= {"gender", "nationality", "sex"}
@@ -234,12 +236,27 @@ class _EventReader:
             self.typed(SelectorType.MESSENGER_ID, value, attribute, where, platform="xmpp")
         elif kind in _FREE_TEXT_TYPES:
             self.free_text(value, attribute, where)
+        elif kind == "pgp-public-key":
+            self.public_key(value, attribute, where)
         else:
             self.report.extra.setdefault("misp_attributes", []).append([kind, value])
 
     def free_text(self, value: str, attribute: dict[str, Any], where: str) -> None:
         self.texts.append(value)
         for selector in extract_selectors(value, region=self.region):
+            self.add(selector, attribute, where)
+
+    def public_key(self, value: str, attribute: dict[str, Any], where: str) -> None:
+        """A key block's text, plus the fingerprint derived from its first key packet."""
+        before = len(self.report.items)
+        self.free_text(value, attribute, where)
+        fingerprint = pgp_fingerprint_of_key_block(value)
+        if fingerprint is None:
+            return
+        selector = Selector(
+            type=SelectorType.PGP_FINGERPRINT, value=fingerprint, original=fingerprint
+        )
+        if all(i.selector.value != fingerprint for i in self.report.items[before:]):
             self.add(selector, attribute, where)
 
     def file_hash(self, algorithm: str, digest: str, name: str | None,
