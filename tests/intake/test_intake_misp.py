@@ -155,3 +155,18 @@ def test_a_damaged_key_block_yields_no_fingerprint() -> None:
     damaged = _KEY_BLOCK.replace("mDMEaxcM", "!!!!")
     [report] = parse_misp(_event({"type": "pgp-public-key", "value": damaged}))
     assert [i.selector.type.value for i in report.items] == []
+
+
+@pytest.mark.parametrize("kind", ["url", "link"])
+def test_an_onion_url_yields_the_onion(kind: str) -> None:
+    onion = sample_values()["onion"]
+    written = f"http://{onion.upper()}:8080/board/thread?id=7"
+    clear = {"type": kind, "value": "https://board.example.net/a"}
+    [report] = parse_misp(_event({"type": kind, "value": written}, clear))
+    pairs = [(i.selector.type.value, i.selector.value) for i in report.items]
+    assert pairs == [
+        ("url", f"http://{onion}:8080/board/thread?id=7"),
+        ("onion", onion),
+        ("url", "https://board.example.net/a"),
+    ]
+    assert report.items[1].origin == "Event.Attribute[0]"

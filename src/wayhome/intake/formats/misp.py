@@ -6,7 +6,8 @@ Attribute types read (also inside objects): `email`, `email-src`, `email-dst`,
 `whois-registrant-phone`, `btc`, `xmr`, `onion-address`, `github-username`, `twitter-id`,
 `jabber-id`, `md5`, `sha1`, `sha256`, `filename|md5/sha1/sha256`; `text`, `comment`, `other`
 and `pgp-public-key` go through the free-text extractor, and a `pgp-public-key` block also
-yields the v4 fingerprint of its first key packet.
+yields the v4 fingerprint of its first key packet. A `url`/`uri`/`link` whose host is a v3
+onion also yields that onion.
 Objects read: `coin-address` (`address`, `address-xmr`, `address-crypto`), account objects
 (`user-account` with `account-type`, `telegram-account`, `twitter-account`, ...: `username`
 or `user-id`), `pgp-meta` (`key-id`: 40 hex is a fingerprint, 16 a key id), `person`,
@@ -24,6 +25,7 @@ from datetime import UTC, datetime
 from functools import cache
 from importlib import resources
 from typing import Any
+from urllib.parse import urlsplit
 
 from wayhome.access.markings import Marking
 from wayhome.errors import InvalidInput
@@ -45,6 +47,7 @@ from wayhome.intake.parsed import (
     ParsedReport,
     strictest,
 )
+from wayhome.intake.selectors.crypto import normalise_onion
 from wayhome.intake.selectors.extract import extract_selectors
 from wayhome.intake.selectors.handles import canonical_platform, is_messenger_service
 from wayhome.intake.selectors.keys import pgp_fingerprint_of_key_block
@@ -225,6 +228,8 @@ class _EventReader:
         kind, value = self.check(attribute, where)
         if kind in _SIMPLE_TYPES:
             self.typed(_SIMPLE_TYPES[kind], value, attribute, where)
+            if _SIMPLE_TYPES[kind] is SelectorType.URL:
+                self.url_onion(value, attribute, where)
         elif kind in _HOST_TYPES:
             self.host(value, attribute, where)
         elif kind.startswith("filename|") and kind.split("|", 1)[1] in {"md5", "sha1", "sha256"}:
@@ -240,6 +245,15 @@ class _EventReader:
             self.public_key(value, attribute, where)
         else:
             self.report.extra.setdefault("misp_attributes", []).append([kind, value])
+
+    def url_onion(self, value: str, attribute: dict[str, Any], where: str) -> None:
+        """The onion selector of a URL whose host is an onion (as free-text URLs yield)."""
+        host = urlsplit(self.report.items[-1].selector.value).hostname
+        onion = normalise_onion(host) if host else None
+        if onion is not None:
+            self.add(
+                Selector(type=SelectorType.ONION, value=onion, original=value), attribute, where
+            )
 
     def free_text(self, value: str, attribute: dict[str, Any], where: str) -> None:
         self.texts.append(value)
