@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from urllib.parse import quote
 
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
@@ -101,3 +102,31 @@ def test_import_page_shows_the_error_and_stores_nothing(
     )
     assert page.status_code in (400, 422)
     assert 'data-testid="import-error"' in page.text
+
+
+def test_a_url_selector_is_found_through_the_api_and_the_page(
+    client: TestClient, world: World, db: Session
+) -> None:
+    analyst = world.user(world.agency("nl-u", "NL"), Role.ANALYST)
+    url = "https://board.example.net/t/42/reply?p=3"
+    created = client.post(
+        "/api/v1/reports",
+        headers=world.headers(analyst),
+        json={
+            "title": "Board thread",
+            "source": "test",
+            "marking": "AMBER",
+            "body": f"The offer was posted at {url} yesterday.",
+        },
+    )
+    assert created.status_code == 201, created.text
+    db.commit()
+    escaped = quote(url, safe="/")  # as the pages' `urlencode` writes links: slashes kept
+    found = client.get(f"/api/v1/selectors/url/{escaped}", headers=world.headers(analyst))
+    assert found.status_code == 200, found.text
+    body = found.json()
+    assert (body["type"], body["value"], body["total_visible"]) == ("url", url, 1)
+    assert body["occurrences"][0]["report_title"] == "Board thread"
+    assert _sign_in(client, analyst.username) == 303
+    page = client.get(f"/selectors/url/{escaped}")
+    assert page.status_code == 200 and "Board thread" in page.text

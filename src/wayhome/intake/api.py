@@ -199,7 +199,7 @@ def export_case(records: RecordsDep, case_id: uuid.UUID) -> dict[str, Any]:
 
 
 @router.get(
-    "/selectors/{type}/{value}", response_model=SelectorOut, openapi_extra=access("selector")
+    "/selectors/{type}/{value:path}", response_model=SelectorOut, openapi_extra=access("selector")
 )
 def lookup_selector(
     records: RecordsDep, settings: SettingsDep, type: str, value: str

@@ -33,7 +33,7 @@ def report_page(
     return render(request, "report.html", {"report": report, "links": links})
 
 
-@router.get("/selectors/{kind}/{value}", response_class=HTMLResponse)
+@router.get("/selectors/{kind}/{value:path}", response_class=HTMLResponse)
 def selector_page(
     request: Request, records: PageRecords, settings: SettingsDep, kind: str, value: str
 ) -> Response:
