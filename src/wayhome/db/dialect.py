@@ -149,25 +149,8 @@ def is_unique_violation(error: IntegrityError) -> bool:
     return getattr(cause, "sqlstate", None) == "23505" or "UNIQUE constraint failed" in str(cause)
 
 
-def append_only_ddl(dialect_name: str, table: str) -> list[str]:
-    """DDL that makes the database itself refuse UPDATE and DELETE on an append-only table."""
-    if dialect_name == "sqlite":
-        return [
-            f"CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} "
-            f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END",
-            f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} "
-            f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END",
-        ]
-    return [
-        f"CREATE FUNCTION {table}_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
-        f"BEGIN RAISE EXCEPTION '{table} is append-only'; END $$",
-        f"CREATE TRIGGER {table}_no_change BEFORE UPDATE OR DELETE ON {table} "
-        f"FOR EACH ROW EXECUTE FUNCTION {table}_append_only()",
-    ]
-
-
 def drop_append_only_ddl(dialect_name: str, table: str) -> list[str]:
-    """DDL that removes the append-only guard (used by downgrades only)."""
+    """DDL that removes the append-only guard of a table (SQLite: what tampering runs)."""
     if dialect_name == "sqlite":
         return [
             f"DROP TRIGGER IF EXISTS {table}_no_update",
@@ -191,26 +174,6 @@ def suspend_append_only_ddl(dialect_name: str, table: str) -> list[str]:
 # forms match identically; the engines index the stems: FTS5 on SQLite, a tsvector with the
 # 'simple' configuration and a GIN index on PostgreSQL.
 SEARCH_TABLE = "report_search"
-
-
-def search_table_ddl(dialect_name: str) -> list[str]:
-    """DDL creating the full-text index of report texts."""
-    if dialect_name == "sqlite":
-        return [
-            f"CREATE VIRTUAL TABLE {SEARCH_TABLE} USING fts5("
-            "report_id UNINDEXED, terms, tokenize = 'unicode61 remove_diacritics 2')"
-        ]
-    return [
-        f"CREATE TABLE {SEARCH_TABLE} (report_id uuid PRIMARY KEY REFERENCES reports(id), "
-        "terms text NOT NULL, "
-        "tsv tsvector GENERATED ALWAYS AS (to_tsvector('simple', terms)) STORED)",
-        f"CREATE INDEX ix_{SEARCH_TABLE}_tsv ON {SEARCH_TABLE} USING gin (tsv)",
-    ]
-
-
-def drop_search_table_ddl(dialect_name: str) -> list[str]:
-    """DDL removing the full-text index."""
-    return [f"DROP TABLE IF EXISTS {SEARCH_TABLE}"]
 
 
 def search_query_sql(dialect_name: str) -> str:

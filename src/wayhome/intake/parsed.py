@@ -14,10 +14,6 @@ from typing import Any
 from wayhome.access.markings import Marking, strictest_given
 from wayhome.intake.selectors.types import Selector
 
-# The strictest marking present among a report's parts, None when none carries one; TLP's
-# order lives in `access/markings.py` alone.
-strictest = strictest_given
-
 
 @dataclass(slots=True)
 class ParsedItem:
@@ -114,4 +110,4 @@ class ParsedSubmission:
     @property
     def marking(self) -> Marking | None:
         """The strictest marking any report carries."""
-        return strictest([r.marking for r in self.reports])
+        return strictest_given([r.marking for r in self.reports])

@@ -18,10 +18,10 @@ from __future__ import annotations
 import csv
 import io
 
-from wayhome.access.markings import Marking
+from wayhome.access.markings import Marking, strictest_given
 from wayhome.errors import InvalidInput
 from wayhome.intake.formats.common import decode_text, marking_from_tlp, parse_datetime
-from wayhome.intake.parsed import ParsedItem, ParsedReport, strictest
+from wayhome.intake.parsed import ParsedItem, ParsedReport
 from wayhome.intake.selectors.extract import extract_selectors
 from wayhome.intake.selectors.normalise import classify_host, make_selector
 
@@ -71,7 +71,7 @@ def parse_csv(data: bytes, *, region: str | None = None) -> list[ParsedReport]:
             f"CSV is malformed: {error}", location=f"line {reader.line_num}"
         ) from None
     for name, report in reports.items():
-        report.marking = strictest(markings[name])
+        report.marking = strictest_given(markings[name])
     if not reports:
         raise InvalidInput("CSV file has a header but no rows", location="line 2")
     return list(reports.values())

@@ -27,7 +27,7 @@ from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
 
-from wayhome.access.markings import Marking
+from wayhome.access.markings import Marking, strictest_given
 from wayhome.errors import InvalidInput
 from wayhome.intake.formats.common import (
     MALFORMED,
@@ -45,7 +45,6 @@ from wayhome.intake.parsed import (
     ParsedPerson,
     ParsedPersona,
     ParsedReport,
-    strictest,
 )
 from wayhome.intake.selectors.crypto import normalise_onion
 from wayhome.intake.selectors.extract import extract_selectors
@@ -112,7 +111,7 @@ def _tags_marking(holder: dict[str, Any]) -> Marking | None:
         name = str(tag.get("name", "")) if isinstance(tag, dict) else str(tag)
         if name.lower().startswith("tlp:"):
             found.append(marking_from_tlp(name))
-    return strictest(found)
+    return strictest_given(found)
 
 
 def _timestamp(value: Any, location: str) -> datetime | None:
@@ -169,7 +168,7 @@ class _EventReader:
                 self.object(obj, where)
             except MALFORMED as error:
                 raise malformed(error, where) from None
-        self.report.marking = strictest(self.markings)
+        self.report.marking = strictest_given(self.markings)
         self.report.body = "\n\n".join(self.texts)
         return self.report
 

@@ -26,7 +26,7 @@ from typing import Any
 
 import stix2
 
-from wayhome.access.markings import Marking
+from wayhome.access.markings import Marking, strictest_given
 from wayhome.errors import InvalidInput
 from wayhome.intake.formats.common import MALFORMED, malformed, parse_datetime, script_of
 from wayhome.intake.formats.jsonfile import load_json
@@ -38,7 +38,6 @@ from wayhome.intake.parsed import (
     ParsedPerson,
     ParsedPersona,
     ParsedReport,
-    strictest,
 )
 from wayhome.intake.selectors.extract import extract_selectors
 from wayhome.intake.selectors.handles import canonical_platform, is_messenger_service
@@ -112,7 +111,7 @@ class _Bundle:
         for granular in obj.get("granular_markings", []):
             if isinstance(granular, dict) and granular.get("marking_ref"):
                 refs.append(granular["marking_ref"])
-        return strictest([self.markings.get(ref) for ref in refs])
+        return strictest_given([self.markings.get(ref) for ref in refs])
 
 
 class _ReportBuilder:
@@ -290,7 +289,7 @@ class _ReportBuilder:
             self.item(selector, obj, None, context="free text")
 
     def finish(self) -> ParsedReport:
-        self.report.marking = strictest(self.markings)
+        self.report.marking = strictest_given(self.markings)
         return self.report
 
 

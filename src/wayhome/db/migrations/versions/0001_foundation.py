@@ -25,7 +25,7 @@ def _timestamp() -> sa.DateTime:
 
 # Frozen as of this revision, so that editing live code cannot rewrite history: the audit
 # chain's first previous-hash (wayhome.audit.chain.GENESIS_HASH) and the triggers that make
-# audit_entries append-only (wayhome.db.dialect.append_only_ddl).
+# audit_entries append-only (once wayhome.db.dialect.append_only_ddl; only this copy remains).
 GENESIS_HASH = "0" * 64
 APPEND_ONLY_DDL = {
     "sqlite": [

@@ -23,7 +23,7 @@ def _timestamp() -> sa.DateTime:
     return sa.DateTime(timezone=True)
 
 
-# Frozen as of this revision (wayhome.db.dialect.search_table_ddl), so that editing live code
+# Frozen as of this revision (once db.dialect.search_table_ddl), so that editing live code
 # cannot rewrite history: the full-text index of report texts, FTS5 on SQLite, a tsvector with
 # a GIN index on PostgreSQL.
 SEARCH_TABLE_DDL = {
