@@ -172,24 +172,15 @@ def best_chains(
 def _expand(graph: Graph, start: str) -> list[Edge]:
     """Every judged edge within MAX_HOPS of the start (hidden nodes included, as markers);
     the far ends of weak edges are not expanded."""
-    seen, frontier = {start}, {start}
-    kept: dict[tuple[str, str, str, str], Edge] = {}
-    for _ in range(MAX_HOPS):
-        found = graph.judge(graph.edges_of(frontier))
-        frontier = set()
-        for edge in found:
-            kept.setdefault((edge.left, edge.right, edge.kind, edge.carrier), edge)
-            if edge.kind in WEAK_KINDS or (
-                edge.kind != "own_handle" and _weak_selector(graph, edge)
-            ):
-                continue  # kept as an edge, but a weak link is not followed further
-            for end in (edge.left, edge.right):
-                if end not in seen and len(seen) < MAX_PATH_NODES:
-                    seen.add(end)
-                    frontier.add(end)
-        if not frontier:
-            break
-    return list(kept.values())
+
+    def strong(edge: Edge) -> bool:
+        # A weak link is kept as an edge, but not followed further.
+        weak = edge.kind in WEAK_KINDS or (
+            edge.kind != "own_handle" and _weak_selector(graph, edge)
+        )
+        return not weak
+
+    return list(graph.expand(start, MAX_HOPS, MAX_PATH_NODES, follow=strong).edges.values())
 
 
 def _weak_selector(graph: Graph, edge: Edge) -> bool:

@@ -21,7 +21,7 @@ import hashlib
 import hmac
 import secrets
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -123,6 +123,16 @@ class Edge:
     def other(self, node: str) -> str:
         """The far end from `node`."""
         return self.right if node == self.left else self.left
+
+
+@dataclass(frozen=True)
+class Expansion:
+    """What a breadth-first expansion reached: nodes seen, edges kept (by left, right, kind,
+    carrier), and the frontier it stopped at."""
+
+    seen: set[str]
+    edges: dict[tuple[str, str, str, str], Edge]
+    frontier: set[str]
 
 
 @dataclass
@@ -468,6 +478,38 @@ class Graph:
                 continue
             kept.append(edge)
         return kept
+
+    def expand(
+        self,
+        start: str,
+        hops: int,
+        max_nodes: int,
+        *,
+        follow: Callable[[Edge], bool] = lambda _edge: True,
+        enter: Callable[[str], bool] = lambda _ref: True,
+        stop: Callable[[set[str]], bool] = lambda _seen: False,
+    ) -> Expansion:
+        """Breadth-first from `start`, `hops` rounds at most: each round judges the edges of
+        the frontier and keeps them; the ends of edges it `follow`s are seen (up to
+        `max_nodes`) and those it may `enter` are expanded next round. Ends early when no
+        frontier is left or `stop(seen)` holds."""
+        seen, frontier = {start}, {start}
+        kept: dict[tuple[str, str, str, str], Edge] = {}
+        for _ in range(hops):
+            found = self.judge(self.edges_of(frontier))
+            frontier = set()
+            for edge in found:
+                kept.setdefault((edge.left, edge.right, edge.kind, edge.carrier), edge)
+                if not follow(edge):
+                    continue
+                for end in (edge.left, edge.right):
+                    if end not in seen and len(seen) < max_nodes:
+                        seen.add(end)
+                        if enter(end):
+                            frontier.add(end)
+            if not frontier or stop(seen):
+                break
+        return Expansion(seen, kept, frontier)
 
     def edge_visible(self, edge: Edge) -> bool:
         """The viewer sees an edge when he sees its carrier and both its ends."""

@@ -27,20 +27,10 @@ def neighbourhood(records: Records, ref: str, depth: int = 1) -> dict[str, Any]:
         raise InvalidInput("depth must be 1, 2 or 3", location="query.depth")
     graph = Graph(records)
     start = graph.require_visible(ref, "query.ref").ref
-    seen, frontier = {start}, {start}
-    kept: dict[tuple[str, str, str, str], Edge] = {}
-    for _ in range(depth):
-        edges = graph.judge(graph.edges_of(frontier))
-        frontier = set()
-        for edge in edges:
-            kept.setdefault((edge.left, edge.right, edge.kind, edge.carrier), edge)
-            for end in (edge.left, edge.right):
-                if end not in seen and len(seen) < MAX_NEIGHBOURHOOD_NODES:
-                    seen.add(end)
-                    if graph.nodes[end].visible:
-                        frontier.add(end)
-        if not frontier:
-            break
+    reached = graph.expand(
+        start, depth, MAX_NEIGHBOURHOOD_NODES, enter=lambda ref: graph.nodes[ref].visible
+    )
+    seen, kept = reached.seen, reached.edges
     nodes = [graph.node_out(r) for r in sorted(seen)]
     edges_out = [graph.edge_out(e) for e in kept.values() if e.left in seen and e.right in seen]
     shown = [n["id"] for n in nodes if not n["hidden"]]
@@ -67,25 +57,13 @@ def evidence_path(
     goal = graph.require_visible(to_ref, "query.to_ref").ref
     if start == goal:
         raise InvalidInput("the two ends are the same entity", location="query.to_ref")
-    seen, frontier = {start}, {start}
-    edges: dict[tuple[str, str, str, str], Edge] = {}
-    for _ in range(MAX_PATH_HOPS):
-        found = graph.judge(graph.edges_of(frontier))
-        frontier = set()
-        for edge in found:
-            edges.setdefault((edge.left, edge.right, edge.kind, edge.carrier), edge)
-            for end in (edge.left, edge.right):
-                if end not in seen and len(seen) < MAX_PATH_NODES:
-                    seen.add(end)
-                    frontier.add(end)
-        if goal in seen or not frontier:
-            # one more round lets a better path through the goal's other neighbours count
-            if goal in seen and by == "confidence" and frontier:
-                extra = graph.judge(graph.edges_of(frontier))
-                for edge in extra:
-                    if edge.left in seen and edge.right in seen:
-                        edges.setdefault((edge.left, edge.right, edge.kind, edge.carrier), edge)
-            break
+    reached = graph.expand(start, MAX_PATH_HOPS, MAX_PATH_NODES, stop=lambda seen: goal in seen)
+    seen, edges = reached.seen, reached.edges
+    if goal in seen and by == "confidence" and reached.frontier:
+        # one more round lets a better path through the goal's other neighbours count
+        for edge in graph.judge(graph.edges_of(reached.frontier)):
+            if edge.left in seen and edge.right in seen:
+                edges.setdefault((edge.left, edge.right, edge.kind, edge.carrier), edge)
     by_key: dict[tuple[str, str, float, tuple[str, ...]], Edge] = {}
     plain = []
     for edge in edges.values():
