@@ -35,7 +35,7 @@ def _slow_app(limit: int, wait: float, queue_max: int) -> tuple[Starlette, Admis
 
     state = AdmissionState(limit)
     app = Starlette(routes=[Route("/slow", slow), Route("/healthz", healthz)])
-    app.add_middleware(Admission, limit=limit, wait_seconds=wait, queue_max=queue_max, state=state)
+    app.add_middleware(Admission, state=state, wait_seconds=wait, queue_max=queue_max)
     return app, state
 
 

@@ -42,13 +42,13 @@ class AdmissionState:
 
 
 class Admission:
-    """ASGI middleware admitting at most `limit` HTTP requests into the app at once."""
+    """ASGI middleware admitting at most `state.limit` HTTP requests into the app at once."""
 
     def __init__(
-        self, app: ASGIApp, limit: int, wait_seconds: float, queue_max: int, state: AdmissionState
+        self, app: ASGIApp, state: AdmissionState, wait_seconds: float, queue_max: int
     ) -> None:
         self.app = app
-        self.limit = limit
+        self.limit = state.limit
         self.wait_seconds = wait_seconds
         self.queue_max = queue_max
         self.state = state

@@ -148,7 +148,6 @@ def create_app(
     app.state.admission = admission
     app.add_middleware(
         Admission,
-        limit=settings.max_concurrent_requests,
         wait_seconds=settings.request_queue_seconds,
         queue_max=settings.request_queue_max,
         state=admission,
