@@ -73,6 +73,20 @@ class Sex(StrEnum):
     UNKNOWN = "unknown"
 
 
+class DatePrecision(StrEnum):
+    """How much of a birth date is known: its year, its month or the day itself."""
+
+    YEAR = "year"
+    MONTH = "month"
+    DAY = "day"
+
+
+def partial_date_text(day: date, precision: str | None) -> str:
+    """A date written only as far as `precision` knows it (`1988`, `1988-07`, `1988-07-14`)."""
+    text = day.isoformat()
+    return {"year": text[:4], "month": text[:7]}.get(precision or "day", text)
+
+
 class Case(IdMixin, TimestampMixin, MarkedMixin, Base):
     """A case owned by one agency."""
 
@@ -107,7 +121,11 @@ class Person(IdMixin, TimestampMixin, MarkedMixin, Base):
     case_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("cases.id"), index=True)
     report_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("reports.id"), index=True)
     role: Mapped[PersonRole] = mapped_column(enum_type(PersonRole))
+    # The first day of the period `birth_date_precision` names ("1988" is 1988-01-01, year).
     date_of_birth: Mapped[date | None]
+    birth_date_precision: Mapped[DatePrecision] = mapped_column(
+        enum_type(DatePrecision, 5), default=DatePrecision.DAY, server_default="day"
+    )
     age_min: Mapped[int | None]
     age_max: Mapped[int | None]
     sex: Mapped[Sex] = mapped_column(enum_type(Sex, 8), default=Sex.UNKNOWN)
@@ -119,6 +137,17 @@ class Person(IdMixin, TimestampMixin, MarkedMixin, Base):
     eye_colour: Mapped[str | None] = mapped_column(String(3))
     hair_colour: Mapped[str | None] = mapped_column(String(3))
     distinguishing_marks: Mapped[str] = mapped_column(Text, default="")
+    # Where the person was born or lives: {"kind": "birth"|"residence", "name", "country"}.
+    places: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list, server_default="[]")
+    # Document and registry numbers as written (passport, identity card).
+    identifiers: Mapped[list[str]] = mapped_column(default=list, server_default="[]")
+
+    @property
+    def birth_date_text(self) -> str | None:
+        """The birth date as far as it is known: `1988`, `1988-07` or `1988-07-14`."""
+        if self.date_of_birth is None:
+            return None
+        return partial_date_text(self.date_of_birth, self.birth_date_precision)
 
     names: Mapped[list[PersonName]] = relationship(
         back_populates="person", cascade="all, delete-orphan", lazy="selectin"
