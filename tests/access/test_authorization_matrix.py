@@ -382,6 +382,13 @@ for _linking_write, _linking_body in (
         lambda body=_linking_body: {"json": body}
     )
     WRITE_STATUS[f"{API_PREFIX}/links/assertions/{{assertion_id}}/{_linking_write}"] = 200
+# Writes that name their records in the body, not the path: bulk link decisions.
+NAMED_IN_BODY: dict[str, Any] = {
+    f"{API_PREFIX}/links/decisions": lambda params: {
+        "json": {"decision": "accept", "ids": [str(params["assertion_id"])], "reason": "checked"}
+    }
+}
+WRITE_STATUS[f"{API_PREFIX}/links/decisions"] = 200
 
 
 @pytest.mark.parametrize("route", INTEL_WRITES, ids=route_id)
@@ -419,7 +426,8 @@ def test_intelligence_writes(
     for role, headers in cast.viewers.items():
         for marking, relation, _case_id, params in parents:
             path = _fill(route.path, params)
-            if "{" not in route.path:
+            named = route.path in NAMED_IN_BODY
+            if "{" not in route.path and not named:
                 want = created if role is not Role.ADMIN else 403
             elif role is Role.ADMIN:
                 want = 403
@@ -427,7 +435,8 @@ def test_intelligence_writes(
                 want = created if expected_visible(role, marking, relation) else 404
                 if want == created and route.path in OWNER_WRITES and relation != "own":
                     want = 403
-            got = client.post(path, headers=headers, **WRITE_REQUESTS[route.path]()).status_code
+            request = NAMED_IN_BODY[route.path](params) if named else WRITE_REQUESTS[route.path]()
+            got = client.post(path, headers=headers, **request).status_code
             if got != want:
                 failures.append(f"{role.value} on {marking.value} {relation}: {got} != {want}")
     assert not failures, "\n".join(failures)

@@ -150,7 +150,7 @@ def test_links_cli_path_and_decision(cli_database: CliDatabase) -> None:
     assert "same strong selector: pgp" in shown.output
     assert "bell_77" in shown.output and "bell77" in shown.output
     decided = cli_database.invoke(
-        ["links", "decide", str(link.id), "reject", "--user", "cli.us", "--reason", "sold key"]
+        ["links", "decide", str(link.id), "--reject", "--user", "cli.us", "--reason", "sold key"]
     )
     assert decided.exit_code == 0 and "rejected" in decided.output
     bad = cli_database.invoke(["links", "path", "case:x", refs[1], "--user", "cli.nl"])

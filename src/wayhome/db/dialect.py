@@ -6,10 +6,11 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Any, cast
 
-from sqlalchemy import ColumnClause, Table, event
+from sqlalchemy import ColumnClause, ColumnElement, Table, Uuid, case, event, func
+from sqlalchemy import cast as sql_cast
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from wayhome.errors import Busy
 
@@ -147,6 +148,17 @@ def is_unique_violation(error: IntegrityError) -> bool:
     """A unique key refused the write (PostgreSQL SQLSTATE 23505, SQLite's UNIQUE message)."""
     cause = error.orig
     return getattr(cause, "sqlstate", None) == "23505" or "UNIQUE constraint failed" in str(cause)
+
+
+def ref_uuid(
+    session: Session, column: ColumnElement[str] | InstrumentedAttribute[str], prefix: str
+) -> ColumnElement[Any]:
+    """The id after `prefix` in a reference column (`person:<uuid>`) as the id columns store
+    it, for an indexed comparison: hex without dashes on SQLite, a uuid on PostgreSQL; NULL
+    when the reference has another prefix."""
+    rest = func.substr(column, len(prefix) + 1)
+    key = func.replace(rest, "-", "") if not _is_postgresql(session) else sql_cast(rest, Uuid())
+    return case((func.substr(column, 1, len(prefix)) == prefix, key))
 
 
 def drop_append_only_ddl(dialect_name: str, table: str) -> list[str]:

@@ -1,9 +1,10 @@
-"""JSON API of identity resolution: assertions, review queue, decisions, splits, graph, paths."""
+"""JSON API of identity resolution: links in bulk, assertions, review queue, decisions (one or
+many), splits, graph, paths."""
 
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
@@ -13,8 +14,12 @@ from wayhome.linking.schemas import (
     AssertionList,
     AssertionOut,
     ClusterOut,
+    DecidedLinks,
     DecisionIn,
+    DecisionsIn,
     GraphOut,
+    LinkList,
+    LinkOut,
     PathOut,
     SplitIn,
 )
@@ -30,6 +35,51 @@ def _out(row: object) -> AssertionOut:
     return AssertionOut.model_validate(row, from_attributes=True)
 
 
+Score = Annotated[float | None, Query(ge=0.0, le=1.0)]
+
+
+@router.get("", response_model=LinkList, openapi_extra=access("assertion"))
+def list_links(
+    records: RecordsDep,
+    page: PagingDep,
+    state: Annotated[list[services.LinkState], Query()] = [],  # noqa: B006 - FastAPI's idiom
+    min_score: Score = None,
+    max_score: Score = None,
+    kind: Annotated[str | None, Query(max_length=24, description="person, persona, …")] = None,
+    ref: Ref | None = None,
+    queue: Annotated[bool, Query(description="Only links awaiting a reviewer.")] = False,
+    sort: Literal["-score", "score", "-created", "created"] = "-score",
+) -> LinkList:
+    """Every link the caller may see (itself and both its records), filtered and paged: both
+    records by name in their own script with a Latin reading, score, state, decision and the
+    evidence in words. Hidden links are neither listed nor counted."""
+    wanted = services.LinkFilter(
+        tuple(state), min_score, max_score, kind, ref, sort=sort, queue=queue
+    )
+    found = services.list_links(records, wanted, page.limit, page.offset)
+    return LinkList(
+        items=[LinkOut.model_validate(v) for v in found.items],
+        total=found.total,
+        limit=found.limit,
+        offset=found.offset,
+    )
+
+
+@router.post(
+    "/decisions",
+    responses=problems(400, 404, 413),
+    response_model=DecidedLinks,
+    openapi_extra=access("assertion"),
+)
+def decide_links(records: RecordsDep, body: DecisionsIn) -> DecidedLinks:
+    """Accept or reject several links at once, all or none (a link the caller may not see is
+    named by its place in `ids` and nothing changes); a rejection needs a reason. Each link
+    is recorded and audited as its own decision."""
+    rows = services.decide_many(records, body.ids, body.decision, body.reason)
+    views = services.describe(records, rows)
+    return DecidedLinks(decision=body.decision, items=[LinkOut.model_validate(v) for v in views])
+
+
 @router.get("/assertions", response_model=AssertionList, openapi_extra=access("assertion"))
 def list_assertions(
     records: RecordsDep,
@@ -38,10 +88,14 @@ def list_assertions(
     state: AssertionState | None = None,
 ) -> AssertionList:
     """Links touching an entity (or all) that the caller may see, newest first."""
-    rows = services.assertions_for(records, ref, state, limit=page.offset + page.limit)
-    shown = rows[page.offset :]
+    found = services.find_links(
+        records, services.assertion_filter(ref, state), page.limit, page.offset
+    )
     return AssertionList(
-        items=[_out(r) for r in shown], total=len(rows), limit=page.limit, offset=page.offset
+        items=[_out(r) for r in found.items],
+        total=found.total,
+        limit=found.limit,
+        offset=found.offset,
     )
 
 

@@ -1,4 +1,5 @@
-"""`wayhome links`: evidence paths, neighbourhoods, the review queue and decisions."""
+"""`wayhome links`: evidence paths, neighbourhoods, every link a page at a time, the review
+queue and decisions on many links at once."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import typer
 from wayhome.cli.common import fail
 from wayhome.errors import WayhomeError
 from wayhome.linking import services
+from wayhome.linking.reading import MAX_LINKS_PAGE
 
 links_app = typer.Typer(help="Identity links: graph, paths, review.", no_args_is_help=True)
 UserOption = Annotated[str, typer.Option(help="Username whose need-to-know applies.")]
@@ -65,29 +67,112 @@ def graph_command(
     typer.echo(json.dumps(found, ensure_ascii=False, indent=2))
 
 
+StateOption = Annotated[
+    list[str] | None,
+    typer.Option("--state", help="proposed, accepted, auto-accepted or rejected (repeatable)."),
+]
+LimitOption = Annotated[int, typer.Option(min=1, max=MAX_LINKS_PAGE, help="Links per page.")]
+OffsetOption = Annotated[int, typer.Option(min=0, help="Links to skip.")]
+
+
+def _page(user: str, purpose: str, wanted: Any, limit: int, offset: int) -> Any:
+    """One page of links described for a reviewer, as the API's `LinkList`."""
+    from wayhome.linking.schemas import LinkList, LinkOut
+
+    def work(records: Any) -> LinkList:
+        found = services.list_links(records, wanted, limit, offset)
+        items = [LinkOut.model_validate(v) for v in found.items]
+        return LinkList(items=items, total=found.total, limit=found.limit, offset=found.offset)
+
+    return _run(user, purpose, work)
+
+
+def _end(end: Any) -> str:
+    names = [n.text + (f" ({n.latin})" if n.latin else "") for n in end.names]
+    holder = f" [{end.agency}]" if end.agency else ""
+    return f"{' / '.join(names) or end.label} — {end.kind}{holder}"
+
+
+def _echo_page(found: Any, as_json: bool) -> None:
+    """A page as JSON, or one block a link: id, score, state, both records, the evidence."""
+    if as_json:
+        typer.echo(found.model_dump_json(indent=2))
+        return
+    for link in found.items:
+        typer.echo(f"{link.id}  {link.score:.3f}  {link.state.value}  {link.link_kind}")
+        typer.echo(f"    {_end(link.left)}")
+        typer.echo(f"  ~ {_end(link.right)}")
+        if link.decided is not None:
+            who = link.decided.by or f"a reviewer of {link.decided.agency or 'another agency'}"
+            why = f": {link.decided.reason}" if link.decided.reason else ""
+            typer.echo(f"    decided by {who} at {link.decided.at:%Y-%m-%d %H:%M}{why}")
+        for line in link.evidence:
+            typer.echo(f"    - {line.sentence}")
+    shown = len(found.items)
+    first = found.offset + 1 if shown else found.offset
+    typer.echo(f"links {first}-{found.offset + shown} of {found.total}")
+
+
+def _states(states: list[str] | None) -> tuple[Any, ...]:
+    try:
+        return tuple(services.LinkState(s) for s in states or ())
+    except ValueError as error:
+        known = ", ".join(s.value for s in services.LinkState)
+        raise typer.BadParameter(f"a state is one of {known}", param_hint="--state") from error
+
+
+@links_app.command("list")
+def list_command(
+    user: UserOption,
+    state: StateOption = None,
+    min_score: Annotated[float | None, typer.Option(min=0.0, max=1.0)] = None,
+    max_score: Annotated[float | None, typer.Option(min=0.0, max=1.0)] = None,
+    kind: Annotated[str | None, typer.Option(help="person, persona or persona_person.")] = None,
+    ref: Annotated[str | None, typer.Option(help="Only links of this entity, kind:id.")] = None,
+    sort: Annotated[str, typer.Option(help="-score, score, -created or created.")] = "-score",
+    limit: LimitOption = 50,
+    offset: OffsetOption = 0,
+    as_json: Annotated[bool, typer.Option("--json", help="The API's JSON shape.")] = False,
+) -> None:
+    """Every link you may see, a page at a time: both records by name (with a Latin
+    reading), score, state, decision and the evidence in words."""
+    wanted = services.LinkFilter(_states(state), min_score, max_score, kind, ref, sort=sort)
+    _echo_page(_page(user, "link listing (CLI)", wanted, limit, offset), as_json)
+
+
 @links_app.command("queue")
-def queue_command(user: UserOption) -> None:
-    """Proposed links awaiting review, best first."""
-
-    def work(records: Any) -> list[str]:
-        rows, _ = services.review_queue(records, None, 100, 0)
-        return [f"{r.id} {r.score:.3f} {r.left_ref} ~ {r.right_ref} ({r.made_by})" for r in rows]
-
-    for line in _run(user, "review queue (CLI)", work):
-        typer.echo(line)
+def queue_command(
+    user: UserOption,
+    kind: Annotated[str | None, typer.Option(help="person, persona or persona_person.")] = None,
+    limit: LimitOption = 50,
+    offset: OffsetOption = 0,
+    as_json: Annotated[bool, typer.Option("--json", help="The API's JSON shape.")] = False,
+) -> None:
+    """Proposed links awaiting review, best first, a page at a time."""
+    wanted = services.LinkFilter(link_kind=kind, queue=True)
+    _echo_page(_page(user, "review queue (CLI)", wanted, limit, offset), as_json)
 
 
 @links_app.command("decide")
 def decide_command(
-    assertion_id: Annotated[uuid.UUID, typer.Argument(help="The link's id.")],
-    decision: Annotated[str, typer.Argument(help="accept or reject")],
+    ids: Annotated[list[uuid.UUID], typer.Argument(help="The links' ids.")],
     user: UserOption,
-    reason: Annotated[str, typer.Option(help="Why (recorded and audited).")] = "",
+    accept: Annotated[
+        bool | None, typer.Option("--accept/--reject", help="Accept or reject them all.")
+    ] = None,
+    reason: Annotated[str, typer.Option(help="Why (required to reject; audited).")] = "",
 ) -> None:
-    """Accept or reject a link."""
-    state = _run(
+    """Accept or reject links, all or none: a link you may not see is named and nothing
+    changes."""
+    if accept is None:
+        raise typer.BadParameter("say --accept or --reject", param_hint="--accept/--reject")
+    decision = "accept" if accept else "reject"
+    decided = _run(
         user,
         "link review (CLI)",
-        lambda r: services.decide(r, assertion_id, decision, reason).state.value,
+        lambda r: [
+            (row.id, row.state.value) for row in services.decide_many(r, ids, decision, reason)
+        ],
     )
-    typer.echo(f"{assertion_id} {state}")
+    for assertion_id, state in decided:
+        typer.echo(f"{assertion_id} {state}")

@@ -15,11 +15,15 @@ from sqlalchemy.orm import Session
 
 from wayhome.access.records import Records
 from wayhome.db.base import utcnow
-from wayhome.errors import InvalidInput
+from wayhome.errors import InvalidInput, NotFound
 from wayhome.linking.assertions import LINK_KINDS, emit_link, thresholds
 from wayhome.linking.models import AssertionState, IdentityAssertion, LinkDecision, LinkThresholds
-from wayhome.linking.reading import cluster_of, get_assertion
+from wayhome.linking.reading import cluster_of, ends_visible, get_assertion
 from wayhome.linking.review import ReviewDecision, ReviewThresholds, adjust_thresholds
+
+DECISIONS = ("accept", "reject")
+# Links one bulk decision may name: a page of the review queue at the API's largest page.
+MAX_BULK_DECISIONS = 200
 
 
 def _learn(session: Session, link_kind: str) -> ReviewThresholds:
@@ -67,9 +71,55 @@ def decide(
     """Accept or reject a link; recorded, audited, fed back into the thresholds. A rejected pair
     is never proposed again. No agency record is changed."""
     records.require_writer()
-    if decision not in ("accept", "reject"):
+    if decision not in DECISIONS:
         raise InvalidInput("decision must be 'accept' or 'reject'", location="body.decision")
-    row = get_assertion(records, assertion_id)
+    row = _apply(records, get_assertion(records, assertion_id), decision, reason)
+    _learn(records.session, row.link_kind)
+    return row
+
+
+def decide_many(
+    records: Records, assertion_ids: Sequence[uuid.UUID], decision: str, reason: str
+) -> list[IdentityAssertion]:
+    """Accept or reject several links at once, all or none: every link must be one the caller
+    may see (the first that is not is named, and nothing changes) and a rejection needs a
+    reason. Each link is recorded and audited as a decision of its own; the thresholds learn
+    once per kind."""
+    records.require_writer()
+    if decision not in DECISIONS:
+        raise InvalidInput("decision must be 'accept' or 'reject'", location="body.decision")
+    if not assertion_ids:
+        raise InvalidInput("name at least one link", location="body.ids")
+    if len(assertion_ids) > MAX_BULK_DECISIONS:
+        raise InvalidInput(f"at most {MAX_BULK_DECISIONS} links at once", location="body.ids")
+    if decision == "reject" and not reason.strip():
+        raise InvalidInput("say why the links are rejected", location="body.reason")
+    first: dict[uuid.UUID, int] = {}
+    for index, assertion_id in enumerate(assertion_ids):
+        if assertion_id in first:
+            raise InvalidInput(
+                f"named twice (also at {first[assertion_id]})", location=f"body.ids.{index}"
+            )
+        first[assertion_id] = index
+    stmt = records.visibility.select(IdentityAssertion).where(
+        IdentityAssertion.id.in_(list(first)), ends_visible(records)
+    )
+    found = {row.id: row for row in records.session.scalars(stmt)}
+    for index, assertion_id in enumerate(assertion_ids):
+        if assertion_id not in found:
+            raise NotFound(f"no assertion with id {assertion_id}", location=f"body.ids.{index}")
+    with records.session.begin_nested():
+        rows = [_apply(records, found[i], decision, reason) for i in assertion_ids]
+        for kind in sorted({row.link_kind for row in rows}):
+            _learn(records.session, kind)
+    return rows
+
+
+def _apply(
+    records: Records, row: IdentityAssertion, decision: str, reason: str
+) -> IdentityAssertion:
+    """Record one decision on a link the caller may see: state, who, when, why; audited and
+    announced."""
     row.state = AssertionState.ACCEPTED if decision == "accept" else AssertionState.REJECTED
     row.decided_by = records.viewer.user_id
     row.decided_at = utcnow()
@@ -86,7 +136,6 @@ def decide(
         )
     )
     records.changed(row, {"decision": decision, "reason": row.reason})
-    _learn(records.session, row.link_kind)
     emit_link(records.session, row, f"identity link {row.state.value} by a reviewer")
     return row
 

@@ -1,16 +1,22 @@
-"""Pages of identity resolution: the link graph (Cytoscape.js) and the review queue."""
+"""Pages of identity resolution: the link graph (Cytoscape.js) and the review queue, where
+links are decided one at a time or many at once."""
 
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from wayhome.access.records import Records
+from wayhome.errors import WayhomeError
 from wayhome.linking import services
 from wayhome.linking.graph import parse_ref
+from wayhome.linking.reading import LinkState
 from wayhome.web.pages import CsrfChecked, PageRecords, redirect, render
+from wayhome.web.paging import MAX_OFFSET
 
 router = APIRouter(include_in_schema=False)
 
@@ -28,20 +34,77 @@ def graph_page(
     return render(request, "linking/graph.html", {"root": root, "to": to or ""})
 
 
+QUEUE_PAGE = 50
+
+
+def _queue_context(
+    records: Records, state: LinkState | None, kind: str | None, offset: int
+) -> dict[str, Any]:
+    """A page of the review queue (or of the links in one state) described for a reviewer."""
+    wanted = (
+        services.LinkFilter(link_kind=kind, queue=True)
+        if state is None
+        else services.LinkFilter((state,), link_kind=kind)
+    )
+    found = services.list_links(records, wanted, QUEUE_PAGE, offset)
+    filters = {"state": state.value if state else "", "kind": kind or ""}
+    here = "/links/queue?" + urlencode({**filters, "offset": offset})
+    return {
+        "page": found,
+        "state": state,
+        "kind": kind or "",
+        "states": list(LinkState),
+        "kinds": services.LINK_KINDS,
+        "here": here,
+        "previous": _at(filters, offset - QUEUE_PAGE) if offset > 0 else None,
+        "next": _at(filters, offset + QUEUE_PAGE) if offset + QUEUE_PAGE < found.total else None,
+    }
+
+
+def _at(filters: dict[str, str], offset: int) -> str:
+    return "/links/queue?" + urlencode({**filters, "offset": max(offset, 0)})
+
+
 @router.get("/links/queue", response_class=HTMLResponse)
-def queue_page(request: Request, records: PageRecords) -> Response:
-    """Proposed links awaiting a reviewer."""
-    rows, total = services.review_queue(records, None, 100, 0)
-    return render(request, "linking/queue.html", {"items": rows, "total": total})
+def queue_page(
+    request: Request,
+    records: PageRecords,
+    state: Annotated[LinkState | None, Query()] = None,
+    kind: Annotated[str | None, Query(max_length=24)] = None,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+) -> Response:
+    """Links awaiting a reviewer (or every link in one state), a page at a time: both records
+    by name, the score and the evidence in words; accept or reject one or many at once."""
+    context = _queue_context(records, state, kind or None, offset)
+    return render(request, "linking/queue.html", context)
+
+
+@router.post("/links/decisions", dependencies=[CsrfChecked])
+def decide_many_page(
+    request: Request,
+    records: PageRecords,
+    decision: Annotated[str, Form()],
+    ids: Annotated[list[uuid.UUID], Form(max_length=200)] = [],  # noqa: B006 - FastAPI's idiom
+    reason: Annotated[str, Form(max_length=2000)] = "",
+    back: Annotated[str, Form(max_length=500)] = "/links/queue",
+) -> Response:
+    """Accept or reject the links ticked on the review page, all or none; a rejection needs a
+    reason. On a refusal the page comes back with the error and nothing changed."""
+    try:
+        services.decide_many(records, ids, decision, reason)
+    except WayhomeError as error:
+        context = {**_queue_context(records, None, None, 0), "error": error, "reason": reason}
+        return render(request, "linking/queue.html", context, error.status)
+    return redirect(back if back.startswith("/links/queue") else "/links/queue")
 
 
 @router.post("/links/assertions/{assertion_id}/decision", dependencies=[CsrfChecked])
 def decide_page(
+    request: Request,
     records: PageRecords,
     assertion_id: uuid.UUID,
     decision: Annotated[str, Form()],
     reason: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
-    """Accept or reject a link from the queue."""
-    services.decide(records, assertion_id, decision, reason)
-    return redirect("/links/queue")
+    """Accept or reject one link from the queue (a rejection needs a reason)."""
+    return decide_many_page(request, records, decision, [assertion_id], reason)

@@ -6,9 +6,12 @@ import uuid
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from wayhome.access.markings import Marking, Scope
+from wayhome.linking.decisions import MAX_BULK_DECISIONS
+from wayhome.linking.reading import LinkState
+from wayhome.web.paging import Listing
 
 
 class EvidenceOut(BaseModel):
@@ -41,13 +44,10 @@ class AssertionOut(BaseModel):
     created_at: datetime
 
 
-class AssertionList(BaseModel):
+class AssertionList(Listing):
     """A page of assertions."""
 
     items: list[AssertionOut]
-    total: int
-    limit: int
-    offset: int
 
 
 class AssertionIn(BaseModel):
@@ -63,10 +63,102 @@ class AssertionIn(BaseModel):
 
 
 class DecisionIn(BaseModel):
-    """A reviewer's verdict on a link."""
+    """A reviewer's verdict on a link; a rejection says why."""
 
     decision: Literal["accept", "reject"]
+    reason: str = Field(default="", max_length=2000, validate_default=True)
+
+    @field_validator("reason")
+    @classmethod
+    def _reject_says_why(cls, reason: str, info: ValidationInfo) -> str:
+        if info.data.get("decision") == "reject" and not reason.strip():
+            raise ValueError("say why the link is rejected")
+        return reason
+
+
+class DecisionsIn(BaseModel):
+    """One verdict on several links at once, all or none; a rejection says why."""
+
+    decision: Literal["accept", "reject"]
+    ids: list[uuid.UUID] = Field(min_length=1, max_length=MAX_BULK_DECISIONS)
     reason: str = Field(default="", max_length=2000)
+
+
+class NameOut(BaseModel):
+    """A name as written, its script, and its Latin reading (null when already Latin)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    text: str
+    script: str
+    latin: str | None
+
+
+class LinkEndOut(BaseModel):
+    """One record a link joins: reference, kind, label, names and holding agency."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    ref: str
+    kind: str
+    label: str
+    names: list[NameOut]
+    agency: str | None
+
+
+class DecidedOut(BaseModel):
+    """Who decided a link (his own agency's reviewers by name), which agency, when, why."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    by: str | None
+    agency: str | None
+    at: datetime | None
+    reason: str
+
+
+class EvidenceLineOut(BaseModel):
+    """One piece of evidence as a sentence, with its contribution in bits."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    kind: str
+    sentence: str
+    contribution: float
+    agency: str | None
+
+
+class LinkOut(BaseModel):
+    """A link as a reviewer reads it: both records by name, score, state, decision, evidence."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    state: LinkState
+    link_kind: str
+    score: float
+    strong: bool
+    made_by: str
+    created_at: datetime
+    marking: Marking
+    case_id: uuid.UUID | None
+    left: LinkEndOut
+    right: LinkEndOut
+    decided: DecidedOut | None
+    evidence: list[EvidenceLineOut]
+
+
+class DecidedLinks(BaseModel):
+    """The links one bulk decision changed, as they now stand."""
+
+    decision: str
+    items: list[LinkOut]
+
+
+class LinkList(Listing):
+    """A page of links and how many the caller may see in all."""
+
+    items: list[LinkOut]
 
 
 class SplitIn(BaseModel):
