@@ -42,12 +42,12 @@ def test_sample_report() -> None:
     suspect, victim = report.persons
     assert (suspect.name, suspect.script, suspect.date_of_birth, suspect.sex) == (
         "Marek Novák",
-        "Latin",
+        "Latn",
         date(1988, 7, 14),
-        "M",
+        "male",
     )
     assert suspect.nationalities == ["CZ"]
-    assert (victim.name, victim.script, victim.role) == ("Анна Соколова", "Cyrillic", "victim")
+    assert (victim.name, victim.script, victim.role) == ("Анна Соколова", "Cyrl", "victim")
     persona = report.personas[0]
     assert (persona.platform, persona.handle, persona.display_name) == (
         "whisper-chat-ltd",

@@ -42,8 +42,21 @@ class ParsedPersona:
 
 
 @dataclass(slots=True)
+class ParsedPlace:
+    """A place tied to a person, as written: `kind` is `birth` or `residence`."""
+
+    kind: str
+    name: str
+    country: str | None = None
+
+
+@dataclass(slots=True)
 class ParsedPerson:
-    """A person named in a report: name (with its script), birth date, sex, nationalities."""
+    """A person named in a report: name (with its script), birth date, sex, nationalities.
+
+    A partial birth date ("1988", "1988-07") is its first day with `birth_date_precision`
+    `year` or `month`; `origin` names the element, object or line the person came from.
+    """
 
     name: str
     script: str | None = None
@@ -51,6 +64,21 @@ class ParsedPerson:
     sex: str | None = None
     nationalities: list[str] = field(default_factory=list)
     role: str | None = None
+    birth_date_precision: str = "day"
+    given_name: str | None = None
+    family_name: str | None = None
+    aliases: list[str] = field(default_factory=list)
+    places: list[ParsedPlace] = field(default_factory=list)
+    identifiers: list[str] = field(default_factory=list)
+    origin: str = ""
+
+    @property
+    def birth_date(self) -> str | None:
+        """The birth date as far as it is known: `1988`, `1988-07` or `1988-07-14`."""
+        if self.date_of_birth is None:
+            return None
+        text = self.date_of_birth.isoformat()
+        return {"year": text[:4], "month": text[:7]}.get(self.birth_date_precision, text)
 
 
 @dataclass(slots=True)

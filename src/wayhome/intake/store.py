@@ -12,7 +12,7 @@ import json
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any, cast
 
 from sqlalchemy import Table, Text, Uuid, column, select, table
@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from wayhome import signals
 from wayhome.access.markings import Marking, Scope, check_marking_scope, strictest
 from wayhome.access.records import Records
-from wayhome.cases.models import Case, Person, PersonName, PersonRole, Sex
+from wayhome.cases.models import Case, DatePrecision, Person, PersonName, PersonRole, Sex
 from wayhome.cases.services import detect_script
 from wayhome.db.base import new_id, utcnow
 from wayhome.db.dialect import (
@@ -43,7 +43,7 @@ from wayhome.intake.models import (
     SelectorHolder,
     SelectorValue,
 )
-from wayhome.intake.parsed import ParsedReport, ParsedSubmission
+from wayhome.intake.parsed import ParsedPerson, ParsedReport, ParsedSubmission
 from wayhome.intake.selectors.types import SelectorType
 from wayhome.intake.serialise import _plain
 from wayhome.intake.stemming import index_terms
@@ -93,6 +93,9 @@ def report_hash(report: ParsedReport, labels: list[str] | None = None) -> str:
         "selectors": sorted(labels),
         "extra": _plain(report.extra),
     }
+    if report.persons:
+        # A person list (CSV) has no title, body or selectors of its own to tell it apart.
+        fields["persons"] = _plain([asdict(p) for p in report.persons])
     canonical = json.dumps(fields, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
@@ -100,7 +103,7 @@ def report_hash(report: ParsedReport, labels: list[str] | None = None) -> str:
 def _structured(report: ParsedReport) -> dict[str, Any]:
     plain: dict[str, Any] = {
         "personas": _plain([vars_of(p) for p in report.personas]),
-        "persons": _plain([vars_of(p) for p in report.persons]),
+        "persons": _plain([asdict(p) for p in report.persons]),
         "locations": _plain([vars_of(p) for p in report.locations]),
         "file_hashes": _plain([vars_of(p) for p in report.file_hashes]),
         "extra": _plain(report.extra),
@@ -516,8 +519,14 @@ def _marks(records: Records, marking: Marking, placement: Placement) -> dict[str
 
 
 def _person(
-    records: Records, report_id: uuid.UUID, parsed: Any, marking: Marking, placement: Placement
+    records: Records,
+    report_id: uuid.UUID,
+    parsed: ParsedPerson,
+    marking: Marking,
+    placement: Placement,
 ) -> Person:
+    """A report's person as stored: under the report's marking and placement, its birth date
+    with its precision, its places and identifiers, its name and aliases as name variants."""
     try:
         role = PersonRole(parsed.role) if parsed.role else PersonRole.SUSPECT
     except ValueError:
@@ -526,19 +535,31 @@ def _person(
         sex = Sex(parsed.sex) if parsed.sex else Sex.UNKNOWN
     except ValueError:
         sex = Sex.UNKNOWN
+    script = _script_code(parsed.script) or detect_script(parsed.name)
+    names = [
+        PersonName(
+            full_name=parsed.name[:300],
+            given_name=(parsed.given_name or "")[:120] or None,
+            family_name=(parsed.family_name or "")[:120] or None,
+            script=script,
+        )
+    ]
+    names += [
+        PersonName(full_name=alias[:300], script=detect_script(alias)) for alias in parsed.aliases
+    ]
     return Person(
         report_id=report_id,
         case_id=placement.case_id,
         role=role,
         sex=sex,
         date_of_birth=parsed.date_of_birth,
+        birth_date_precision=DatePrecision(parsed.birth_date_precision),
         nationalities=list(parsed.nationalities),
-        names=[
-            PersonName(
-                full_name=parsed.name[:300],
-                script=_script_code(parsed.script) or detect_script(parsed.name),
-            )
+        places=[
+            {"kind": p.kind, "name": p.name, "country": _country(p.country)} for p in parsed.places
         ],
+        identifiers=list(parsed.identifiers),
+        names=names,
         **_marks(records, marking, placement),
     )
 

@@ -92,14 +92,18 @@ def person_record(person: Person) -> PersonRecord | None:
         if person.age_min is not None and person.age_max is not None
         else None
     )
+    places = tuple(str(p["name"]) for p in person.places or () if p.get("name"))
     return PersonRecord(
         record_id=f"person:{person.id}",
         names=names,
-        date_of_birth=person.date_of_birth.isoformat() if person.date_of_birth else None,
+        # As far as it is known: "1988", "1988-07" or "1988-07-14".
+        date_of_birth=person.birth_date_text,
         age_range=ages if person.date_of_birth is None else None,
         age_observed_on=observed if ages else None,
         sex=_SEX.get(person.sex),
         nationalities=tuple(person.nationalities or ()),
+        places=places,
+        identifiers=tuple(person.identifiers or ()),
     )
 
 

@@ -1,4 +1,4 @@
-"""Selector lists as CSV, with a fixed, documented header.
+"""Selector lists as CSV, with a fixed, documented header (person lists: `csvpersons`).
 
 Header (first line, any order, case-insensitive): `type,value` are required;
 `observed_at` (ISO 8601), `platform` (for handles and messenger ids), `note`, `report`
@@ -21,6 +21,7 @@ import io
 from wayhome.access.markings import Marking, strictest_given
 from wayhome.errors import InvalidInput
 from wayhome.intake.formats.common import decode_text, marking_from_tlp, parse_datetime
+from wayhome.intake.formats.csvpersons import is_person_layout, parse_person_rows
 from wayhome.intake.parsed import ParsedItem, ParsedReport
 from wayhome.intake.selectors.extract import extract_selectors
 from wayhome.intake.selectors.normalise import classify_host, make_selector
@@ -40,6 +41,8 @@ def parse_csv(data: bytes, *, region: str | None = None) -> list[ParsedReport]:
         if header is None:
             raise InvalidInput("CSV file is empty", location="line 1")
         columns = [name.strip().lower() for name in header]
+        if is_person_layout(columns):
+            return parse_person_rows(reader, columns)
         for name in columns:
             if name not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS:
                 raise InvalidInput(f"unknown column {name!r}", location="line 1")

@@ -21,16 +21,14 @@ from wayhome.errors import InvalidInput
 from wayhome.intake.formats.common import (
     marking_from_tlp,
     parse_bool,
-    parse_date,
     parse_datetime,
-    script_of,
 )
+from wayhome.intake.formats.persons import PersonFields, person_role, read_person
 from wayhome.intake.formats.safe_xml import XmlNode, parse_xml
 from wayhome.intake.parsed import (
     ParsedFileHash,
     ParsedItem,
     ParsedLocation,
-    ParsedPerson,
     ParsedPersona,
     ParsedReport,
 )
@@ -54,6 +52,10 @@ _PERSON_FIELDS = {
     "address",
     "email",
     "phone",
+    "alias",
+    "placeOfBirth",
+    "passportNumber",
+    "idNumber",
 }
 _HASH_LENGTHS = {"md5": 32, "sha1": 40, "sha-1": 40, "sha256": 64, "sha-256": 64}
 
@@ -183,28 +185,29 @@ class _Reader:
                 self.keep(child, here)
 
     def person(self, node: XmlNode, path: str, role: str) -> None:
-        first = node.text_of("firstName") or ""
-        middle = node.text_of("middleName") or ""
-        last = node.text_of("lastName") or ""
-        name = node.text_of("fullName") or " ".join(p for p in (first, middle, last) if p)
-        birth = node.child("dateOfBirth")
-        if name:
-            self.report.persons.append(
-                ParsedPerson(
-                    name=name,
-                    script=script_of(name),
-                    date_of_birth=parse_date(birth.text, _at(f"{path}/dateOfBirth", birth))
-                    if birth is not None
-                    else None,
-                    sex=(node.text_of("sex") or node.text_of("gender") or "")[:1].upper() or None,
-                    nationalities=[
-                        c.text.strip().upper()
-                        for c in node.children
-                        if c.tag == "nationality" and c.text.strip()
-                    ],
-                    role=role,
-                )
+        """A person block: names, a partial birth date, sex, nationalities, places of birth
+        and residence (`address`), aliases and document numbers; its e-mail and phone as
+        selectors. A block without a name adds no person (a warning says so)."""
+        fields = PersonFields(origin=_at(path, node))
+        for child in node.children:
+            key = _PERSON_KEYS.get(child.tag)
+            here = _at(f"{path}/{child.tag}", child)
+            if key is not None and not child.children:
+                fields.set(key, child.text, here)
+            elif child.tag in {"address", "placeOfBirth"}:
+                place, country = _place_of(child)
+                kind = "residence" if child.tag == "address" else "birth_place"
+                fields.set(kind, place, here)
+                fields.set(f"{kind.removesuffix('_place')}_country", country, here)
+        if fields.has_name():
+            self.report.persons.append(read_person(fields, role=person_role(role) or role))
+        elif fields.has_details():
+            self.report.warnings.append(
+                f"{_at(path, node)}: a person without a name; details kept as written"
             )
+            for child in node.children:
+                if child.tag in _PERSON_KEYS or child.tag == "placeOfBirth":
+                    self.keep(child, f"{path}/{child.tag}")
         for child in node.children:
             here = f"{path}/{child.tag}"
             text = child.text.strip()
@@ -284,7 +287,7 @@ class _Reader:
             here = f"{path}/{child.tag}"
             if child.tag in handled:
                 continue
-            if child.tag in {"personOrUserReportedPerson", "victimPerson", "person"}:
+            if child.tag in _PERSON_BLOCKS:
                 self.person(child, here, role)
             elif child.tag == "ipCaptureEvent":
                 self.ip_event(child, here)
@@ -352,6 +355,34 @@ class _Reader:
         self.report.file_hashes.append(
             ParsedFileHash(algorithm=kind.value, value=canonical, file_name=name)
         )
+
+
+_PERSON_BLOCKS = {"personOrUserReportedPerson", "reportedPerson", "victimPerson", "person"}
+# Person block elements → `persons.PersonFields` keys.
+_PERSON_KEYS = {
+    "fullName": "name",
+    "firstName": "given_name",
+    "middleName": "middle_name",
+    "lastName": "family_name",
+    "alias": "aliases",
+    "dateOfBirth": "birth_date",
+    "sex": "sex",
+    "gender": "sex",
+    "nationality": "nationalities",
+    "passportNumber": "identifiers",
+    "idNumber": "identifiers",
+}
+
+
+def _place_of(node: XmlNode) -> tuple[str | None, str | None]:
+    """A place element as (town and region, or its text; country): where a person lives."""
+    if not node.children:
+        return node.text.strip() or None, None
+    parts = [node.text_of(t) for t in ("city", "region", "state")]
+    if not any(parts):
+        parts = [node.text_of(t) for t in ("address", "street", "zipCode")]
+    country = node.text_of("countryCode") or node.text_of("country")
+    return ", ".join(p for p in parts if p) or None, country
 
 
 def _calling_code_region(code: str | None) -> str | None:

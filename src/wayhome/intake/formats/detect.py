@@ -8,6 +8,13 @@ _STIX = re.compile(rb'"type"\s*:\s*"bundle"')
 _MISP = re.compile(rb'"(?:Event|Attribute|Object)"\s*:|"response"\s*:')
 _CYBERTIP = re.compile(rb"<(?:\w+:)?(?:incidentSummary|reportedInformation|personOrUserReported)\b")
 _CSV_HEADER = re.compile(rb"^\s*[\w ,\"]*\btype\b[\w ,\"]*\bvalue\b", re.IGNORECASE)
+# A person list's header (formats/csvpersons.py): comma-separated column names, among them a
+# name column and `birth_date` or `sex`.
+_PERSON_CSV_HEADER = re.compile(
+    rb"^(?=.*\b(?:name|given_name|surname)\b)(?=.*\b(?:birth_date|sex)\b)"
+    rb'"?\w+"?(?:\s*,\s*"?\w+"?)+\s*$',
+    re.IGNORECASE,
+)
 _SNIFF = 65536
 
 FORMATS = ("stix", "misp", "cybertip", "csv", "text")
@@ -33,6 +40,8 @@ def detect_format(data: bytes, filename: str | None = None) -> str:
         return "cybertip"
     first_line = head.split(b"\n", 1)[0]
     if name.endswith(".csv") or _CSV_HEADER.match(first_line):
+        return "csv"
+    if _PERSON_CSV_HEADER.match(first_line.strip()):
         return "csv"
     if name.endswith(".xml") and _CYBERTIP.search(head):
         return "cybertip"

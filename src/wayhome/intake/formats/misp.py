@@ -10,7 +10,9 @@ yields the v4 fingerprint of its first key packet. A `url`/`uri`/`link` whose ho
 onion also yields that onion.
 Objects read: `coin-address` (`address`, `address-xmr`, `address-crypto`), account objects
 (`user-account` with `account-type`, `telegram-account`, `twitter-account`, ...: `username`
-or `user-id`), `pgp-meta` (`key-id`: 40 hex is a fingerprint, 16 a key id), `person`,
+or `user-id`), `pgp-meta` (`key-id`: 40 hex is a fingerprint, 16 a key id), `person`
+(names, alias, a partial `date-of-birth`, gender, nationality, place-of-birth, address,
+role, document numbers: docs/intake-persons.md; its e-mail, phone and IP as selectors),
 `geolocation`, `file`.
 
 Types that MISP defines but Wayhome does not model are kept in `extra`; a type MISP itself
@@ -35,14 +37,13 @@ from wayhome.intake.formats.common import (
     marking_from_tlp,
     parse_date,
     parse_datetime,
-    script_of,
 )
 from wayhome.intake.formats.jsonfile import load_json
+from wayhome.intake.formats.persons import PersonFields, read_person
 from wayhome.intake.parsed import (
     ParsedFileHash,
     ParsedItem,
     ParsedLocation,
-    ParsedPerson,
     ParsedPersona,
     ParsedReport,
 )
@@ -78,8 +79,28 @@ _HOST_TYPES |= {"hostname|port", "domain|ip"}
 _HANDLE_TYPES = {"github-username": "github", "twitter-id": "twitter"}
 _FREE_TEXT_TYPES = {"text", "comment", "other"}
 _ACCOUNT_RELATIONS = {"username", "user-id", "screen-name", "account-name", "login", "id"}
-_PERSON_RELATIONS = {"first-name", "middle-name", "last-name", "full-name", "date-of-birth"}
-_PERSON_RELATIONS |= {"gender", "nationality", "sex"}
+# The `person` object's relations (PyMISP's misp-objects template) a person is read from.
+_PERSON_RELATIONS = {
+    "full-name": "name",
+    "first-name": "given_name",
+    "middle-name": "middle_name",
+    "last-name": "family_name",
+    "alias": "aliases",
+    "date-of-birth": "birth_date",
+    "gender": "sex",
+    "sex": "sex",
+    "nationality": "nationalities",
+    "place-of-birth": "birth_place",
+    "address": "residence",
+    "role": "role",
+    "passport-number": "identifiers",
+    "identity-card-number": "identifiers",
+    "birth-certificate-number": "identifiers",
+    "social-security-number": "identifiers",
+    "dni": "identifiers",
+    "nie": "identifiers",
+    "nif": "identifiers",
+}
 
 
 @cache
@@ -332,7 +353,7 @@ class _EventReader:
                     self.file_hash(algorithm, value, file_name, attribute, here)
         for relation, entries in relations.items():
             for value, attribute, here in entries:
-                if name in {"person", "geolocation", "file"}:
+                if name in {"geolocation", "file"}:
                     kept = self.report.extra.setdefault("misp_object_attributes", [])
                     kept.append([name, relation, value])
                 else:
@@ -368,28 +389,21 @@ class _EventReader:
     def person(
         self, relations: dict[str, list[tuple[str, dict[str, Any], str]]], where: str
     ) -> None:
-        def first(relation: str) -> str | None:
-            return next((v for v, _, _ in relations.get(relation, [])), None)
-
-        name = first("full-name") or " ".join(
-            p for p in (first("first-name"), first("middle-name"), first("last-name")) if p
-        )
-        if not name:
+        """A `person` object as a person: names, a partial birth date, sex, places,
+        nationalities, aliases and document numbers; its other attributes are read as such."""
+        fields = PersonFields(origin=where)
+        for relation, key in _PERSON_RELATIONS.items():
+            for value, attribute, here in relations.pop(relation, []):
+                fields.set(key, value, self.origin(attribute, here))
+        if not fields.has_name():
+            if fields.has_details():
+                kept = self.report.extra.setdefault("misp_object_attributes", [])
+                kept += [["person", key, v] for key in fields.values for v, _ in fields.texts(key)]
+                self.report.warnings.append(
+                    f"{where}: a person object without a name; its details kept as written"
+                )
             return
-        birth = parse_date(first("date-of-birth"), f"{where}.date-of-birth")
-        sex = (first("gender") or first("sex") or "")[:1].upper() or None
-        nationalities = [v.upper() for v, _, _ in relations.get("nationality", [])]
-        self.report.persons.append(
-            ParsedPerson(
-                name=name,
-                script=script_of(name),
-                date_of_birth=birth,
-                sex=sex,
-                nationalities=nationalities,
-            )
-        )
-        for relation in _PERSON_RELATIONS:
-            relations.pop(relation, None)
+        self.report.persons.append(read_person(fields))
 
     def location(
         self, relations: dict[str, list[tuple[str, dict[str, Any], str]]], where: str

@@ -10,7 +10,9 @@
 - `observed-data`: the objects it refers to get its `first_observed` time.
 - `report`: each report becomes one `ParsedReport` with the objects it refers to; objects
   no report refers to go into one more report named after the bundle.
-- `identity` with `identity_class` `individual` becomes a person; `location` a location;
+- `identity` with `identity_class` `individual` becomes a person (its `roles`, and a partial
+  birth date, sex, places, nationalities, aliases and identifiers in `x_wayhome_*`
+  properties: docs/intake-persons.md); `location` a location;
   `relationship`, `note` and unknown types are kept in `extra`.
 - Markings: TLP 1.0 built-ins and TLP 2.0 definitions (by id, extension or name) map to
   Wayhome markings; a report takes the strictest marking among itself and its objects.
@@ -28,8 +30,9 @@ import stix2
 
 from wayhome.access.markings import Marking, strictest_given
 from wayhome.errors import InvalidInput
-from wayhome.intake.formats.common import MALFORMED, malformed, parse_datetime, script_of
+from wayhome.intake.formats.common import MALFORMED, malformed, parse_datetime
 from wayhome.intake.formats.jsonfile import load_json
+from wayhome.intake.formats.persons import PersonFields, person_role, read_person
 from wayhome.intake.formats.stix_markings import KNOWN_MARKING_IDS, marking_of_definition
 from wayhome.intake.parsed import (
     ParsedFileHash,
@@ -257,8 +260,7 @@ class _ReportBuilder:
 
     def on_identity(self, obj: dict[str, Any], observed: Any) -> None:
         if obj.get("identity_class") == "individual":
-            name = str(obj["name"])
-            self.report.persons.append(ParsedPerson(name=name, script=script_of(name)))
+            self.report.persons.append(_individual(obj))
         else:
             self.report.extra.setdefault("identities", []).append(obj["name"])
 
@@ -291,6 +293,35 @@ class _ReportBuilder:
     def finish(self) -> ParsedReport:
         self.report.marking = strictest_given(self.markings)
         return self.report
+
+
+# Wayhome's custom properties of an `individual` identity (docs/intake-persons.md).
+_PERSON_PROPERTIES = {
+    "x_wayhome_given_name": "given_name",
+    "x_wayhome_family_name": "family_name",
+    "x_wayhome_birth_date": "birth_date",
+    "x_wayhome_sex": "sex",
+    "x_wayhome_birth_place": "birth_place",
+    "x_wayhome_birth_country": "birth_country",
+    "x_wayhome_residence": "residence",
+    "x_wayhome_residence_country": "residence_country",
+    "x_wayhome_nationalities": "nationalities",
+    "x_wayhome_aliases": "aliases",
+    "x_wayhome_identifiers": "identifiers",
+    "x_wayhome_script": "script",
+}
+
+
+def _individual(obj: dict[str, Any]) -> ParsedPerson:
+    """An `identity` of class `individual` as a person: its name, `roles` and Wayhome's
+    `x_wayhome_*` properties (a partial birth date, sex, places, nationalities)."""
+    object_id = str(obj["id"])
+    fields = PersonFields(origin=object_id)
+    fields.set("name", obj.get("name"), f"{object_id}.name")
+    for prop, key in _PERSON_PROPERTIES.items():
+        fields.set(key, obj.get(prop), f"{object_id}.{prop}")
+    roles = [person_role(str(r)) for r in obj.get("roles") or []]
+    return read_person(fields, role=next((r for r in roles if r), None))
 
 
 def _pattern_selector(object_type: str, path: str, text: str) -> Selector | None:
