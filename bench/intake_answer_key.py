@@ -1,6 +1,6 @@
 """Intake against an independent answer-key set (issue 17), through the product path.
 
-    PYTHONPATH=src:. .venv/bin/python bench/intake_answer_key.py [--markdown]
+    PYTHONPATH=src:. .venv/bin/python bench/intake_answer_key.py
 
 The set (tests/intake/answer_key/: a STIX bundle, a MISP event, a CyberTipline XML report, a
 Russian/English forum scrape, a CSV and a VICS hash list about one fictional subject, with
@@ -60,6 +60,30 @@ def fresh_product(folder: Path) -> tuple[Product, TestClient]:
         codes[agency] = code
     client = TestClient(create_app(get_settings()), base_url="http://testserver")
     return Product(client, headers, codes), client
+
+
+def cli_imports(folder: Path) -> list[str]:
+    """Each file imported by its own agency through `wayhome import` / `wayhome banks import`
+    on a fresh database: the command's exit status and last line."""
+    fresh_product(folder)
+    key = load_key()
+    lines = ["| file | command | exit | output |", "|---|---|---|---|"]
+    for name, entry in key["files"].items():
+        user = f"{entry['agency']}.analyst"
+        path = str(Path(__file__).resolve().parent.parent / "tests/intake/answer_key" / name)
+        if entry["format"] == "vics":
+            args = ["banks", "import", path, "--bank", "answer key", "--user", user]
+            args += ["--marking", "AMBER"]
+        else:
+            args = ["import", path, "--user", user, "--marking", "AMBER"]
+        result = CliRunner().invoke(cli, args)
+        said = result.output.strip().splitlines() or [""]
+        line = next(
+            (x for x in said if "stored" in x or "record(s)" in x or "error" in x), said[-1]
+        )
+        last = line[:140].replace("|", "/")
+        lines.append(f"| {name} | wayhome {args[0]} | {result.exit_code} | {last} |")
+    return lines
 
 
 def file_table(scores: list[FileScore]) -> list[str]:
@@ -142,6 +166,7 @@ def main() -> int:
             for name in files():
                 for agency in agencies():
                     matrix[(name, agency)] = import_as(product, agency, name)
+        commands = cli_imports(Path(tmp) / "cli")
     print("\n".join(file_table(scores)))
     print()
     print("\n".join(link_table(links)))
@@ -157,6 +182,8 @@ def main() -> int:
         print(f"| {name} | " + " | ".join(cells) + " |")
     imported = sum(1 for refused, _ in matrix.values() if refused is None)
     print(f"\nimported whichever agency imports it: {imported}/{len(matrix)}")
+    print()
+    print("\n".join(commands))
     print()
     print("\n".join(misses(scores)))
     return 0

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -104,7 +103,7 @@ class Product:
         headers = self.headers[agency]
         codes: set[str] = set()
         product_type = PRODUCT_TYPE.get(kind, kind)
-        path = quote(value, safe="/:@+")
+        path = quote(value, safe="")  # every reserved character escaped, decoded once
         answer = self.client.get(f"/api/v1/selectors/{product_type}/{path}", headers=headers)
         if answer.status_code == 200:
             body = answer.json()
@@ -133,15 +132,6 @@ def _vics_hashes(document: Mapping[str, Any]) -> list[Held]:
             if kind in HASH_TYPES:
                 rows.append(Held(kind, other["HashValue"], other["HashValue"]))
     return rows
-
-
-@dataclass
-class Run:
-    """One run over the whole set: per file, per recurring selector, per file × agency."""
-
-    files: list[FileScore]
-    links: list[LinkScore]
-    imported_by: dict[tuple[str, str], str | None] = field(default_factory=dict)
 
 
 def score_set(product: Product) -> tuple[list[FileScore], list[LinkScore]]:
@@ -176,6 +166,3 @@ def agencies() -> dict[str, dict[str, str]]:
     """The key's agencies: country, kind and name."""
     found: dict[str, dict[str, str]] = load_key()["agencies"]
     return found
-
-
-__all__ = ["Imported", "Path", "Product", "Run", "agencies", "files", "import_as", "score_set"]
