@@ -9,8 +9,24 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import ClassVar
 
+import phonenumbers
+
 from wayhome.errors import InvalidInput
 from wayhome.locate.geo import check_coordinates
+
+# ISO 3166 alpha-2 codes a clue may name: every region phonenumbers knows (245), and the
+# assigned codes that have no telephone plan of their own.
+KNOWN_COUNTRIES = frozenset(phonenumbers.SUPPORTED_REGIONS) | {
+    "AQ", "BV", "GS", "HM", "PN", "TF", "UM",
+}  # fmt: skip
+
+
+def check_country(code: str, *, location: str) -> str:
+    """Return an ISO 3166 alpha-2 country code in capitals, or raise InvalidInput naming it."""
+    upper = code.strip().upper()
+    if upper not in KNOWN_COUNTRIES:
+        raise InvalidInput(f"{code!r} is not a known ISO 3166 country code", location=location)
+    return upper
 
 
 def _check_error_rate(value: float, label: str) -> None:
@@ -46,26 +62,42 @@ class IpLocation:
 
 @dataclass(frozen=True, kw_only=True)
 class IpClue(Clue):
-    """An IP address the persona used; proxies, VPNs and Tor make it weak."""
+    """An IP address the persona used; proxies, VPNs and Tor make it weak.
 
-    ip: str
+    `ip` None: only the address's country is known (a CyberTip capture without the address, a
+    CSV row `ip,RU`); then `located` must say the country.
+    """
+
+    ip: str | None
     vpn: bool = False
     proxy: bool = False
     tor: bool = False
     located: IpLocation | None = None
 
     def __post_init__(self) -> None:
-        """Refuse addresses that cannot say anything about a place: private, reserved, malformed."""
+        """Refuse addresses that cannot say anything about a place: private, reserved, malformed;
+        and a clue with neither an address nor a country."""
         super().__post_init__()
-        try:
-            address = ipaddress.ip_address(self.ip.strip())
-        except ValueError as error:
-            raise InvalidInput(f"{self.ip!r} is not an IP address", location=self.label) from error
-        if not address.is_global:
-            raise InvalidInput(
-                f"{self.ip} is a private or reserved address and tells nothing about a place",
-                location=self.label,
-            )
+        if self.ip is None:
+            if self.located is None:
+                raise InvalidInput(
+                    "an IP clue needs an address or the country it was located in",
+                    location=self.label,
+                )
+        else:
+            try:
+                address = ipaddress.ip_address(self.ip.strip())
+            except ValueError as error:
+                raise InvalidInput(
+                    f"{self.ip!r} is not an IP address", location=self.label
+                ) from error
+            if not address.is_global:
+                raise InvalidInput(
+                    f"{self.ip} is a private or reserved address and tells nothing about a place",
+                    location=self.label,
+                )
+        if self.located is not None:
+            check_country(self.located.country, location=self.label)
         if self.located is not None and self.located.latitude is not None:
             check_coordinates(
                 self.located.latitude, self.located.longitude or 0.0, location=self.label
@@ -172,6 +204,12 @@ class PhoneClue(Clue):
     default_country: str | None = None
     error_rate: float = 0.25
 
+    def __post_init__(self) -> None:
+        """Check the default country, used for numbers written without their country code."""
+        super().__post_init__()
+        if self.default_country is not None:
+            check_country(self.default_country, location=self.label)
+
 
 @dataclass(frozen=True, kw_only=True)
 class WithinClue(Clue):
@@ -208,6 +246,11 @@ class InRegionClue(Clue):
     region: str | None = None
     error_rate: float = 0.0
     hard: ClassVar[bool] = True
+
+    def __post_init__(self) -> None:
+        """Check the country code."""
+        super().__post_init__()
+        check_country(self.country, location=self.label)
 
 
 @dataclass(frozen=True)

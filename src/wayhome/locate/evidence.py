@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from datetime import datetime
+from functools import partial
 
 from sqlalchemy import or_, select
 
@@ -19,29 +21,25 @@ from wayhome.errors import InvalidInput
 from wayhome.intake.models import Location, Report, Selector, SelectorValue
 from wayhome.locate import clues as lc
 from wayhome.locate import schemas
-from wayhome.locate.gazetteer import Gazetteer
-from wayhome.locate.ipdata import PackagedCountryDatabase
+from wayhome.locate.posttimes import post_times
+from wayhome.locate.stated import CaseClue as CaseClue
+from wayhome.locate.stated import check_places as check_places
+from wayhome.locate.stated import library_clue
+from wayhome.locate.stated import located as located
 
 # A case's intelligence read for clues is bounded: enough for any real case, fast always.
 MAX_REPORTS = 500
 MAX_SELECTORS = 2_000
 IP_KINDS = ("ipv4", "ipv6")
-
-_ip_database = PackagedCountryDatabase()
-
-
-@dataclass
-class CaseClue:
-    """A clue with its id, where it came from, and whether the caller switched it off."""
-
-    id: str
-    label: str
-    kind: str
-    source: str
-    agency: str | None
-    clue: lc.Clue | None
-    enabled: bool = True
-    notes: list[str] = field(default_factory=list)
+# Location kinds the intake gives an IP capture known by where it was located (a CyberTip
+# ipCaptureEvent without its address, a CSV row `ip,RU`), with the anonymiser it went through.
+IP_LOCATION_KINDS = {"ip": {}, "ip-proxy": {"proxy": True}, "ip-vpn": {"vpn": True}}
+IP_LOCATION_KINDS["ip-tor"] = {"tor": True}
+# An ESP's estimated location given only as a country: an IP geolocation at second hand.
+ESTIMATED_KIND = "estimated"
+ESTIMATED_ERROR_RATE = 0.3
+# Fewer zoned moments than this say nothing about a time zone.
+MIN_POSTING_TIMES = 3
 
 
 def agency_codes(records: Records, ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
@@ -53,18 +51,24 @@ def agency_codes(records: Records, ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
 
 
 def _derived(
-    clue_id: str, label: str, kind: str, source: str, agency: str | None, build: object
+    clue_id: str,
+    label: str,
+    kind: str,
+    source: str,
+    agency: str | None,
+    build: Callable[..., lc.Clue],
 ) -> CaseClue:
     """Make a clue from the case's intelligence; one that cannot be made is kept with a note."""
     try:
-        made = build() if callable(build) else None
+        made = build()
     except InvalidInput as error:
         return CaseClue(clue_id, label, kind, source, agency, None, False, [error.detail])
     return CaseClue(clue_id, label, kind, source, agency, made)
 
 
 def case_clues(records: Records, case: Case) -> list[CaseClue]:
-    """Return the clues the case's visible intelligence gives: sites, places, IPs, phones, texts."""
+    """Return the clues the case's visible intelligence gives: sites, places, IPs (an address,
+    or only the country it was located in), phones, activity times and texts."""
     reports = records.find(
         Report, Report.case_id == case.id, order_by=[Report.received_at], limit=MAX_REPORTS
     ).items
@@ -88,17 +92,37 @@ def case_clues(records: Records, case: Case) -> list[CaseClue]:
         if report_ids
         else []
     )
+    # Every selector observed at a stated time says when the persona was active: a CSV row's
+    # time, a STIX observed-data's first_observed, an IP capture's, a message's.
+    timed = (
+        records.find(
+            Selector,
+            Selector.report_id.in_(report_ids),
+            Selector.observed_at.is_not(None),
+            order_by=[Selector.observed_at],
+            limit=MAX_SELECTORS,
+        ).items
+        if report_ids
+        else []
+    )
     codes = agency_codes(
         records,
         {case.agency_id} | {r.agency_id for r in reports} | {loc.agency_id for loc in locations},
     )
+    # A national phone number ("8 (8362) …") is read as dialled in the case agency's country.
+    home_country = records.session.scalar(select(Agency.country).where(Agency.id == case.agency_id))
 
     def source_of(report_id: uuid.UUID | None) -> str:
         report = by_report.get(report_id) if report_id else None
         return f"report '{report.title}'" if report else f"case {case.reference}"
 
     found: list[CaseClue] = []
-    sites = [loc for loc in locations if loc.latitude is not None and loc.longitude is not None]
+    ip_rows = [loc for loc in locations if _is_ip_location(loc)]
+    sites = [
+        loc
+        for loc in locations
+        if loc.latitude is not None and loc.longitude is not None and not _is_ip_location(loc)
+    ]
     if sites:
         agencies = sorted({codes.get(loc.agency_id, "?") for loc in sites})
         found.append(
@@ -131,6 +155,7 @@ def case_clues(records: Records, case: Case) -> list[CaseClue]:
                     lambda clue_id=clue_id, name=name: lc.PlaceNameClue(label=clue_id, name=name),
                 )
             )
+    found.extend(_located_ips(ip_rows, source_of, codes))
     seen: dict[str, CaseClue] = {}
     for selector in selectors:
         kind, value = selector.value.kind, selector.value.canonical
@@ -162,7 +187,9 @@ def case_clues(records: Records, case: Case) -> list[CaseClue]:
                 "phone",
                 source,
                 agency,
-                lambda clue_id=clue_id, value=value: lc.PhoneClue(label=clue_id, number=value),
+                lambda clue_id=clue_id, value=value: lc.PhoneClue(
+                    label=clue_id, number=value, default_country=home_country
+                ),
             )
         if clue_id in seen:
             if source not in seen[clue_id].source:
@@ -170,22 +197,9 @@ def case_clues(records: Records, case: Case) -> list[CaseClue]:
             continue
         seen[clue_id] = made
         found.append(made)
-    moments = sorted(
-        selector.observed_at
-        for selector in selectors
-        if selector.observed_at is not None and selector.observed_at.tzinfo is not None
-    )
-    if len(moments) >= 3:
-        found.append(
-            _derived(
-                "posting-times",
-                f"activity times ({len(moments)})",
-                "posting_times",
-                "selector observation times",
-                None,
-                lambda: lc.PostingTimesClue(label="posting-times", timestamps=moments),
-            )
-        )
+    activity = _activity_times(reports, timed, ip_rows)
+    if activity is not None:
+        found.append(activity)
     for report in reports:
         if report.body.strip():
             clue_id = f"text-{report.id.hex[:8]}"
@@ -203,92 +217,123 @@ def case_clues(records: Records, case: Case) -> list[CaseClue]:
     return found
 
 
-def stated_clue(clue: schemas.ClueIn) -> lc.Clue:
-    """Turn a clue stated in a request into the library's clue (errors name the clue id)."""
-    made = _library_clue(clue)
-    if clue.error_rate is None:
-        return made
-    return dataclasses.replace(made, error_rate=clue.error_rate)
+def _is_ip_location(location: Location) -> bool:
+    """Say whether a location row is where an IP capture was located, or an estimate of it."""
+    if location.kind in IP_LOCATION_KINDS:
+        return True
+    return (
+        location.kind == ESTIMATED_KIND
+        and location.country is not None
+        and (location.latitude is None or location.longitude is None)
+        and not location.place_name
+    )
 
 
-def _library_clue(clue: schemas.ClueIn) -> lc.Clue:
-    """The library's clue for a stated one, with the kind's default error rate."""
-    label = clue.id
-    match clue:
-        case schemas.WithinIn():
-            return lc.WithinClue(
-                label=label,
-                km=clue.km,
-                latitude=clue.latitude,
-                longitude=clue.longitude,
-                place=clue.place,
-            )
-        case schemas.InRegionIn():
-            return lc.InRegionClue(label=label, country=clue.country.upper(), region=clue.region)
-        case schemas.ExcludedIn():
-            return lc.ExcludedClue(
-                label=label,
-                geonameids=tuple(clue.geonameids),
-                place_names=tuple(clue.place_names),
-                circles=tuple(
-                    lc.Circle(c.latitude, c.longitude, c.radius_km) for c in clue.circles
-                ),
-            )
-        case schemas.PlaceNameIn():
-            return lc.PlaceNameClue(label=label, name=clue.name, spread_km=clue.spread_km)
-        case schemas.TextIn():
-            return lc.TextClue(label=label, text=clue.text)
-        case schemas.IpIn():
-            return lc.IpClue(label=label, ip=clue.ip, vpn=clue.vpn, proxy=clue.proxy, tor=clue.tor)
-        case schemas.PhoneIn():
-            return lc.PhoneClue(
-                label=label, number=clue.number, default_country=clue.default_country
-            )
-        case schemas.SitesIn():
-            return lc.KnownSitesClue(
-                label=label,
-                sites=[lc.Site(s.latitude, s.longitude, s.kind) for s in clue.sites],
-                buffer_km=clue.buffer_km,
-            )
-        case schemas.PostingTimesIn():
-            return lc.PostingTimesClue(label=label, timestamps=clue.timestamps)
-        case schemas.SubscriberAddressIn():
-            return lc.SubscriberAddressClue(
-                label=label,
-                latitude=clue.latitude,
-                longitude=clue.longitude,
-                accuracy_km=clue.accuracy_km,
-            )
-    raise InvalidInput(f"unknown clue kind {clue.kind!r}", location=clue.id)
-
-
-def located(clue: lc.Clue) -> lc.Clue:
-    """Resolve an IP clue's country from the packaged table, refusing it if unknown there."""
-    if isinstance(clue, lc.IpClue) and clue.located is None:
-        found = _ip_database.locate(clue.ip)
-        if found is None:
-            return clue
-        return lc.IpClue(
-            label=clue.label,
-            ip=clue.ip,
-            vpn=clue.vpn,
-            proxy=clue.proxy,
-            tor=clue.tor,
-            located=found,
-            error_rate=clue.error_rate,
+def _located_ips(
+    rows: list[Location],
+    source_of: Callable[[uuid.UUID | None], str],
+    codes: dict[uuid.UUID, str],
+) -> list[CaseClue]:
+    """One clue per distinct located IP capture (kind, country, point): ten captures in Russia
+    are one fact about the persona, not ten."""
+    found: dict[tuple[str, str, float | None, float | None], CaseClue] = {}
+    counts: dict[tuple[str, str, float | None, float | None], int] = {}
+    for loc in rows:
+        country = (loc.country or "").upper()
+        key = (loc.kind, country, loc.latitude, loc.longitude)
+        counts[key] = counts.get(key, 0) + 1
+        source = source_of(loc.report_id)
+        if key in found:
+            if source not in found[key].source:
+                found[key].source += f"; {source}"
+            continue
+        estimated = loc.kind == ESTIMATED_KIND
+        clue_id = f"{'estimated' if estimated else 'ip'}-{country.lower() or 'xx'}-{loc.id.hex[:8]}"
+        flags = IP_LOCATION_KINDS.get(loc.kind, {})
+        via = next(iter(flags), None)
+        label = (
+            f"estimated location: {country}"
+            if estimated
+            else f"IP located in {country}" + (f" via {via}" if via else "")
         )
-    return clue
+
+        found[key] = _derived(
+            clue_id,
+            label,
+            "estimated" if estimated else "ip",
+            source,
+            codes.get(loc.agency_id),
+            partial(_ip_location_clue, clue_id, loc, country),
+        )
+    for key, clue in found.items():
+        if counts[key] > 1:
+            clue.label += f" ({counts[key]} captures)"
+    return list(found.values())
 
 
-def check_places(clue: lc.Clue, places: Gazetteer, location: str) -> None:
-    """Refuse a stated place name that no gazetteer place answers to."""
-    names: list[str] = []
-    if isinstance(clue, lc.PlaceNameClue):
-        names = [clue.name]
-    elif isinstance(clue, lc.WithinClue) and clue.place is not None:
-        names = [clue.place]
-    elif isinstance(clue, lc.ExcludedClue):
-        names = list(clue.place_names)
-    for name in names:
-        if not places.find(name):
-            raise InvalidInput(f"no place called {name!r} in the gazetteer", location=location)
+def _ip_location_clue(clue_id: str, loc: Location, country: str) -> lc.Clue:
+    """The IP clue of a located capture: its country, and its point when the row has one."""
+    point = loc.latitude is not None and loc.longitude is not None
+    where = lc.IpLocation(
+        country=country,
+        latitude=loc.latitude if point else None,
+        longitude=loc.longitude if point else None,
+        accuracy_km=max((loc.radius_m or 50_000.0) / 1000.0, 1.0),
+    )
+    made = lc.IpClue(
+        label=clue_id,
+        ip=None,
+        located=where,
+        vpn=loc.kind == "ip-vpn",
+        proxy=loc.kind == "ip-proxy",
+        tor=loc.kind == "ip-tor",
+    )
+    if loc.kind == ESTIMATED_KIND:
+        return dataclasses.replace(made, error_rate=ESTIMATED_ERROR_RATE)
+    return made
+
+
+def _activity_times(
+    reports: list[Report], timed: list[Selector], ip_rows: list[Location]
+) -> CaseClue | None:
+    """The persona's activity times: the zoned post times in the reports' texts, the times
+    selectors were observed and IP captures made, each moment once."""
+    moments: set[datetime] = set()
+    sources: list[str] = []
+    notes: list[str] = []
+    for report in reports:
+        posts = post_times(report.body)
+        if posts.moments:
+            moments.update(posts.moments)
+            sources.append(f"post times in report '{report.title}' ({len(posts.moments)})")
+        notes.extend(f"report '{report.title}': {note}" for note in posts.notes())
+    observed = {
+        moment
+        for moment in [
+            *(selector.observed_at for selector in timed),
+            *(loc.observed_at for loc in ip_rows if loc.kind in IP_LOCATION_KINDS),
+        ]
+        if moment is not None and moment.tzinfo is not None
+    }
+    added = observed - moments
+    if added:
+        moments.update(added)
+        sources.append(f"observation times of selectors and IP captures ({len(added)})")
+    if len(moments) < MIN_POSTING_TIMES:
+        return None
+    timeline = sorted(moments)
+    made = _derived(
+        "posting-times",
+        f"activity times ({len(timeline)})",
+        "posting_times",
+        "; ".join(sources),
+        None,
+        lambda: lc.PostingTimesClue(label="posting-times", timestamps=timeline),
+    )
+    made.notes.extend(notes)
+    return made
+
+
+def stated_clue(clue: schemas.ClueIn, *, default_country: str | None = None) -> lc.Clue:
+    """Turn a clue stated in a request into the library's clue (errors name the clue id)."""
+    return library_clue(clue, default_country=default_country)

@@ -11,7 +11,7 @@ import numpy.typing as npt
 
 from wayhome.errors import InvalidInput
 from wayhome.locate.geo import check_coordinates
-from wayhome.locate.names import fold_name, name_hash, phrase_candidates
+from wayhome.locate.names import fold_name, name_hash, phrase_candidates, without_preposition
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -119,9 +119,19 @@ class Gazetteer:
         return sorted(int(row) for row in self.name_places[start:stop])
 
     def find(self, name: str) -> list[PlaceMatch]:
-        """Return the places a name may refer to, in any script and in any Russian case."""
-        found: dict[int, PlaceMatch] = {}
+        """Return the places a name may refer to, in any script and in any Russian case; a name
+        stated with its preposition («в Параньге») is looked up without it when it matches
+        nothing as written."""
         words = name.split()
+        found = self._find_words(words)
+        shorter = without_preposition(words)
+        if not found and shorter is not None:
+            found = self._find_words(shorter)
+        return found
+
+    def _find_words(self, words: list[str]) -> list[PlaceMatch]:
+        """Return the places a name of a few words may refer to, exact matches first."""
+        found: dict[int, PlaceMatch] = {}
         if not words or len(words) > 4:
             return []
         for phrase, inflected in phrase_candidates(words):

@@ -98,6 +98,8 @@ def resolve_ip(clue: IpClue, databases: list[IpDatabase]) -> IpClue:
     """
     if clue.located is not None:
         return clue
+    if clue.ip is None:
+        raise InvalidInput("an IP clue needs an address or its country", location=clue.label)
     best: IpLocation | None = None
     for database in databases:
         found = database.locate(clue.ip)

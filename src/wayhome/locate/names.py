@@ -65,6 +65,13 @@ _RUSSIAN_ENDINGS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("я", ("ь", "й", "е")),
 )
 _MIN_STEM = 3
+# Prepositions a place name is often stated with («в Параньге», "near Tver"): a name that
+# starts with one is also looked up without it.
+LEADING_PREPOSITIONS = frozenset(
+    {"в", "во", "из", "изо", "под", "около", "возле", "близ", "у", "до", "к", "ко", "с", "со",
+     "г", "г.", "город", "село", "деревня", "пос", "пос.", "посёлок", "поселок",
+     "in", "at", "from", "near", "to", "around", "outside"}
+)  # fmt: skip
 
 
 def fold_name(name: str) -> str:
@@ -118,6 +125,13 @@ def phrase_candidates(words: Iterable[str]) -> list[tuple[str, bool]]:
         if len(phrases) > 400:
             phrases = phrases[:400]
     return phrases
+
+
+def without_preposition(words: list[str]) -> list[str] | None:
+    """Return a stated name's words less a leading preposition, or None when it has none."""
+    if len(words) > 1 and words[0].lower() in LEADING_PREPOSITIONS:
+        return words[1:]
+    return None
 
 
 def words_of(text: str) -> list[tuple[str, int]]:

@@ -3,137 +3,30 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
-from typing import Annotated, Literal
+from datetime import date
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
 from wayhome.access.schemas import MarkingOut, Strict
 
-CLUE_ID = r"^[A-Za-z0-9][A-Za-z0-9_.:+-]{0,79}$"
-
-
-class StatedClue(Strict):
-    """What every clue an investigator states carries: an id to toggle it by, a label."""
-
-    id: str = Field(pattern=CLUE_ID, description="Unique within the request; used in 'disabled'.")
-    label: str = Field("", max_length=200)
-    error_rate: float | None = Field(None, ge=0.0, le=1.0)
-
-
-class WithinIn(StatedClue):
-    """Within `km` of a point or of a named place (a hard constraint)."""
-
-    kind: Literal["within"]
-    km: float = Field(gt=0, le=20_000)
-    latitude: float | None = None
-    longitude: float | None = None
-    place: str | None = Field(None, max_length=200)
-
-
-class InRegionIn(StatedClue):
-    """Inside a country (ISO code) or one of its regions ('RU.77') (a hard constraint)."""
-
-    kind: Literal["in_region"]
-    country: str = Field(min_length=2, max_length=2)
-    region: str | None = Field(None, max_length=20)
-
-
-class CircleIn(Strict):
-    """A searched disc."""
-
-    latitude: float
-    longitude: float
-    radius_km: float = Field(ge=0)
-
-
-class ExcludedIn(StatedClue):
-    """Places already searched (a hard constraint)."""
-
-    kind: Literal["excluded"]
-    geonameids: list[int] = Field(default_factory=list, max_length=10_000)
-    place_names: list[str] = Field(default_factory=list, max_length=1_000)
-    circles: list[CircleIn] = Field(default_factory=list, max_length=1_000)
-
-
-class PlaceNameIn(StatedClue):
-    """A place named outright."""
-
-    kind: Literal["place_name"]
-    name: str = Field(min_length=1, max_length=200)
-    spread_km: float = Field(15.0, gt=0, le=1_000)
-
-
-class TextIn(StatedClue):
-    """A text whose place mentions hint at where its author lives."""
-
-    kind: Literal["text"]
-    text: str = Field(min_length=1, max_length=100_000)
-
-
-class IpIn(StatedClue):
-    """An IP address the persona used."""
-
-    kind: Literal["ip"]
-    ip: str = Field(min_length=2, max_length=64)
-    vpn: bool = False
-    proxy: bool = False
-    tor: bool = False
-
-
-class PhoneIn(StatedClue):
-    """A phone number."""
-
-    kind: Literal["phone"]
-    number: str = Field(min_length=3, max_length=64)
-    default_country: str | None = Field(None, min_length=2, max_length=2)
-
-
-class SiteIn(Strict):
-    """A known site: last seen, a sighting, a found item."""
-
-    latitude: float
-    longitude: float
-    kind: str = Field("sighting", max_length=40)
-
-
-class SitesIn(StatedClue):
-    """Known sites, read by Rossmo's geographic profile."""
-
-    kind: Literal["sites"]
-    sites: list[SiteIn] = Field(min_length=1, max_length=1_000)
-    buffer_km: float | None = Field(None, gt=0)
-
-
-class PostingTimesIn(StatedClue):
-    """When the persona posted; timestamps need a time zone."""
-
-    kind: Literal["posting_times"]
-    timestamps: list[datetime] = Field(min_length=1, max_length=100_000)
-
-
-class SubscriberAddressIn(StatedClue):
-    """An address an ISP gave for a subscriber."""
-
-    kind: Literal["subscriber_address"]
-    latitude: float
-    longitude: float
-    accuracy_km: float = Field(1.0, gt=0)
-
-
-ClueIn = Annotated[
-    WithinIn
-    | InRegionIn
-    | ExcludedIn
-    | PlaceNameIn
-    | TextIn
-    | IpIn
-    | PhoneIn
-    | SitesIn
-    | PostingTimesIn
-    | SubscriberAddressIn,
-    Field(discriminator="kind"),
-]
+# The stated clues' shapes live with the clue file's reader (stated.py), which the CLI loads
+# without the database layer; the API names them from here.
+from wayhome.locate.stated import CLUE_ID as CLUE_ID
+from wayhome.locate.stated import CircleIn as CircleIn
+from wayhome.locate.stated import ClueIn as ClueIn
+from wayhome.locate.stated import ExcludedIn as ExcludedIn
+from wayhome.locate.stated import InRegionIn as InRegionIn
+from wayhome.locate.stated import IpIn as IpIn
+from wayhome.locate.stated import PhoneIn as PhoneIn
+from wayhome.locate.stated import PlaceNameIn as PlaceNameIn
+from wayhome.locate.stated import PostingTimesIn as PostingTimesIn
+from wayhome.locate.stated import SiteIn as SiteIn
+from wayhome.locate.stated import SitesIn as SitesIn
+from wayhome.locate.stated import StatedClue as StatedClue
+from wayhome.locate.stated import SubscriberAddressIn as SubscriberAddressIn
+from wayhome.locate.stated import TextIn as TextIn
+from wayhome.locate.stated import WithinIn as WithinIn
 
 
 class SuspectIn(Strict):
