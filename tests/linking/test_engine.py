@@ -54,7 +54,8 @@ def test_model_learns_that_agreement_is_evidence(model: LinkageModel) -> None:
     assert name["same name after transliteration"] > 5
     assert name["different"] < 0
     birth = {level.label: level.match_weight for level in model.levels["birth"]}
-    assert birth["same date of birth"] > birth["same birth year"] > birth["different"]
+    assert birth["same date of birth"] > birth["same birth year (a partial date)"]
+    assert birth["same birth year (a partial date)"] > birth["different dates"]
     assert 0 < model.prior < 0.01
 
 
@@ -80,17 +81,25 @@ def test_em_falls_back_to_every_shared_name_when_rare_names_hold_only_matches(
         model = train_model(records, max_pairs_for_u=2e5)
     assert "training on every shared name" in caplog.text
     birth = {level.label: level.match_weight for level in model.levels["birth"]}
-    assert birth["same date of birth"] > birth["same birth year"] > birth["different"]
+    assert birth["same date of birth"] > birth["same birth year (a partial date)"]
+    assert birth["same birth year (a partial date)"] > birth["different dates"]
 
 
 @pytest.mark.parametrize(
     ("left", "right", "label"),
     [
         ("1960-04-02", "1991-04-02", "born more than 5 years apart"),
-        ("1960", "1966", "born more than 5 years apart"),
-        ("1960", "1965", "different"),
-        ("1960-04-02", "1961-05-03", "different"),
-        ("1960-04-02", "1960", "same birth year"),
+        ("1960", "1977", "born more than 5 years apart"),
+        ("1960", "1958", "different dates"),
+        ("1960-04-02", "1961-05-03", "different dates"),
+        ("1960-04-02", "1960", "same birth year (a partial date)"),
+        ("1960-04-02", "1960-04", "same year and month (a partial date)"),
+        ("1960-04-02", "1960-07-09", "same birth year, different days"),
+        # one digit of the year mistyped, or two swapped: not "born years apart" (issue 16)
+        ("1970-05-19", "1979-05-19", "date of birth one typo apart"),
+        ("1970-05-19", "1979", "birth year one digit apart"),
+        ("1985-03-12", "1958-03-12", "birth year one digit apart"),
+        ("1985-03-12", "1958-04-12", "born more than 5 years apart"),
     ],
 )
 def test_birth_years_far_apart_weigh_against_a_match(
@@ -105,7 +114,7 @@ def test_birth_years_far_apart_weigh_against_a_match(
     (birth,) = [spec for spec in PERSON_COMPARISONS if spec.name == "birth"]
     assert birth.levels[birth.level_of(a, b)].label == label
     weights = {level.label: level.match_weight for level in model.levels["birth"]}
-    assert weights["born more than 5 years apart"] < weights["different"] < 0
+    assert weights["born more than 5 years apart"] < weights["different dates"] < 0
 
 
 def test_predict_finds_most_true_pairs_with_explanations(
@@ -241,9 +250,9 @@ def test_a_typo_in_the_surname_start_is_blocked_by_its_first_and_last_letters() 
     [
         # a given name cut short, the surname exact (one deletion would be a pair-key typo)
         ("Anasta Papadakis", "Αναστασία Παπαδάκης", "one name part agrees, the other similar"),
-        # same surname, another given name (the generator's decoys): not similar
-        ("Anna Tarunova", "Ольга Тарунова", "one name part agrees"),
-        ("Anna Tarunova", "Ирина Тарунова", "one name part agrees"),
+        # same surname, another given name (the generator's decoys): clearly different
+        ("Anna Tarunova", "Ольга Тарунова", "one name part agrees, the other clearly different"),
+        ("Anna Tarunova", "Ирина Тарунова", "one name part agrees, the other clearly different"),
         # nothing in common
         ("Anna Tarunova", "Ivan Petrov", "different"),
     ],

@@ -168,18 +168,19 @@ _REST = {
         "x -> split(x, ',')[0])"
     ),
 }
+
 # The best Jaro–Winkler of one part against the spellings (not "g:" groups) of record `a`'s
-# names that record `b` does not hold (0 when there are none).
+# names that record `b` does not hold, among those within `TYPO_EDITS` (0 when there are none).
 _BEST_SPELLING = {
     "duckdb": (
         "coalesce(list_max(list_transform(list_filter(name_keys_{a}, lambda k: "
         "NOT list_contains(name_keys_{b}, k) AND k NOT LIKE 'g:%'), "
-        "lambda k: {jw}({part}, k))), 0)"
+        "lambda k: {likeness})), 0)"
     ),
     "spark": (
         "coalesce(array_max(transform(filter(name_keys_{a}, k -> "
         "NOT array_contains(name_keys_{b}, k) AND k NOT LIKE 'g:%'), "
-        "k -> {jw}({part}, k))), 0.0)"
+        "k -> {likeness})), 0.0)"
     ),
 }
 
@@ -195,26 +196,71 @@ def _spellings(a: PersonFeatures, b: PersonFeatures) -> list[str]:
     return [k for k in a.name_keys if k not in b.name_keys and not k.startswith("g:")]
 
 
+def _other_part_likeness(a: PersonFeatures, b: PersonFeatures) -> float | None:
+    """With one name part agreeing and exactly one part left on each side, how alike the two
+    left parts are (best Jaro–Winkler, see `_other_part_similar`); None otherwise."""
+    if not set(a.name_keys) & set(b.name_keys):
+        return None
+    left, right = _rest(a, b), _rest(b, a)
+    if len(left) != 1 or len(right) != 1:
+        return None
+    x, y = _label(left[0]), _label(right[0])
+    scores = [_typo_likeness(x, y)]
+    scores += [_typo_likeness(x, k) for k in _spellings(b, a)]
+    scores += [_typo_likeness(y, k) for k in _spellings(a, b)]
+    return max(scores)
+
+
+# Two name parts more edits apart than this are not one name mistyped, however alike their
+# letters (Марченко and Ткаченко share -ченко: Jaro–Winkler 0.83, three edits); three edits
+# pass when the letters are this alike (a swap costs two: Bonadr and Бндар, 0.89).
+TYPO_EDITS = 2
+TYPO_EDITS_ALIKE = 0.85
+
+
+def _label(primary: str) -> str:
+    """A part's primary key as letters: a group's name without its "g:" and "d." markers."""
+    return primary.replace("g:", "").replace("d.", "")
+
+
+def _typo_likeness(x: str, y: str) -> float:
+    """Jaro–Winkler of two spellings within `TYPO_EDITS` edits of each other, else 0."""
+    edits = levenshtein(x, y)
+    similarity = jaro_winkler(x, y)
+    close = edits <= TYPO_EDITS or (edits == TYPO_EDITS + 1 and similarity >= TYPO_EDITS_ALIKE)
+    return similarity if close else 0.0
+
+
+def _typo_likeness_sql(x: str, y: str, jw: str) -> str:
+    """`_typo_likeness` in SQL (DuckDB and Spark), with the dialect's Jaro–Winkler function."""
+    return (
+        f"CASE WHEN levenshtein({x}, {y}) <= {TYPO_EDITS} OR (levenshtein({x}, {y}) = "
+        f"{TYPO_EDITS + 1} AND {jw}({x}, {y}) >= {TYPO_EDITS_ALIKE}) THEN {jw}({x}, {y}) "
+        "ELSE 0 END"
+    )
+
+
 def _other_part_similar(a: PersonFeatures, b: PersonFeatures, threshold: float) -> bool:
     """One name part agrees and the one part left on each side is `threshold` alike (JW): the
     two parts' keys, or one part's key and any spelling of the other record's names (a typo'd
     given name against the spelling the other record uses, not its group's label: "ЮрЮй" is
     "urui", Юрій is "uri", its group is "yuri")."""
-    if not set(a.name_keys) & set(b.name_keys):
-        return False
-    left, right = _rest(a, b), _rest(b, a)
-    if len(left) != 1 or len(right) != 1:
-        return False
-    x, y = left[0].replace("g:", ""), right[0].replace("g:", "")
-    scores = [jaro_winkler(x, y)]
-    scores += [jaro_winkler(x, k) for k in _spellings(b, a)]
-    scores += [jaro_winkler(y, k) for k in _spellings(a, b)]
-    return max(scores) >= threshold
+    likeness = _other_part_likeness(a, b)
+    return likeness is not None and likeness >= threshold
 
 
-def _one_part_other_similar(threshold: float, label: str) -> LevelSpec:
+def _other_part_different(a: PersonFeatures, b: PersonFeatures, threshold: float) -> bool:
+    """One name part agrees and the one part left on each side is less than `threshold` alike."""
+    likeness = _other_part_likeness(a, b)
+    return likeness is not None and likeness < threshold
+
+
+def _one_part_other_similar(
+    threshold: float, label: str, *, below: bool = False, fixed_m: float | None = None
+) -> LevelSpec:
     """One name part agrees and the other is similar (Jaro–Winkler at the threshold): a typo on
-    top of another scheme ("Tarulunova" vs "Тарууунова", "Ekaterna" vs "Екатерина")."""
+    top of another scheme ("Tarulunova" vs "Тарууунова", "Ekaterna" vs "Екатерина"). With
+    `below`, the other part is *less* alike than the threshold: a clearly different name."""
     from splink import comparison_level_library as cll
     from splink.internals.comparison_level_creator import ComparisonLevelCreator
 
@@ -231,34 +277,56 @@ def _one_part_other_similar(threshold: float, label: str) -> LevelSpec:
 
             def likeness(x: str, y: str) -> str:
                 """The best JW of the two parts, or of either against the other's spellings."""
+                of_x = _typo_likeness_sql(x, "k", similarity)
+                of_y = _typo_likeness_sql(y, "k", similarity)
                 return (
-                    f"greatest({similarity}({x}, {y}), "
-                    f"{best.format(part=x, a='r', b='l', jw=similarity)}, "
-                    f"{best.format(part=y, a='l', b='r', jw=similarity)})"
+                    f"greatest({_typo_likeness_sql(x, y, similarity)}, "
+                    f"{best.format(a='r', b='l', likeness=of_x)}, "
+                    f"{best.format(a='l', b='r', likeness=of_y)})"
                 )
 
             if dialect == "duckdb":
                 # Each side's unmatched parts computed once and bound to a lambda parameter
                 # (DuckDB repeats a repeated expression: written out, the lists were filtered
                 # six times a pair, and this level cost two thirds of the scoring).
-                score = likeness("replace(rl[1], 'g:', '')", "replace(rr[1], 'g:', '')")
+                score = likeness(
+                    "replace(replace(rl[1], 'g:', ''), 'd.', '')",
+                    "replace(replace(rr[1], 'g:', ''), 'd.', '')",
+                )
+                # Not one part left on each side: never passes, whichever way the test goes.
+                never = 2 if below else 0
                 return (
                     f"list_transform([{left}], lambda rl: list_transform([{right}], "
-                    f"lambda rr: CASE WHEN len(rl) = 1 AND len(rr) = 1 THEN {score} ELSE 0 END"
-                    f")[1])[1] >= {threshold}"
+                    f"lambda rr: CASE WHEN len(rl) = 1 AND len(rr) = 1 THEN {score} "
+                    f"ELSE {never} END)[1])[1] {compare} {threshold}"
                 )
             # Spark: the same written out (its arrays count from 0).
-            score = likeness(f"replace({left}[0], 'g:', '')", f"replace({right}[0], 'g:', '')")
-            return f"size({left}) = 1 AND size({right}) = 1 AND {score} >= {threshold}"
+            score = likeness(
+                f"replace(replace({left}[0], 'g:', ''), 'd.', '')",
+                f"replace(replace({right}[0], 'g:', ''), 'd.', '')",
+            )
+            return f"size({left}) = 1 AND size({right}) = 1 AND {score} {compare} {threshold}"
 
         def create_label_for_charts(self) -> str:
             """The level's label."""
             return label
 
+    compare = "<" if below else ">="
+
+    def level() -> Any:
+        created = cll.And(_in_common("name_keys"), OtherPartSimilarLevel())
+        if fixed_m is None:
+            return created
+        return created.configure(m_probability=fixed_m, fix_m_probability=True)
+
     return LevelSpec(
         label=label,
-        splink=lambda: cll.And(_in_common("name_keys"), OtherPartSimilarLevel()),
-        test=lambda a, b: _other_part_similar(a, b, threshold),
+        splink=level,
+        test=(
+            (lambda a, b: _other_part_different(a, b, threshold))
+            if below
+            else (lambda a, b: _other_part_similar(a, b, threshold))
+        ),
     )
 
 
@@ -307,6 +375,46 @@ def _same_year(a: PersonFeatures, b: PersonFeatures) -> bool:
     )
 
 
+def _partial(a: PersonFeatures, b: PersonFeatures) -> bool:
+    """At least one side knows less than the full date."""
+    return not a.dob or not b.dob
+
+
+def _same_month_partial(a: PersonFeatures, b: PersonFeatures) -> bool:
+    """One date is a year and month only, and the other is in that month."""
+    return _partial(a, b) and a.birth_month is not None and a.birth_month == b.birth_month
+
+
+def _same_year_partial(a: PersonFeatures, b: PersonFeatures) -> bool:
+    """Both known to the year, the same year, and one side knows no more than the year."""
+    return _partial(a, b) and _same_year(a, b)
+
+
+def _year_digit_typo(a: PersonFeatures, b: PersonFeatures) -> bool:
+    """Both known to the year, the years one digit or one swap of neighbours apart (1970/1979,
+    1985/1958), and the days (where both are known) the same."""
+    if a.birth_year_min != a.birth_year_max or b.birth_year_min != b.birth_year_max:
+        return False
+    if a.birth_year_min is None or b.birth_year_min is None:
+        return False
+    x, y = f"{a.birth_year_min:04d}", f"{b.birth_year_min:04d}"
+    swapped = x[:2] == y[:2] and x[2] == y[3] and x[3] == y[2] and x != y
+    if not (levenshtein(x, y) == 1 or swapped):
+        return False
+    return _partial(a, b) or a.dob[5:] == b.dob[5:]  # type: ignore[index]
+
+
+_YEAR_L, _YEAR_R = "CAST(birth_year_min_l AS STRING)", "CAST(birth_year_min_r AS STRING)"
+_YEAR_DIGIT_TYPO_SQL = (
+    "(birth_year_min_l = birth_year_max_l AND birth_year_min_r = birth_year_max_r "
+    f"AND (levenshtein({_YEAR_L}, {_YEAR_R}) = 1 OR (substr({_YEAR_L}, 1, 2) = "
+    f"substr({_YEAR_R}, 1, 2) AND substr({_YEAR_L}, 3, 1) = substr({_YEAR_R}, 4, 1) "
+    f"AND substr({_YEAR_L}, 4, 1) = substr({_YEAR_R}, 3, 1) "
+    "AND birth_year_min_l <> birth_year_min_r)) "
+    "AND (dob_l IS NULL OR dob_r IS NULL OR substr(dob_l, 6, 5) = substr(dob_r, 6, 5)))"
+)
+
+
 def _overlap(a: PersonFeatures, b: PersonFeatures) -> bool:
     """The possible birth years of both records overlap."""
     if None in (a.birth_year_min, a.birth_year_max, b.birth_year_min, b.birth_year_max):
@@ -328,6 +436,26 @@ def _far_apart(a: PersonFeatures, b: PersonFeatures) -> bool:
         a.birth_year_min > b.birth_year_max + FAR_APART_YEARS  # type: ignore[operator]
         or b.birth_year_min > a.birth_year_max + FAR_APART_YEARS  # type: ignore[operator]
     )
+
+
+# Sex written differently: one record in 10,000 of the same person (a clerical slip), so a
+# disagreement outweighs a shared birth date (Yelena Savchuk, F, is not Иван Савчук, M). A
+# given name borne by both sexes (Саша, Женя) keeps a trained level of its own.
+SEX_CONFLICT_M = 1e-4
+
+# One name part agrees and the other is less alike than this (best Jaro–Winkler over its
+# spellings and groups; a typo on top of another scheme stays above it): a sibling, a twin, or
+# a stranger who shares a given name. Its m is fixed: one record in 100,000 of the same person
+# gives a wholly different given name or surname. Trained, EM read the generator's few such
+# matches as +2.4 bits; at 1 in 2,000 (-5.7 bits) a twin still passed on the same birth date,
+# patronymic and town, which siblings share whoever they are.
+OTHER_PART_DIFFERENT = 0.8
+OTHER_PART_DIFFERENT_M = 1e-5
+
+# Two full dates of birth in the same year, or within `FAR_APART_YEARS`, that are neither a
+# typo nor a swap of day and month: one record in 200 of the same person (EM, floored at
+# `engine.MIN_M_PROBABILITY`, made it -0.5 and -3.6 bits, and namesakes born years apart linked).
+OTHER_DAY_M = 0.005
 
 
 def _birth_null() -> LevelSpec:
@@ -425,6 +553,12 @@ PERSON_COMPARISONS: tuple[ComparisonSpec, ...] = (
             ),
             _one_part_other_similar(0.9, "one name part agrees, the other similar"),
             _one_part_other_similar(0.8, "one name part agrees, the other alike"),
+            _one_part_other_similar(
+                OTHER_PART_DIFFERENT,
+                "one name part agrees, the other clearly different",
+                below=True,
+                fixed_m=OTHER_PART_DIFFERENT_M,
+            ),
             _shared("name_keys", "one name part agrees"),
             _jaro_winkler("name_primary", 0.9, "names similar (typos in every part)"),
             _else(),
@@ -454,11 +588,25 @@ PERSON_COMPARISONS: tuple[ComparisonSpec, ...] = (
             ),
             _edits("dob", 1, "date of birth one typo apart"),
             _custom(
+                "((dob_l IS NULL OR dob_r IS NULL) AND birth_month_l = birth_month_r)",
+                "same year and month (a partial date)",
+                _same_month_partial,
+            ),
+            _custom(
+                "((dob_l IS NULL OR dob_r IS NULL) "
+                "AND birth_year_min_l = birth_year_max_l AND birth_year_min_r = birth_year_max_r "
+                "AND birth_year_min_l = birth_year_min_r)",
+                "same birth year (a partial date)",
+                _same_year_partial,
+            ),
+            _custom(
                 "(birth_year_min_l = birth_year_max_l AND birth_year_min_r = birth_year_max_r "
                 "AND birth_year_min_l = birth_year_min_r)",
-                "same birth year",
+                "same birth year, different days",
                 _same_year,
+                fixed_m=OTHER_DAY_M,
             ),
+            _custom(_YEAR_DIGIT_TYPO_SQL, "birth year one digit apart", _year_digit_typo),
             _custom(
                 "(birth_year_min_l <= birth_year_max_r AND birth_year_min_r <= birth_year_max_l)",
                 "birth years overlap",
@@ -471,13 +619,27 @@ PERSON_COMPARISONS: tuple[ComparisonSpec, ...] = (
                 _far_apart,
                 fixed_m=FAR_APART_M,
             ),
-            _else(),
+            _custom("TRUE", "different dates", lambda a, b: True, fixed_m=OTHER_DAY_M),
         ),
     ),
     ComparisonSpec(
         "sex",
         "Sex",
-        (_null("sex"), _exact("sex", "same sex"), _else()),
+        (
+            _null("sex"),
+            _exact("sex", "same sex"),
+            _custom(
+                "(unisex_name_l = 1 OR unisex_name_r = 1)",
+                "different sex, a given name borne by both",
+                lambda a, b: bool(a.unisex_name or b.unisex_name),
+            ),
+            _custom(
+                "TRUE",
+                "different sex",
+                lambda a, b: True,
+                fixed_m=SEX_CONFLICT_M,
+            ),
+        ),
     ),
     ComparisonSpec(
         "nationalities",

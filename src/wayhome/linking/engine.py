@@ -23,7 +23,13 @@ from typing import Any, Literal, ParamSpec, TypeVar
 
 from wayhome.errors import InvalidInput
 from wayhome.linking.comparisons import PERSON_COMPARISONS, ComparisonSpec
-from wayhome.linking.records import PersonFeatures, PersonRecord, person_features
+from wayhome.linking.records import (
+    PersonFeatures,
+    PersonRecord,
+    RejectedRecord,
+    person_features,
+    screen_features,
+)
 
 LinkType = Literal["dedupe_only", "link_only", "link_and_dedupe"]
 _P = ParamSpec("_P")
@@ -122,15 +128,27 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _prepared(
-    records: Sequence[PersonRecord], link_type: LinkType
+    records: Sequence[PersonRecord],
+    link_type: LinkType,
+    rejected: list[RejectedRecord] | None = None,
 ) -> tuple[list[PersonFeatures], list[Frame]]:
-    """The records' features, and their columns for the backend's tables."""
-    features = features_of(records)
-    return features, _frames(records, features, link_type)
+    """The readable records' features, and their columns for the backend's tables; each record
+    left out is logged with its id and reason, and added to `rejected` when one is given."""
+    features, kept, refused = screen_features(records)
+    for bad in refused:
+        _LOG.warning("person record %s left out: %s: %s", bad.record_id, bad.location, bad.reason)
+    if rejected is not None:
+        rejected.extend(refused)
+    if len(features) < 2:
+        raise InvalidInput(
+            f"fewer than two readable records ({len(refused)} left out)", location="records"
+        )
+    return features, _frames(kept, features, link_type)
 
 
 def features_of(records: Iterable[PersonRecord]) -> list[PersonFeatures]:
-    """Check every record and compute its features; duplicate ids are refused."""
+    """Check every record and compute its features; any bad record (duplicate ids included)
+    is refused, naming it (the jobs below screen instead: `records.screen_features`)."""
     seen: set[str] = set()
     out = []
     for record in records:
@@ -462,11 +480,13 @@ def train_model(
     max_pairs_for_u: float = U_SAMPLE_PAIRS,
     recall_of_exact_rules: float = 0.5,
     seed: int = 7,
+    rejected: list[RejectedRecord] | None = None,
 ) -> LinkageModel:
-    """Train the person model on the records: prior from exact rules, u by sampling, m by EM."""
+    """Train the person model on the records: prior from exact rules, u by sampling, m by EM
+    (unreadable records left out, as `link_records` does)."""
     if len(records) < 2:
         raise InvalidInput("training needs at least two records", location="records")
-    features, frames = _prepared(records, link_type)
+    features, frames = _prepared(records, link_type, rejected)
     tables = _tables(frames, spark, connection)
     try:
         linker = _train(
@@ -503,9 +523,21 @@ def _train(
         if "m_probability" not in str(error):
             raise
         _LOG.info("EM on rare names drove an m to zero; training on every shared name")
+    try:
         return _fit(
-            tables, settings, spark, name_tf_of, recall_of_exact_rules, block_on("name_primary")
+            tables,
+            copy.deepcopy(settings),
+            spark,
+            name_tf_of,
+            recall_of_exact_rules,
+            block_on("name_primary"),
         )
+    except ValueError as error:
+        # Small sets where every name block holds matches alone: the date-of-birth block only.
+        if "m_probability" not in str(error):
+            raise
+        _LOG.info("EM on every shared name drove an m to zero; training on birth dates only")
+        return _fit(tables, settings, spark, name_tf_of, recall_of_exact_rules, None)
 
 
 # The name block of EM: rare names only (`RARE_NAME_RECORDS`). It names name_primary, so the
@@ -534,6 +566,8 @@ def _fit(
         recall=recall_of_exact_rules,
     )
     for rule in (block_on("dob"), name_rule):
+        if rule is None:
+            continue
         linker.training.estimate_parameters_using_expectation_maximisation(
             rule, estimate_without_term_frequencies=True
         )
@@ -673,11 +707,15 @@ def link_records(
     max_pairs_for_u: float = U_SAMPLE_PAIRS,
     recall_of_exact_rules: float = 0.5,
     seed: int = 7,
+    rejected: list[RejectedRecord] | None = None,
 ) -> tuple[LinkageModel, list[ScoredPair]]:
-    """Train on the records and score them in one pass (features and tables prepared once)."""
+    """Train on the records and score them in one pass (features and tables prepared once).
+
+    A record that cannot be read (an impossible date, no name, a duplicate id) is left out and
+    named in the log and in `rejected`; the others are linked."""
     if len(records) < 2:
         raise InvalidInput("training needs at least two records", location="records")
-    features, frames = _prepared(records, link_type)
+    features, frames = _prepared(records, link_type, rejected)
     tables = _tables(frames, spark, connection)
     try:
         linker = _train(
@@ -721,7 +759,9 @@ def settle_parameters(settings: dict[str, Any]) -> dict[str, Any]:
                     m = u
                 elif u is None:
                     u = m
-                level["m_probability"] = max(float(m), MIN_M_PROBABILITY)  # type: ignore[arg-type]
+                # A fixed m (a level's stated rate, `comparisons._custom`) is kept as stated.
+                floor = 0.0 if level.get("fix_m_probability") else MIN_M_PROBABILITY
+                level["m_probability"] = max(float(m), floor)  # type: ignore[arg-type]
                 level["u_probability"] = float(u)  # type: ignore[arg-type]
             levels.append(level)
         comparisons.append({**comparison, "comparison_levels": levels})
@@ -802,9 +842,11 @@ def predict(
     threshold_probability: float = 0.5,
     spark: Any | None = None,
     connection: Any | None = None,
+    rejected: list[RejectedRecord] | None = None,
 ) -> list[ScoredPair]:
-    """Score every blocked pair at or above the threshold, with per-comparison contributions."""
-    features, frames = _prepared(records, link_type)
+    """Score every blocked pair at or above the threshold, with per-comparison contributions
+    (unreadable records left out, as `link_records` does)."""
+    features, frames = _prepared(records, link_type, rejected)
     settings = settings_for(model, link_type, _dialect(spark))
     tables = _tables(frames, spark, connection)
     try:

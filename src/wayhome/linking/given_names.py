@@ -1,11 +1,24 @@
 """Given-name groups: a full form with its diminutives and national variants share one key.
 
-Дмитрий, Дима, Митя, Dmitri, Dmytro and Dimitri are the same given name to an investigator;
-the table is short and hand-made (rigour's name symbols link Alexander/Aleksandr/Саша but not
-Дима/Дмитрий), and every entry is transliterated at import so any spelling hits it.
+Дмитрий, Дима, Митя, Dmitri, Dmytro and Dimitri are the same given name to an investigator.
+Two sources, both transliterated at import so any spelling hits them:
+
+* Jörg Michael's first-name dictionary `nam_dict.txt` (2008, GNU FDL 1.2; shipped unchanged
+  in the `gender-guesser` package, read from there): its 748 "=" lines say which short or
+  national forms stand for which names (Stas = Stanislav, Zhenya = Evgeni and Evgenia,
+  Jauhen = Evgenij, Sascha = Aleksandr and Aleksandra), and its gender codes which names are
+  borne by both sexes (`UNISEX_NAMES`: "?" or both "?M" and "?F");
+* `GIVEN_NAME_GROUPS`, the project's own table: Cyrillic and Greek forms and Russian
+  diminutives the dictionary lacks (Вадик, Стас, Слава, Лёша).
+
+A short form belongs to every name it stands for (Sascha: Aleksandr and Aleksandra), never by
+a chain (Al stands for Albert and for Alfred; Albert and Alfred stay apart).
 """
 
 from __future__ import annotations
+
+from functools import lru_cache
+from importlib.resources import files
 
 GIVEN_NAME_GROUPS: dict[str, tuple[str, ...]] = {
     "dmitri": ("Дмитрий", "Дима", "Митя", "Дмитро", "Dimitri", "Dmitri", "Dima", "Mitya",
@@ -59,4 +72,75 @@ GIVEN_NAME_GROUPS: dict[str, tuple[str, ...]] = {
     "irina": ("Ирина", "Ира", "Ірина", "Irina", "Iryna", "Ira"),
     "sofia": ("София", "Софья", "Соня", "Софія", "Sofia", "Sofiya", "Sophia", "Sonya",
               "Σοφία"),
+    "evgenia": ("Евгения", "Женя", "Євгенія", "Evgenia", "Yevgenia", "Evguenia", "Jewgenija",
+                "Zhenya"),
+    "stanislav": ("Станислав", "Стас", "Станіслав", "Stanislav", "Stanislaw", "Stas"),
+    "stanislava": ("Станислава", "Стася", "Stanislava"),
+    "vyacheslav": ("Вячеслав", "Слава", "В'ячеслав", "Vyacheslav", "Viatcheslav",
+                   "Wjatscheslaw", "Slava"),
+    "vadim": ("Вадим", "Вадик", "Vadim", "Wadim", "Vadik"),
+    "valentin": ("Валентин", "Валя", "Valentin", "Valya"),
+    "valentina": ("Валентина", "Валя", "Valentina", "Valya"),
+    "vladislav": ("Владислав", "Влад", "Vladislav", "Wladislaw", "Vlad"),
+    "yaroslav": ("Ярослав", "Ярик", "Yaroslav", "Jaroslaw", "Iaroslav"),
+    "gennadi": ("Геннадий", "Гена", "Геннадій", "Gennadi", "Gennady", "Guennadi", "Gena"),
+    "anatoli": ("Анатолий", "Толя", "Анатолій", "Anatoli", "Anatoly", "Tolya"),
+    "leonid": ("Леонид", "Лёня", "Леонід", "Leonid", "Lyonya"),
+    "boris": ("Борис", "Боря", "Boris", "Borya"),
+    "grigori": ("Григорий", "Гриша", "Григорій", "Grigori", "Grigory", "Grisha"),
+    "ilya": ("Илья", "Илюша", "Ілля", "Ilya", "Ilia", "Ilja", "Illia"),
+    "kirill": ("Кирилл", "Кирюша", "Кирило", "Kirill", "Kyrylo"),
+    "roman": ("Роман", "Рома", "Roman", "Roma"),
+    "fedor": ("Фёдор", "Федор", "Федя", "Федір", "Fyodor", "Fedor", "Fiodor", "Fjodor",
+              "Fedya", "Theodor"),
+    "semyon": ("Семён", "Семен", "Сёма", "Semyon", "Semen", "Semion"),
+    "timofei": ("Тимофей", "Тима", "Timofei", "Timofey", "Tima"),
+    "svetlana": ("Светлана", "Света", "Світлана", "Svetlana", "Sveta", "Swetlana"),
+    "yulia": ("Юлия", "Юля", "Юлія", "Yulia", "Yuliya", "Julia", "Ioulia", "Julija", "Yulya"),
+    "daria": ("Дарья", "Даша", "Дарія", "Daria", "Darya", "Dasha", "Darja"),
+    "ksenia": ("Ксения", "Ксюша", "Ксенія", "Ksenia", "Kseniya", "Xenia", "Ksyusha"),
+    "polina": ("Полина", "Поля", "Polina", "Polya"),
+    "lyudmila": ("Людмила", "Люда", "Людмила", "Lyudmila", "Ludmila", "Liudmila", "Lyuda"),
+    "galina": ("Галина", "Галя", "Galina", "Halyna", "Galya"),
+    "nadezhda": ("Надежда", "Надя", "Nadezhda", "Nadia", "Nadya", "Nadejda"),
+    "svyatoslav": ("Святослав", "Свят", "Sviatoslav", "Svyatoslav"),
+    "igor": ("Игорь", "Игорёк", "Ігор", "Igor", "Ihor"),
+    "anton": ("Антон", "Антоша", "Anton", "Antosha"),
+    "denis": ("Денис", "Дениска", "Denis", "Denys"),
+    "oksana": ("Оксана", "Ксана", "Oksana", "Oxana"),
 }  # fmt: skip
+
+
+def _dictionary_lines() -> list[str]:
+    """The lines of `nam_dict.txt` as the gender-guesser package ships it."""
+    source = files("gender_guesser").joinpath("data/nam_dict.txt")
+    return source.read_text(encoding="utf-8").splitlines()
+
+
+@lru_cache(maxsize=1)
+def dictionary_groups() -> dict[str, tuple[str, ...]]:
+    """The dictionary's equivalences as groups: each name its "=" lines point to, with every
+    short or national form that stands for it (the group is named after that name)."""
+    groups: dict[str, set[str]] = {}
+    for line in _dictionary_lines():
+        if not line.startswith("="):
+            continue
+        # Columns 4-29 hold "short long"; a "+" joins the words of a double name.
+        words = line[3:29].split()
+        if len(words) != 2 or "+" in line[3:29]:
+            continue
+        short, full = words
+        groups.setdefault(full.lower(), {full}).add(short)
+    return {name: tuple(sorted(members)) for name, members in groups.items()}
+
+
+@lru_cache(maxsize=1)
+def unisex_names() -> frozenset[str]:
+    """Names (lower case) the dictionary gives to both sexes: a "?" code, or both "?M" and
+    "?F" (Sascha, Zhenya; not Dima, which is female only in a few countries)."""
+    codes: dict[str, set[str]] = {}
+    for line in _dictionary_lines():
+        if not line or line[0] in "#=":
+            continue
+        codes.setdefault(line[3:29].strip().lower(), set()).add(line[:2].strip())
+    return frozenset(name for name, seen in codes.items() if "?" in seen or {"?M", "?F"} <= seen)

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import threading
 import time
 import uuid
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
@@ -25,7 +27,7 @@ from sqlalchemy.orm import Session
 from wayhome.cases.models import Person, Sex
 from wayhome.errors import InvalidInput
 from wayhome.intake.models import Persona
-from wayhome.linking import comparisons, engine, names, synthetic
+from wayhome.linking import comparisons, engine, given_names, names, synthetic
 from wayhome.linking import records as records_module
 from wayhome.linking.engine import LinkageModel, ScoredPair, model_from_settings, train_model
 from wayhome.linking.incremental import MatchIndex
@@ -43,7 +45,7 @@ _model: LinkageModel | None = None
 def _model_digest() -> str:
     """A digest of the code the trained model depends on: any change means training again."""
     digest = hashlib.sha256()
-    for module in (comparisons, engine, records_module, names, synthetic):
+    for module in (comparisons, engine, records_module, names, given_names, synthetic):
         digest.update(Path(module.__file__ or "").read_bytes())
     return digest.hexdigest()[:16]
 
@@ -119,13 +121,31 @@ def register_record(row: RegisterPersonRecord) -> PersonRecord:
     )
 
 
+# Records that could not be read, newest last: record id → (field, reason). Bounded; each is
+# also logged as a warning when it is met, so a person who is never matched is never silent.
+QUARANTINE: OrderedDict[str, tuple[str, str]] = OrderedDict()
+QUARANTINE_SIZE = 10_000
+_LOG = logging.getLogger(__name__)
+
+
 def features_or_none(record: PersonRecord | None) -> PersonFeatures | None:
-    """Features of a record, or None when its data cannot be read (it is then not matched)."""
+    """Features of a record, or None when its data cannot be read: it is then not matched, and
+    it is logged and kept in `QUARANTINE` with its id and reason (a birth date in the future,
+    no usable name, an unreadable script)."""
     if record is None:
         return None
     try:
         return person_features(record)
-    except InvalidInput:
+    except InvalidInput as err:
+        location = err.location or "record"
+        if record.record_id not in QUARANTINE:
+            _LOG.warning(
+                "person record %s not matched: %s: %s", record.record_id, location, err.detail
+            )
+        QUARANTINE[record.record_id] = (location, err.detail)
+        QUARANTINE.move_to_end(record.record_id)
+        while len(QUARANTINE) > QUARANTINE_SIZE:
+            QUARANTINE.popitem(last=False)
         return None
 
 

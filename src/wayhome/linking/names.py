@@ -19,12 +19,17 @@ from itertools import permutations
 from rigour.text.distance import jaro_winkler
 
 from wayhome.errors import InvalidInput
-from wayhome.linking.given_names import GIVEN_NAME_GROUPS
+from wayhome.linking.given_names import GIVEN_NAME_GROUPS, dictionary_groups, unisex_names
 from wayhome.linking.translit import is_patronymic, strip_accents, transliterations
 
 _SPLIT = re.compile(r"[\s,;/]+|(?<=\w)-(?=\w)|\.(?=\S)")
 _SKELETON_RULES: list[tuple[str, str]] = [
     (r"[^a-z]", ""),
+    # French writes г before e/i as "gu" (Evgueni, Guennadi: Евгений, Геннадий).
+    (r"gu(?=[eiy])", "g"),
+    # ё after a consonant: e (ICAO, passports), yo/io/jo (BGN, GOST, English, German):
+    # Pyotr, Pjotr and Petr, Oryol and Orel, Semyon and Semen meet.
+    (r"(?<=[bcdfgklmnprstvz])[yij]o", "e"),
     (r"schtsch|shch|chtch|shh", "S"),
     (r"tsch|tch", "C"),
     (r"sch|sh", "S"),
@@ -99,17 +104,24 @@ def _main_skeleton(part: str) -> str:
     return min(votes, key=lambda s: (-votes[s], len(s), s))
 
 
-def _build_group_index() -> dict[str, frozenset[str]]:
+def _build_group_index(
+    groups: dict[str, tuple[str, ...]], prefix: str = ""
+) -> dict[str, frozenset[str]]:
     """Map every skeleton of every given-name group member to the group names it belongs to."""
     index: dict[str, set[str]] = {}
-    for group, members in GIVEN_NAME_GROUPS.items():
+    for group, members in groups.items():
         for member in members:
             for key in _part_skeletons(member):
-                index.setdefault(key, set()).add(group)
-    return {key: frozenset(groups) for key, groups in index.items()}
+                index.setdefault(key, set()).add(prefix + group)
+    return {key: frozenset(found) for key, found in index.items()}
 
 
-_GROUP_INDEX = _build_group_index()
+# The project's groups name a part's primary key; the dictionary's add keys (`given_names`).
+_GROUP_INDEX = _build_group_index(GIVEN_NAME_GROUPS)
+_DICTIONARY_INDEX = _build_group_index(dictionary_groups(), "d.")
+_UNISEX = frozenset(
+    key for name in unisex_names() if name.isalpha() for key in _part_skeletons(name)
+)
 
 
 @dataclass(frozen=True)
@@ -122,6 +134,7 @@ class NamePart:
     patronymic: bool
     initial: bool
     primary: str  # one stable key: the given-name group, else the skeleton most schemes give
+    unisex: bool = False  # a given name borne by both sexes (Саша, Женя)
 
 
 @dataclass(frozen=True)
@@ -146,19 +159,25 @@ def name_part(word: str, location: str = "name") -> NamePart:
     skeletons = _part_skeletons(word)
     if not skeletons:
         raise InvalidInput(f"{word!r} has no usable letters", location=location)
-    groups: set[str] = set()
+    own: set[str] = set()
+    listed: set[str] = set()
     for key in skeletons:
-        groups |= _GROUP_INDEX.get(key, frozenset())
+        own |= _GROUP_INDEX.get(key, frozenset())
+        listed |= _DICTIONARY_INDEX.get(key, frozenset())
     initial = len(word) == 1
     main = _main_skeleton(word) or min(skeletons, key=lambda s: (len(s), s))
-    primary = "g:" + min(groups) if groups else main
+    # The project's group names the primary key (stable whatever the spelling); a name only
+    # the dictionary knows is named by its dictionary group.
+    primary = "g:" + min(own or listed) if own or listed else main
+    male_and_female = any(g + "a" in own for g in own)
     return NamePart(
         text=word,
         skeletons=skeletons,
-        groups=frozenset(groups),
+        groups=frozenset(own | listed),
         patronymic=is_patronymic(word),
         initial=initial,
         primary=primary,
+        unisex=male_and_female or bool(skeletons & _UNISEX),
     )
 
 
@@ -272,6 +291,7 @@ class NameAnalysis:
     part_keys: tuple[str, ...] = ()
     # The name's blocking keys: "p|" + each pair key, "f|" + each fuzzy pair key.
     block_keys: tuple[str, ...] = ()
+    unisex: bool = False  # a given name of it is borne by both sexes
 
 
 def _interned(values: Iterable[str]) -> tuple[str, ...]:
@@ -294,6 +314,7 @@ def analyse_name(name: str) -> NameAnalysis:
         surname_keys=_interned(surname_keys(name)),
         part_keys=tuple(sys.intern(p) for p in name_part_keys(name)),
         block_keys=_interned([*(f"p|{k}" for k in pairs), *(f"f|{k}" for k in fuzzy)]),
+        unisex=any(p.unisex for p in parse_name(name) if p.groups and not p.patronymic),
     )
 
 

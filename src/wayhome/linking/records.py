@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import chain
@@ -21,6 +21,11 @@ _DATE_FORMATS = [
     (re.compile(r"^(\d{1,2})[./](\d{1,2})[./](\d{4})$"), ("d", "m", "y")),
 ]
 _YEAR = re.compile(r"^(\d{4})$")
+# A year and month only ("1998-03", "03.1998", "03/1998"): registers keep partial dates.
+_YEAR_MONTH = [
+    (re.compile(r"^(\d{4})-(\d{1,2})$"), ("y", "m")),
+    (re.compile(r"^(\d{1,2})[./](\d{4})$"), ("m", "y")),
+]
 _SEXES = {"m": "m", "male": "m", "м": "m", "f": "f", "female": "f", "ж": "f", "w": "f"}
 
 
@@ -43,11 +48,22 @@ class PersonRecord:
 
 @dataclass(frozen=True)
 class BirthDate:
-    """A full date of birth, or only a range of possible birth years."""
+    """A full date of birth, or only a range of possible birth years (with the month when a
+    partial date gives one)."""
 
     date: dt.date | None
     year_min: int
     year_max: int
+    month: int | None = None
+
+
+@dataclass(frozen=True)
+class RejectedRecord:
+    """A record left out of a job: its id, the field at fault and why (the rest go on)."""
+
+    record_id: str
+    location: str
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -61,6 +77,8 @@ class PersonFeatures:
     name_fuzzy_keys: tuple[str, ...]
     patronymics: tuple[str, ...]
     dob: str | None
+    # "YYYY-MM" when the month is known (a full date's too), for the partial-date level.
+    birth_month: str | None
     birth_year_min: int | None
     birth_year_max: int | None
     sex: str | None
@@ -73,6 +91,8 @@ class PersonFeatures:
     blocking_keys: tuple[str, ...] = field(default=())
     # The primary name's parts, each as "primary,key,key…" (see `names.name_part_keys`).
     name_parts: tuple[str, ...] = field(default=())
+    # 1 when a given name of the record is borne by both sexes (Саша, Женя), else None.
+    unisex_name: int | None = None
 
     def as_row(self) -> dict[str, Any]:
         """A plain dict for a data frame; empty lists become None so they count as missing."""
@@ -87,14 +107,28 @@ class PersonFeatures:
         return row
 
 
-def parse_date_of_birth(text: str, *, location: str = "date_of_birth") -> BirthDate:
-    """Read a date of birth in ISO, compact or day-first form, or a bare year."""
+def parse_date_of_birth(
+    text: str, *, location: str = "date_of_birth", today: dt.date | None = None
+) -> BirthDate:
+    """Read a date of birth in ISO, compact or day-first form, a year and month, or a bare year;
+    a date after `today` (default: the system date) is refused."""
     value = text.strip()
+    today = today or dt.date.today()
     year_only = _YEAR.match(value)
     if year_only:
         year = int(year_only.group(1))
-        _check_year(year, location)
+        _check_year(year, location, today)
         return BirthDate(None, year, year)
+    for partial, fields in _YEAR_MONTH:
+        found = partial.match(value)
+        if found:
+            parts = dict(zip(fields, (int(g) for g in found.groups()), strict=True))
+            if not 1 <= parts["m"] <= 12:
+                raise InvalidInput(f"{text!r} has no month {parts['m']}", location=location)
+            _check_year(parts["y"], location, today)
+            if (parts["y"], parts["m"]) > (today.year, today.month):
+                raise InvalidInput(f"{text!r} is in the future", location=location)
+            return BirthDate(None, parts["y"], parts["y"], parts["m"])
     for pattern, order in _DATE_FORMATS:
         found = pattern.match(value)
         if not found:
@@ -106,16 +140,18 @@ def parse_date_of_birth(text: str, *, location: str = "date_of_birth") -> BirthD
             raise InvalidInput(
                 f"{text!r} is not a calendar date ({err})", location=location
             ) from err
-        _check_year(date.year, location)
-        return BirthDate(date, date.year, date.year)
+        _check_year(date.year, location, today)
+        if date > today:
+            raise InvalidInput(f"{text!r} is in the future", location=location)
+        return BirthDate(date, date.year, date.year, date.month)
     raise InvalidInput(
-        f"{text!r} is not a date (use YYYY-MM-DD, DD.MM.YYYY or YYYY)", location=location
+        f"{text!r} is not a date (use YYYY-MM-DD, DD.MM.YYYY, YYYY-MM or YYYY)", location=location
     )
 
 
-def _check_year(year: int, location: str) -> None:
-    """Refuse birth years no living person can have."""
-    if not 1900 <= year <= dt.date.today().year:
+def _check_year(year: int, location: str, today: dt.date | None = None) -> None:
+    """Refuse birth years no living person can have (before 1900, or after this year)."""
+    if not 1900 <= year <= (today or dt.date.today()).year:
         raise InvalidInput(f"birth year {year} is out of range", location=location)
 
 
@@ -223,6 +259,7 @@ def person_features(record: PersonRecord) -> PersonFeatures:
     primary = first.primary
     born = birth_years(record)
     dob = born.date.isoformat() if born and born.date else None
+    month = f"{born.year_min:04d}-{born.month:02d}" if born and born.month else None
     year_min = born.year_min if born else None
     year_max = born.year_max if born else None
     # Blocking keys: two name parts agreeing (one may carry a typo: SymSpell-style deletions;
@@ -254,6 +291,7 @@ def person_features(record: PersonRecord) -> PersonFeatures:
         name_fuzzy_keys=fuzzy_keys,
         patronymics=patronymics,
         dob=dob,
+        birth_month=month,
         birth_year_min=year_min,
         birth_year_max=year_max,
         sex=normalise_sex(record.sex),
@@ -265,4 +303,30 @@ def person_features(record: PersonRecord) -> PersonFeatures:
         identifier_text=" ".join(identifiers),
         blocking_keys=name_blocks + tuple(sorted(blocking)),
         name_parts=first.part_keys,
+        unisex_name=1 if any(a.unisex for a in analyses) else None,
     )
+
+
+def screen_features(
+    records: Iterable[PersonRecord],
+) -> tuple[list[PersonFeatures], list[PersonRecord], list[RejectedRecord]]:
+    """Features of every readable record (and the records kept, in order), and each record
+    left out with its id and reason: an impossible date, no name, an unreadable script, a
+    duplicate id. One bad record never stops the others."""
+    seen: set[str] = set()
+    features: list[PersonFeatures] = []
+    kept: list[PersonRecord] = []
+    rejected: list[RejectedRecord] = []
+    for record in records:
+        record_id = str(record.record_id or "")
+        if record_id and record_id in seen:
+            rejected.append(RejectedRecord(record_id, "record_id", "duplicate record id"))
+            continue
+        try:
+            features.append(person_features(record))
+        except InvalidInput as err:
+            rejected.append(RejectedRecord(record_id, err.location or "record", err.detail))
+            continue
+        seen.add(record_id)
+        kept.append(record)
+    return features, kept, rejected

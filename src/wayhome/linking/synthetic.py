@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass
+from dataclasses import replace as dt_replace
 
 from anyascii import anyascii
 from rigour.text.translit import maybe_ascii
@@ -331,3 +332,78 @@ def cross_script_dataset_with_noise(
             )
     rng.shuffle(records)
     return records, truth, noise
+
+
+def _relative(
+    rng: random.Random, of: SyntheticPerson, person_id: str, kind: str
+) -> SyntheticPerson:
+    """A decoy of another person: a twin (same family, patronymic and birth date), a sibling
+    (born some years apart), a namesake (same name, another birth date), or a stranger who
+    shares given name, sex and birth date."""
+    if kind == "stranger":
+        other = make_person(rng, person_id)
+        while other.language != of.language or other.surname.rstrip("а") == of.surname.rstrip("а"):
+            other = make_person(rng, person_id)
+        return dt_replace(other, sex=of.sex, given=of.given, born=of.born,
+                          surname=_female_surname(other.surname) if of.sex == "f"
+                          and of.language == "ru" else other.surname)  # fmt: skip
+    if kind == "namesake":
+        born = dt.date(1960, 1, 1) + dt.timedelta(days=rng.randrange(0, 365 * 50))
+        return dt_replace(of, person_id=person_id, born=born, patronymic=None)
+    sibling = make_person(rng, person_id, surname=of.surname.removesuffix("а") if of.sex == "f"
+                          else of.surname, avoid_given=of.given)  # fmt: skip
+    born = of.born
+    if kind == "sibling":
+        born = dt.date(of.born.year + rng.choice([-1, 1]) * rng.randint(1, 6), 6, 15)
+        born = born.replace(month=rng.randint(1, 12), day=rng.randint(1, 28))
+    father = None
+    if of.patronymic:
+        stem = of.patronymic[:-4]
+        father = stem + ("ович" if sibling.sex == "m" else "овна")
+        if of.patronymic.endswith(("евич", "евна")):
+            father = stem + ("евич" if sibling.sex == "m" else "евна")
+    return dt_replace(sibling, born=born, town=of.town, patronymic=father)
+
+
+def identity_decoy_dataset(
+    *, seed: int = 1, shared: int = 600, rows: int = 1000
+) -> tuple[list[PersonRecord], dict[str, str], dict[str, SyntheticPerson]]:
+    """A register in Cyrillic (full names with patronymic, full dates) and a file of reports
+    (`render`'s variations), `shared` persons in both, the rest other people; among them twins,
+    siblings, namesakes and strangers sharing given name, sex and birth date with a person of
+    the other file. Returns the records (sources "register" and "report"), each record's
+    person and the persons."""
+    rng = random.Random(seed)
+    both = [make_person(rng, f"P{i}") for i in range(shared)]
+    register_only = [make_person(rng, f"R{i}") for i in range(rows - shared)]
+    report_only = [make_person(rng, f"F{i}") for i in range(rows - shared)]
+    kinds = ["twin"] * 20 + ["sibling"] * 60 + ["namesake"] * 40 + ["stranger"] * 80
+    for slot, kind in enumerate(kinds):
+        target = register_only if slot % 2 == 0 else report_only
+        if slot // 2 < len(target):
+            target[slot // 2] = _relative(rng, rng.choice(both), f"D{slot}", kind)
+    records: list[PersonRecord] = []
+    truth: dict[str, str] = {}
+    people: dict[str, SyntheticPerson] = {}
+    for person in [*both, *register_only]:
+        parts = [person.surname, person.given, person.patronymic or ""]
+        record_id = f"reg-{person.person_id}"
+        records.append(
+            PersonRecord(
+                record_id=record_id,
+                names=(" ".join(p for p in parts if p),),
+                date_of_birth=person.born.isoformat(),
+                sex=person.sex,
+                places=(person.town,),
+                source="register",
+            )
+        )
+        truth[record_id] = person.person_id
+        people[person.person_id] = person
+    for person in [*both, *report_only]:
+        record_id = f"rep-{person.person_id}"
+        records.append(dt_replace(render(person, record_id, rng, "report"), source="report"))
+        truth[record_id] = person.person_id
+        people[person.person_id] = person
+    rng.shuffle(records)
+    return records, truth, people
