@@ -11,6 +11,7 @@ from wayhome.access.schemas import MarkingIn, MarkingOut, Strict
 from wayhome.cases.models import (
     CaseKind,
     CaseStatus,
+    DatePrecision,
     NoticeVisibility,
     Outcome,
     PersonRole,
@@ -112,6 +113,14 @@ class PersonIn(MarkingIn):
         return self
 
 
+class PlaceOut(BaseModel):
+    """A place tied to a person: where born (`birth`) or living (`residence`)."""
+
+    kind: str
+    name: str
+    country: str | None = None
+
+
 class PersonOut(MarkingOut):
     """A person."""
 
@@ -120,6 +129,14 @@ class PersonOut(MarkingOut):
     role: PersonRole
     names: list[NameOut]
     date_of_birth: date | None
+    birth_date_precision: DatePrecision = DatePrecision.DAY
+    birth_date: str | None = Field(
+        None,
+        validation_alias="birth_date_text",
+        description="The birth date as far as it is known: 1987, 1987-11 or 1987-11-23.",
+    )
+    places: list[PlaceOut] = Field(default_factory=list)
+    identifiers: list[str] = Field(default_factory=list)
     age_min: int | None
     age_max: int | None
     sex: Sex
