@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 from urllib.parse import quote
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from tests.access.test_authentication import _sign_in
 from tests.conftest import CliDatabase, World
+from tests.intake.every_type import every_type_text
 from tests.intake.samples_path import SAMPLES
 from wayhome.access.models import Role
 
@@ -81,9 +83,10 @@ def test_pages_show_import_correlation_and_hits(
     assert report_link
     report_page = client.get(report_link.group(1)).text
     assert "lantern.fox@example.org" in report_page
-    assert "holds a match" in report_page and "DE-P" in report_page
+    assert "holds it in 1 report —" in report_page and "DE-P" in report_page
     selector_page = client.get("/selectors/email/lantern.fox@example.org").text
     assert "Hits in other agencies" in selector_page and "DE-P" in selector_page
+    assert "holds 1 report with this value" in selector_page
     assert "German hosting data" not in selector_page
     search = client.get("/search", params={"q": "villages"}).text
     assert "Forum post" in search or "scrape" in search
@@ -130,3 +133,32 @@ def test_a_url_selector_is_found_through_the_api_and_the_page(
     assert _sign_in(client, analyst.username) == 303
     page = client.get(f"/selectors/url/{escaped}")
     assert page.status_code == 200 and "Board thread" in page.text
+
+
+def test_every_selector_link_of_a_report_page_opens_its_look_up(
+    client: TestClient, world: World, db: Session
+) -> None:
+    user = world.user(world.agency(), Role.ANALYST)
+    headers = world.headers(user)
+    payload = {"title": "all kinds", "source": "t", "marking": "AMBER", "body": every_type_text()}
+    report = client.post("/api/v1/reports", json=payload, headers=headers).json()
+    values = {
+        (link["type"], link["value"])
+        for link in client.get(
+            f"/api/v1/reports/{report['id']}/correlations", headers=headers
+        ).json()
+    }
+    db.commit()
+    assert _sign_in(client, user.username) == 303
+    page = client.get(f"/reports/{report['id']}").text
+    hrefs = re.findall(r'href="(/selectors/[^"]+)"', page)
+    assert len(hrefs) >= len(values)
+    opened = set()
+    for href in hrefs:
+        selector_page = client.get(html.unescape(href))
+        assert selector_page.status_code == 200, href
+        heading = re.search(r"<h1>(.*?)</h1><p>(.*?)</p>", selector_page.text)
+        assert heading, href
+        opened.add((heading.group(2), html.unescape(heading.group(1))))
+        assert "1 report, " in selector_page.text, href
+    assert opened == values

@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 import uuid
 from typing import Any
+from urllib.parse import quote
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from tests.conftest import DatabaseFactory, World
+from tests.intake.every_type import EVERY_TYPE, every_type_text
 from wayhome.access.models import Role
 from wayhome.audit.models import AuditEntry
 from wayhome.db import migrate
@@ -154,3 +157,58 @@ def test_silent_hits_notified_before_the_key_column_keep_their_key(
         assert keys == {"silent_hit": "silent_hit:7:abc", "watch_alert": None}
     finally:
         engine.dispose()
+
+
+def test_a_hit_counts_reports_not_occurrences(client: TestClient, world: World) -> None:
+    ru, de, _ = _cast(world)
+    _report(client, ru, f"{EMAIL} wrote, {EMAIL} again, and {EMAIL} once more", scope="owner")
+    _report(client, ru, f"second lead {EMAIL}", scope="owner")
+    _report(client, de, f"own lead {EMAIL} and {EMAIL}", scope="owner")
+    found = client.get(f"/api/v1/selectors/email/{EMAIL}", headers=de).json()
+    assert [(h["agency_code"], h["records"]) for h in found["hits"]] == [("ru", 2)]
+    assert (found["total_visible"], found["visible_reports"]) == (2, 1)
+    own = _report(client, de, f"third {EMAIL}", scope="owner")
+    [link, *_] = client.get(f"/api/v1/reports/{own}/correlations", headers=de).json()
+    assert [(h["agency_code"], h["records"]) for h in link["hits"]] == [("ru", 2)]
+
+
+URLS = [
+    "https://board.example.net/t/1?a=b&c=d",
+    "http://x.example.org/a%20b/c?q=%2F&r=1",
+    "https://forum.example.net/viewtopic.php?t=7",
+]
+
+
+@pytest.mark.parametrize("url", URLS)
+def test_a_url_is_found_however_the_path_writes_it(
+    client: TestClient, world: World, url: str
+) -> None:
+    ru, _, _ = _cast(world)
+    _report(client, ru, f"seen at {url}#post-3 yesterday")
+    forms = {
+        "as written": url,
+        "encoded": quote(url, safe=""),
+        "encoded with a fragment": quote(url + "#post-3", safe=""),
+        "as a page links it": quote(url, safe="/"),
+    }
+    for form, path in forms.items():
+        found = client.get(f"/api/v1/selectors/url/{path}", headers=ru)
+        assert found.status_code == 200, (form, found.text)
+        assert (found.json()["value"], found.json()["total_visible"]) == (url, 1), form
+    by_query = client.get("/api/v1/selectors/url", params={"value": url}, headers=ru).json()
+    assert (by_query["value"], by_query["total_visible"]) == (url, 1)
+
+
+def test_every_stored_selector_is_found_by_its_look_up(client: TestClient, world: World) -> None:
+    """Each selector of a report naming every type, looked up as the report page links it
+    (percent-encoded) and as written, finds that report."""
+    ru, _, _ = _cast(world)
+    report = _report(client, ru, every_type_text())
+    links = client.get(f"/api/v1/reports/{report}/correlations", headers=ru).json()
+    assert {link["type"] for link in links} == EVERY_TYPE
+    for link in links:
+        for path in (quote(link["value"], safe=""), link["value"]):
+            found = client.get(f"/api/v1/selectors/{link['type']}/{path}", headers=ru)
+            assert found.status_code == 200, (link, found.text)
+            assert found.json()["value"] == link["value"]
+            assert [o["report_id"] for o in found.json()["occurrences"]][:1] == [report]

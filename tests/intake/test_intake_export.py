@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import json
-import random
 from datetime import UTC, datetime
 
 import pytest
 from pymisp import MISPEvent
 from stix2validator import ValidationOptions, validate_instance
 
+from tests.intake.every_type import EVERY_TYPE, every_type_text
 from tests.intake.samples_path import sample
 from wayhome.access.markings import Marking
-from wayhome.intake import synthetic
 from wayhome.intake.export.misp_export import export_misp
 from wayhome.intake.export.stix_export import export_stix
 from wayhome.intake.formats.cybertip import parse_cybertip
@@ -23,19 +22,7 @@ from wayhome.intake.parsed import ParsedReport
 
 
 def _every_type_report(marking: Marking | None) -> ParsedReport:
-    rng = random.Random(11)
-    text = (
-        f"mail a.b@example-mail.org, telegram: @blue_fox, twitter: @bird, github.com/octo, "
-        f"forum user: raven, jabber: owl@chat.example.org, "
-        f"session id: {synthetic.session_id(rng)}, "
-        f"tox {synthetic.tox_id(rng)}, ip 198.51.100.7 and {synthetic.ipv6_address(rng)}, "
-        f"call {synthetic.phone_number(rng, 'GB')}, btc {synthetic.btc_p2pkh(rng)} "
-        f"{synthetic.btc_segwit(rng, 1)}, eth {synthetic.eth_address(rng)}, "
-        f"xmr {synthetic.xmr_address(rng)}, {synthetic.onion_address(rng)}, "
-        f"pgp fingerprint {synthetic.pgp_fingerprint(rng)}, key 0x0123456789ABCDEF, "
-        f"md5 {'ab' * 16}, sha1 {'cd' * 20}, sha256 {'ef' * 32}, https://board.example.net/t/1, "
-        f"evil-shop.net"
-    )
+    text = every_type_text()
     [report] = parse_text(text.encode())
     report.marking = marking
     report.received_at = datetime(2024, 3, 2, 14, 0, tzinfo=UTC)
@@ -47,10 +34,7 @@ def _keys(report: ParsedReport) -> set[tuple[str, str]]:
 
 
 def test_the_test_report_covers_every_selector_type() -> None:
-    assert {kind for kind, _ in _keys(_every_type_report(None))} == {
-        "email", "phone", "ipv4", "ipv6", "domain", "url", "onion", "btc", "eth", "xmr",
-        "pgp_fingerprint", "pgp_key_id", "handle", "messenger_id", "md5", "sha1", "sha256",
-    }  # fmt: skip
+    assert {kind for kind, _ in _keys(_every_type_report(None))} == EVERY_TYPE
 
 
 @pytest.mark.parametrize("marking", [*Marking, None])

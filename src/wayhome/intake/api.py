@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import uuid
 from typing import Annotated, Any
+from urllib.parse import quote, unquote
 
-from fastapi import APIRouter, File, Form, Query, Response, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
 
 from wayhome.access.markings import Marking, Scope
 from wayhome.cases.models import Case
@@ -17,6 +18,7 @@ from wayhome.intake.schemas import (
     HitOut,
     ImportOut,
     OccurrenceOut,
+    RecognisedOut,
     ReportIn,
     ReportList,
     ReportOut,
@@ -25,6 +27,7 @@ from wayhome.intake.schemas import (
     SelectorOut,
 )
 from wayhome.intake.search import search_reports
+from wayhome.intake.selectors.types import SelectorType
 from wayhome.intake.store import Placement
 from wayhome.web.deps import RecordsDep, SettingsDep, access
 from wayhome.web.errors import problems
@@ -198,13 +201,30 @@ def export_case(records: RecordsDep, case_id: uuid.UUID) -> dict[str, Any]:
     return exporting.export(records, reports, "stix")
 
 
-@router.get(
-    "/selectors/{type}/{value:path}", response_model=SelectorOut, openapi_extra=access("selector")
-)
-def lookup_selector(
-    records: RecordsDep, settings: SettingsDep, type: str, value: str
-) -> SelectorOut:
-    """Who holds this selector: visible records in full, hit/no-hit for the others."""
+def looked_up_value(request: Request, kind: str, value: str) -> str:
+    """The selector value of a `/selectors/{type}/{value}` path, as its client wrote it.
+
+    The value is percent-decoded once from the raw path (so `%2F`, `%3F`, `%23` and `%25` are
+    characters of the value, the same behind any server). A URL written as is (its `://`
+    not encoded) is taken as written, its own `%XX` escapes and the query string its `?`
+    began included; a fragment never reaches a server unless encoded.
+    """
+    raw = request.scope.get("raw_path")
+    if isinstance(raw, bytes):
+        path = raw.decode("utf-8", "replace")
+        marker = f"/selectors/{kind}/"
+        at = path.find(marker)
+        if at >= 0:
+            written = path[at + len(marker) :]
+            as_is = kind == SelectorType.URL and "://" in written
+            value = written if as_is else unquote(written)
+    query = request.scope.get("query_string", b"")
+    if kind == SelectorType.URL and query:
+        value = f"{value}?{query.decode('utf-8', 'replace')}"
+    return value
+
+
+def _selector_out(records: RecordsDep, settings: SettingsDep, type: str, value: str) -> SelectorOut:
     kind, canonical = correlation.parse_selector(type, value)
     found = correlation.correlate(
         records, kind, canonical, overcommon_threshold=settings.overcommon_threshold
@@ -213,6 +233,7 @@ def lookup_selector(
         type=found.kind,
         value=found.canonical,
         total_visible=found.total_visible,
+        visible_reports=found.visible_reports,
         occurrences=[
             OccurrenceOut(
                 report_id=o.report_id,
@@ -231,23 +252,60 @@ def lookup_selector(
     )
 
 
+@router.get(
+    "/selectors/{type}",
+    responses=problems(422),
+    response_model=SelectorOut,
+    openapi_extra=access("selector"),
+)
+def lookup_selector_by_query(
+    records: RecordsDep,
+    settings: SettingsDep,
+    type: str,
+    value: Annotated[str, Query(min_length=1, max_length=2048)],
+) -> SelectorOut:
+    """Who holds this selector, the value given as `?value=` (the plainest form for URLs)."""
+    return _selector_out(records, settings, type, value)
+
+
+@router.get(
+    "/selectors/{type}/{value:path}",
+    responses=problems(422),
+    response_model=SelectorOut,
+    openapi_extra=access("selector"),
+)
+def lookup_selector(
+    request: Request, records: RecordsDep, settings: SettingsDep, type: str, value: str
+) -> SelectorOut:
+    """Who holds this selector: visible records in full, hit/no-hit for the others.
+
+    Percent-encode the value (`quote(value, safe="")`); a URL may also be written as is,
+    its query string included."""
+    return _selector_out(records, settings, type, looked_up_value(request, type, value))
+
+
 @router.get("/search", response_model=SearchOut, openapi_extra=access("report"))
 def search(
     records: RecordsDep, page: PagingDep, q: Annotated[str, Query(max_length=500)]
 ) -> SearchOut:
     """Full-text search (Russian and English word forms) over visible report texts."""
     result = search_reports(records, q, page.limit, page.offset)
-    selector = (
-        {"type": result.selector.type.value, "value": result.selector.value}
-        if result.selector
-        else None
-    )
+    recognised = [
+        RecognisedOut(
+            type=r.type.value,
+            value=r.value,
+            reports=r.reports,
+            lookup=f"/api/v1/selectors/{r.type.value}/{quote(r.value, safe='')}",
+        )
+        for r in result.recognised
+    ]
     return SearchOut(
         items=[_out(r) for r in result.reports],
         total=result.total,
         limit=page.limit,
         offset=page.offset,
-        selector=selector,
+        selector={"type": recognised[0].type, "value": recognised[0].value} if recognised else None,
+        selectors=recognised,
     )
 
 

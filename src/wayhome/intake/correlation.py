@@ -66,6 +66,7 @@ class Correlation:
     canonical: str
     total_visible: int
     occurrences: list[Occurrence] = field(default_factory=list)
+    visible_reports: int = 0
     hits: list[Hit] = field(default_factory=list)
     warning: str | None = None
     over_common: bool = False
@@ -139,6 +140,13 @@ def _statements(role: Role) -> dict[str, Any]:
         .limit(COUNT_CAP)
         .subquery()
     )
+    capped = (
+        select(Selector.id, Selector.report_id)
+        .where(Selector.value_id == value_id, visible)
+        .order_by(Selector.id.desc())
+        .limit(COUNT_CAP + 1)
+        .subquery()
+    )
     return {
         "value": select(SelectorValue.id, held).where(
             SelectorValue.canonical == bindparam("canonical"),
@@ -159,16 +167,17 @@ def _statements(role: Role) -> dict[str, Any]:
         .where(Selector.value_id == value_id, visible)
         .order_by(Selector.id.desc())
         .limit(OCCURRENCE_LIMIT),
-        "count": select(func.count()).select_from(
-            select(Selector.id)
-            .where(Selector.value_id == value_id, visible)
-            .order_by(Selector.id.desc())
-            .limit(COUNT_CAP + 1)
-            .subquery()
-        ),
+        "count": select(func.count(), func.count(func.distinct(capped.c.report_id))),
         # The holders' names come in the same statement: no second query per look-up.
+        # A hit counts the holder's reports, not its occurrences: a value written five times
+        # in one report is one record to ask for.
         "hidden": select(
-            newest_hidden.c.agency_id, Agency.code, Agency.name, Agency.country, told, func.count()
+            newest_hidden.c.agency_id,
+            Agency.code,
+            Agency.name,
+            Agency.country,
+            told,
+            func.count(func.distinct(newest_hidden.c.report_id)),
         )
         .join(Report, Report.id == newest_hidden.c.report_id)
         .join(Agency, Agency.id == newest_hidden.c.agency_id)
@@ -203,7 +212,7 @@ def hidden_hits(
                 silent_holders.setdefault(value_id, set()).add(agency_id)
             elif told == Disclosure.HIT:
                 hits.setdefault(value_id, []).append(
-                    Hit(agency_id, code, name, country, int(count), Selector.__record_kind__)
+                    Hit(agency_id, code, name, country, int(count), Report.__record_kind__)
                 )
     return hits, silent_holders
 
@@ -278,8 +287,10 @@ def correlate(
     rows = session.execute(statements["rows"], params).all()
     result.occurrences = [Occurrence(*row) for row in rows]
     result.total_visible = len(rows)
+    result.visible_reports = len({row.report_id for row in result.occurrences})
     if len(rows) == OCCURRENCE_LIMIT:
-        result.total_visible = int(session.scalar(statements["count"], params) or 0)
+        occurrences_seen, reports_seen = session.execute(statements["count"], params).one()
+        result.total_visible, result.visible_reports = int(occurrences_seen), int(reports_seen)
     hits, silent = hidden_hits(records, [value_id])
     result.hits = sorted(hits.get(value_id, []), key=lambda h: h.agency_code)
     if silent:

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 from wayhome.access.markings import Marking, Scope
 from wayhome.errors import WayhomeError
 from wayhome.intake import correlation, services
+from wayhome.intake.api import looked_up_value
 from wayhome.intake.models import Report
 from wayhome.intake.search import search_reports
 from wayhome.intake.selectors.types import SelectorType
@@ -37,8 +38,8 @@ def report_page(
 def selector_page(
     request: Request, records: PageRecords, settings: SettingsDep, kind: str, value: str
 ) -> Response:
-    """Who holds a selector, within need-to-know."""
-    kind, canonical = correlation.parse_selector(kind, value)
+    """Who holds a selector, within need-to-know (the value as the API's look-up reads it)."""
+    kind, canonical = correlation.parse_selector(kind, looked_up_value(request, kind, value))
     found = correlation.correlate(
         records, kind, canonical, overcommon_threshold=settings.overcommon_threshold
     )

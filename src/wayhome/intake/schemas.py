@@ -86,7 +86,7 @@ class HitOut(BaseModel):
     agency_code: str
     agency_name: str
     country: str
-    records: int
+    records: int = Field(description="How many of its reports hold the value.")
 
 
 class OccurrenceOut(BaseModel):
@@ -106,7 +106,8 @@ class SelectorOut(BaseModel):
 
     type: str
     value: str
-    total_visible: int
+    total_visible: int = Field(description="Visible occurrences (counted up to 1,001).")
+    visible_reports: int = Field(description="Visible reports that hold the value.")
     occurrences: list[OccurrenceOut]
     hits: list[HitOut]
     warning: str | None
@@ -126,8 +127,18 @@ class SelectorLinkOut(BaseModel):
     over_common: bool
 
 
+class RecognisedOut(BaseModel):
+    """A reading of the query as a selector: 40 hex digits are a PGP fingerprint and a SHA-1."""
+
+    type: str
+    value: str
+    reports: int = Field(description="Visible reports that hold it (counted up to 1,001).")
+    lookup: str = Field(description="Its look-up: who else holds it, hit/no-hit.")
+
+
 class SearchOut(Listing):
-    """Ranked visible reports for a query."""
+    """Ranked visible reports for a query: those holding the selector it is, then by words."""
 
     items: list[ReportOut]
-    selector: dict[str, str] | None
+    selector: dict[str, str] | None = Field(description="The first of `selectors`, if any.")
+    selectors: list[RecognisedOut]
