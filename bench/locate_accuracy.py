@@ -1,223 +1,358 @@
-"""Accuracy and speed of locating on generated scenarios, against Rossmo's profile alone.
+"""Accuracy of locating on held-out scenarios of two generators, against Rossmo and the centroid.
 
-Run: PYTHONPATH=src .venv/bin/python bench/locate_accuracy.py [--scenarios 200] [--seed 1]
+The project's generator (wayhome.locate.scenarios) gives the training seeds, on which only the
+prior exponent is chosen (--tune); the figures are for held-out seeds of it and of an
+independent generator (bench/locate_scenarios_independent.py) that shares no code or parameters
+with the model. Ranks are of the true home among the study area's places (Russia's 5,309).
+
+Run: PYTHONPATH=src .venv/bin/python bench/locate_accuracy.py [--scenarios 100] [--tune 100]
 """
 
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import os
 import platform
+import sys
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 
-from wayhome.locate.clues import KnownSitesClue
-from wayhome.locate.fusion import LocateConfig, locate
-from wayhome.locate.gazetteer import Gazetteer
-from wayhome.locate.grid import grid_layer
-from wayhome.locate.rossmo import rossmo_scores
-from wayhome.locate.scenarios import (
-    Scenario,
-    ScenarioGenerator,
-    ScenarioSettings,
-    hit_score,
-    quantiles,
-    without,
+from wayhome.errors import InvalidInput
+from wayhome.locate import likelihood
+from wayhome.locate.clues import (
+    Clue,
+    IpClue,
+    IpLocation,
+    KnownSitesClue,
+    PhoneClue,
+    PostingTimesClue,
+    Site,
+    TextClue,
 )
+from wayhome.locate.fusion import CALIBRATION, PRIOR_EXPONENT, LocateConfig, locate
+from wayhome.locate.gazetteer import Gazetteer
+from wayhome.locate.geo import distances_km
+from wayhome.locate.likelihood import clue_likelihood
+from wayhome.locate.rossmo import rossmo_scores
+from wayhome.locate.scenarios import ScenarioGenerator, ScenarioSettings
 from wayhome.locate.sources import load_default_gazetteer
 
-ABLATIONS = ("ip", "times", "phone", "text", "within")
-FORCED_WRONG = ("text", "ip", "times", "phone")
+sys.path.insert(0, str(Path(__file__).parent))
+from locate_scenarios_independent import IndependentGenerator
+
+FloatArray = npt.NDArray[np.float64]
+REMOVABLE = ("sites", "ip", "times", "phone", "text")
+TRAIN_SEED, HELD_OUT_SEED = 1, 2
+PRIOR_GRID = (0.0, 0.25, 0.5, 0.75, 1.0)
+CALIBRATION_GRID = (1.0, 1.25, 1.5, 2.0)
+# The calibration the runs use: the library's, or the one --tune chose.
+CALIBRATION_USED = [CALIBRATION]
+SITE_MEDIAN_GRID = (8.0, 15.0, 25.0)
+SITE_SIGMA_GRID = (0.7, 1.0, 1.4)
 
 
 @dataclass
-class Table:
-    """Hit scores per method: by places and by settled area."""
+class Case:
+    """One scenario as the benchmark sees it: clues, the home's row, an IP table, wrong kinds."""
 
-    places: dict[str, list[float]] = field(default_factory=dict)
-    area: dict[str, list[float]] = field(default_factory=dict)
-    in_sets: dict[float, list[bool]] = field(default_factory=dict)
-
-    def add(self, method: str, scores: tuple[float, float]) -> None:
-        """Record one scenario's hit scores for a method."""
-        self.places.setdefault(method, []).append(scores[0])
-        self.area.setdefault(method, []).append(scores[1])
+    clues: list[Clue]
+    home: int
+    wrong: tuple[str, ...]
+    databases: tuple[object, ...] = ()
 
 
-def fused(
-    gazetteer: Gazetteer,
-    scenario: Scenario,
-    study: np.ndarray,
-    table: Table,
-    method: str,
-    prior_exponent: float = 0.5,
-) -> float:
-    """Locate one scenario, record its hit scores and return the time it took."""
-    config = LocateConfig(ip_databases=(scenario.ip_database,), prior_exponent=prior_exponent)
+@dataclass
+class Outcome:
+    """Ranks of the home per method, and whether the 50/90/99 % areas held it."""
+
+    ranks: dict[str, dict[int, float]] = field(default_factory=dict)
+    areas: dict[str, dict[float, list[bool]]] = field(default_factory=dict)
+    seconds: list[float] = field(default_factory=list)
+    scenario: int = 0
+
+    def add(self, method: str, rank: float, held: dict[float, bool] | None = None) -> None:
+        """Record the current scenario's rank (and area hits) for a method."""
+        self.ranks.setdefault(method, {})[self.scenario] = rank
+        for level, hit in (held or {}).items():
+            self.areas.setdefault(method, {}).setdefault(level, []).append(hit)
+
+
+def rank_of(scores: FloatArray, home: int, study: npt.NDArray[np.bool_]) -> float:
+    """Return the home's rank among the study's places (ties count half, as in hit_score)."""
+    values = scores[study]
+    target = float(scores[home])
+    return float(np.sum(values > target) + (np.sum(values == target) + 1) / 2.0)
+
+
+def wayhome(
+    gazetteer: Gazetteer, case: Case, clues: Sequence[Clue], prior: float, out: Outcome, name: str
+) -> None:
+    """Locate with the product's library and record the rank and the coverage sets' hits."""
+    config = LocateConfig(
+        ip_databases=case.databases,  # type: ignore[arg-type]
+        prior_exponent=prior,
+        calibration=CALIBRATION_USED[0],
+    )
     started = time.perf_counter()
-    result = locate(scenario.clues, gazetteer, config)
-    elapsed = time.perf_counter() - started
-    table.add(method, hit_score(gazetteer, result.posterior, scenario.home, study))
-    if method == "fused (all clues)":
-        order = np.argsort(-result.posterior)
-        rank = int(np.flatnonzero(order == scenario.home)[0])
-        for coverage in result.coverage:
-            table.in_sets.setdefault(coverage.level, []).append(rank < coverage.places)
-    return elapsed
+    result = locate(clues, gazetteer, config)
+    out.seconds.append(time.perf_counter() - started)
+    study = gazetteer.country_mask("RU")
+    if result.is_empty:
+        out.add(name, float(study.sum()) / 2, dict.fromkeys((0.5, 0.9, 0.99), False))
+        return
+    above = int(np.sum(result.posterior > result.posterior[case.home]))
+    held = {coverage.level: above < coverage.places for coverage in result.coverage}
+    out.add(name, rank_of(result.posterior, case.home, study), held)
 
 
-def rossmo(gazetteer: Gazetteer, scenario: Scenario, study: np.ndarray, table: Table) -> None:
-    """Record the hit scores of Rossmo's profile alone, and with the population prior."""
-    sites = next(clue for clue in scenario.clues if isinstance(clue, KnownSitesClue))
-    scores = rossmo_scores(gazetteer.latitudes, gazetteer.longitudes, sites.sites)
-    table.add("Rossmo only", hit_score(gazetteer, scores, scenario.home, study))
-    with_prior = locate([sites], gazetteer).posterior
-    prior_scores = hit_score(gazetteer, with_prior, scenario.home, study)
-    table.add("Rossmo + population prior^0.5", prior_scores)
+def baselines(gazetteer: Gazetteer, case: Case, out: Outcome) -> None:
+    """Rossmo's CGT alone and the settlement nearest the sites' centroid."""
+    study = gazetteer.country_mask("RU")
+    sites = next(c for c in case.clues if isinstance(c, KnownSitesClue)).sites
+    cgt = rossmo_scores(gazetteer.latitudes, gazetteer.longitudes, sites)
+    out.add("Rossmo CGT alone", rank_of(cgt, case.home, study))
+    lat = float(np.mean([s.latitude for s in sites]))
+    lon = float(np.mean([s.longitude for s in sites]))
+    near = -distances_km(gazetteer.latitudes, gazetteer.longitudes, lat, lon)
+    out.add("settlement nearest the sites' centroid", rank_of(near, case.home, study))
 
 
-def run_set(
-    gazetteer: Gazetteer, settings: ScenarioSettings, count: int, seed: int
-) -> tuple[Table, list[float], list[Scenario]]:
-    """Run every method over one set of scenarios."""
-    generator = ScenarioGenerator(gazetteer, settings)
-    study = gazetteer.country_mask(settings.country)
-    scenarios = [generator.generate(seed * 100_000 + index) for index in range(count)]
-    table = Table()
-    timings = []
-    for scenario in scenarios:
-        timings.append(fused(gazetteer, scenario, study, table, "fused (all clues)"))
-        rossmo(gazetteer, scenario, study, table)
-        fused(gazetteer, scenario, study, table, "fused, prior population^1", 1.0)
-        for kind in ABLATIONS:
-            if any(clue.label == kind for clue in scenario.clues):
-                fused(gazetteer, without(scenario, kind), study, table, f"fused without {kind}")
-    for kind in FORCED_WRONG:
-        forced = ScenarioGenerator(
-            gazetteer, ScenarioSettings(home_weighting=settings.home_weighting, force_wrong=(kind,))
+def wrong_mention(gazetteer: Gazetteer, case: Case, rng: np.random.Generator) -> TextClue:
+    """A mention of a town 300+ km from home: the injected wrong clue."""
+    d = distances_km(
+        gazetteer.latitudes,
+        gazetteer.longitudes,
+        float(gazetteer.latitudes[case.home]),
+        float(gazetteer.longitudes[case.home]),
+    )
+    pool = np.flatnonzero(gazetteer.country_mask("RU") & (d > 300) & (gazetteer.populations > 1e4))
+    named = int(rng.choice(pool))
+    name = gazetteer.local_names[named] or gazetteer.names[named]
+    return TextClue(label="wrong text", text=f"я сейчас в городе {name}")
+
+
+def run(gazetteer: Gazetteer, cases: list[Case], prior: float, full: bool = True) -> Outcome:
+    """Run Wayhome, the baselines, each clue removed and one wrong clue over a set of cases."""
+    out = Outcome()
+    rng = np.random.default_rng(7)
+    for index, case in enumerate(cases):
+        out.scenario = index
+        wayhome(gazetteer, case, case.clues, prior, out, "Wayhome (defaults)")
+        if not full:
+            continue
+        baselines(gazetteer, case, out)
+        for label in REMOVABLE:
+            kept = [c for c in case.clues if c.label != label]
+            if len(kept) < len(case.clues):
+                wayhome(gazetteer, case, kept, prior, out, f"Wayhome without {label}")
+        if not case.wrong:
+            injected = [*case.clues, wrong_mention(gazetteer, case, rng)]
+            wayhome(gazetteer, case, injected, prior, out, "Wayhome + one wrong mention")
+    return out
+
+
+def project_cases(gazetteer: Gazetteer, seed: int, count: int) -> list[Case]:
+    """Scenarios of the project's generator."""
+    generator = ScenarioGenerator(gazetteer, ScenarioSettings())
+    cases = []
+    for index in range(count):
+        scenario = generator.generate(seed * 100_000 + index)
+        cases.append(Case(scenario.clues, scenario.home, scenario.wrong, (scenario.ip_database,)))
+    return cases
+
+
+def _address(seed: int) -> str:
+    """A global IPv4 address for a scenario whose IP is known only by its country."""
+    rng = np.random.default_rng(seed)
+    while True:
+        address = ipaddress.IPv4Address(int(rng.integers(1 << 24, (224 << 24) - 1)))
+        if address.is_global:
+            return str(address)
+
+
+def independent_cases(gazetteer: Gazetteer, count: int) -> tuple[list[Case], int]:
+    """Scenarios of the independent generator as the product's clues; unenterable clues counted."""
+    generator = IndependentGenerator()
+    cases, refused = [], 0
+    for seed in range(count):
+        s = generator.generate(seed)
+        clues: list[Clue] = [
+            KnownSitesClue(label="sites", sites=[Site(lat, lon) for lat, lon in s.sites]),
+            IpClue(label="ip", ip=_address(seed), located=IpLocation(country=s.ip_country)),
+            PostingTimesClue(label="times", timestamps=s.posts),
+        ]
+        if s.phone is not None:
+            clues.append(PhoneClue(label="phone", number=s.phone))
+        if s.text is not None:
+            clues.append(TextClue(label="text", text=s.text))
+        kept = []
+        for clue in clues:
+            try:
+                clue_likelihood(clue, gazetteer)
+                kept.append(clue)
+            except InvalidInput:
+                refused += 1
+        home = gazetteer.index_of(s.home)
+        cases.append(Case(kept, home, (s.wrong,) if s.wrong else ()))
+    return cases, refused
+
+
+def table(title: str, out: Outcome) -> None:
+    """Print one Markdown table: top-k shares, median rank and coverage of the areas."""
+    print(f"### {title}")
+    print()
+    print(
+        "| method | n | top-1 | top-3 | top-10 | median rank | same scenarios, all clues: "
+        "median rank | 50 % area | 90 % area | 99 % area |"
+    )
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    full = out.ranks["Wayhome (defaults)"]
+    for method, by_scenario in out.ranks.items():
+        ranks = np.array(list(by_scenario.values()))
+        paired = np.median([full[index] for index in by_scenario])
+        n = ranks.size
+        areas = out.areas.get(method, {})
+        cells = [
+            f"{int(np.sum(ranks <= k))}/{n} ({np.mean(ranks <= k) * 100:.0f} %)" for k in (1, 3, 10)
+        ]
+        held = [
+            f"{np.mean(areas[level]) * 100:.0f} %" if level in areas else "-"
+            for level in (0.5, 0.9, 0.99)
+        ]
+        print(
+            f"| {method} | {n} | {' | '.join(cells)} | {np.median(ranks):g} | {paired:g} "
+            f"| {' | '.join(held)} |"
         )
-        for index in range(count):
-            scenario = forced.generate(seed * 100_000 + index)
-            if kind in scenario.wrong:
-                fused(gazetteer, scenario, study, table, f"fused, {kind} always wrong")
-    return table, timings, scenarios
-
-
-def row(name: str, values: list[float]) -> str:
-    """Format one row of quantiles as percentages."""
-    q = quantiles(values)
-    cells = " | ".join(
-        f"{q[key] * 100:.3f}%" for key in ("p10", "p25", "median", "p75", "p90", "mean")
-    )
-    return f"| {name} | {len(values)} | {cells} |"
-
-
-def report(title: str, table: Table, scenarios: list[Scenario]) -> None:
-    """Print one scenario set's tables and headline figures."""
-    print(f"## {title}")
+    mine = np.array(list(full.values()))
+    cgt = np.array(list(out.ranks["Rossmo CGT alone"].values()))
     print()
-    for unit, data in (("places", table.places), ("settled area", table.area)):
-        print(f"Hit score by {unit}:")
-        print()
-        print("| method | n | p10 | p25 | median | p75 | p90 | mean |")
-        print("| --- | --- | --- | --- | --- | --- | --- | --- |")
-        for name, values in data.items():
-            print(row(name, values))
-        print()
-    all_clues = np.array(table.places["fused (all clues)"])
-    alone = np.array(table.places["Rossmo only"])
-    wrong_any = np.array([bool(scenario.wrong) for scenario in scenarios])
-    wrong_median = float(np.median(all_clues[wrong_any])) if wrong_any.any() else float("nan")
     print(
-        f"- Median hit score (places): fused {np.median(all_clues) * 100:.3f}% vs Rossmo only "
-        f"{np.median(alone) * 100:.3f}%: "
-        f"{np.median(alone) / max(np.median(all_clues), 1e-12):.1f}× lower (better)."
+        f"Wayhome ranks the home above Rossmo in {int(np.sum(mine < cgt))} scenarios, "
+        f"below in {int(np.sum(mine > cgt))}."
     )
-    print(
-        f"- Fused better than Rossmo only in {np.mean(all_clues < alone) * 100:.0f}% of scenarios, "
-        f"worse in {np.mean(all_clues > alone) * 100:.0f}%."
-    )
-    print(
-        f"- Scenarios with at least one wrong clue: {int(wrong_any.sum())} of {len(scenarios)}; "
-        f"their median fused hit score {wrong_median * 100:.3f}%."
-    )
-    for level, hits in table.in_sets.items():
-        print(f"- Truth inside the {level:.0%} set: {np.mean(hits) * 100:.0f}% of scenarios.")
     print()
+
+
+def _score(gazetteer: Gazetteer, cases: list[Case], exponent: float) -> tuple[float, ...]:
+    """Return mean log rank, top-1, top-3, top-10 and median rank of Wayhome over cases."""
+    outcome = run(gazetteer, cases, exponent, full=False)
+    ranks = np.array(list(outcome.ranks["Wayhome (defaults)"].values()))
+    return (
+        float(np.mean(np.log(ranks))),
+        float(np.mean(ranks <= 1)),
+        float(np.mean(ranks <= 3)),
+        float(np.mean(ranks <= 10)),
+        float(np.median(ranks)),
+    )
+
+
+def _row(name: str, score: tuple[float, ...]) -> str:
+    """One Markdown row of a tuning table."""
+    return (
+        f"| {name} | {score[1] * 100:.0f} % | {score[2] * 100:.0f} % | {score[3] * 100:.0f} % "
+        f"| {score[4]:g} | {score[0]:.3f} |"
+    )
+
+
+def tune(gazetteer: Gazetteer, count: int) -> float:
+    """Choose the sites' scale, then the prior exponent, on training seeds of the project's
+    generator only (lowest mean log rank); the library's defaults are then set by hand."""
+    cases = project_cases(gazetteer, TRAIN_SEED, count)
+    print(f"### Tuning on {count} training scenarios (project generator, seed {TRAIN_SEED})")
+    print()
+    print("| setting | top-1 | top-3 | top-10 | median rank | mean log rank |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    defaults = (likelihood.SITE_MEDIAN_KM, likelihood.SITE_SIGMA)
+    scored = []
+    for median_km in SITE_MEDIAN_GRID:
+        for sigma in SITE_SIGMA_GRID:
+            likelihood.SITE_MEDIAN_KM, likelihood.SITE_SIGMA = median_km, sigma
+            likelihood.SITE_REACH_KM = median_km * float(np.exp(3.0 * sigma))
+            score = _score(gazetteer, cases, PRIOR_EXPONENT)
+            print(_row(f"sites median {median_km:g} km, sigma {sigma:g}", score))
+            scored.append((score[0], median_km, sigma))
+    _, median_km, sigma = min(scored)
+    likelihood.SITE_MEDIAN_KM, likelihood.SITE_SIGMA = median_km, sigma
+    likelihood.SITE_REACH_KM = median_km * float(np.exp(3.0 * sigma))
+    best, best_score = PRIOR_EXPONENT, np.inf
+    for exponent in PRIOR_GRID:
+        score = _score(gazetteer, cases, exponent)
+        print(_row(f"prior exponent {exponent:g}", score))
+        if score[0] < best_score:
+            best, best_score = exponent, score[0]
+    chosen_calibration, best_gap = CALIBRATION, np.inf
+    for calibration in CALIBRATION_GRID:
+        CALIBRATION_USED[0] = calibration
+        outcome = run(gazetteer, cases, best, full=False)
+        held = outcome.areas["Wayhome (defaults)"]
+        gap = abs(np.mean(held[0.9]) - 0.9) + abs(np.mean(held[0.5]) - 0.5)
+        print(
+            f"| calibration {calibration:g} | 50 % area {np.mean(held[0.5]) * 100:.0f} % | "
+            f"90 % area {np.mean(held[0.9]) * 100:.0f} % | 99 % area "
+            f"{np.mean(held[0.99]) * 100:.0f} % | | |"
+        )
+        if gap < best_gap:
+            chosen_calibration, best_gap = calibration, gap
+    CALIBRATION_USED[0] = chosen_calibration
+    print()
+    print(
+        f"Chosen: sites median {median_km:g} km, sigma {sigma:g} (library: {defaults[0]:g}, "
+        f"{defaults[1]:g}); prior exponent {best:g} (library: {PRIOR_EXPONENT:g}); calibration "
+        f"{chosen_calibration:g} (library: {CALIBRATION:g})."
+    )
+    print()
+    return best
 
 
 def main() -> None:
     """Run the benchmark and print a Markdown report."""
     parser = argparse.ArgumentParser()
-    parser.add_argument("--scenarios", type=int, default=200)
-    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--scenarios", type=int, default=100)
+    parser.add_argument("--tune", type=int, default=0, help="training scenarios; 0: no tuning")
     args = parser.parse_args()
-    started = time.perf_counter()
     gazetteer = load_default_gazetteer()
-    load_s = time.perf_counter() - started
-    sets = [
-        ("Homes drawn by population (a random resident)", ScenarioSettings()),
+    print(f"## Locating accuracy ({datetime.now(UTC):%Y-%m-%d %H:%M} UTC)")
+    print()
+    print(
+        f"Machine: {os.cpu_count()} cores ({platform.machine()}), Python "
+        f"{platform.python_version()}, shared with other sessions; load {os.getloadavg()[0]:.1f}."
+    )
+    print(
+        f"Command: `PYTHONPATH=src .venv/bin/python bench/locate_accuracy.py --scenarios "
+        f"{args.scenarios} --tune {args.tune}`; gazetteer {len(gazetteer)} places, ranks among "
+        f"the {int(gazetteer.country_mask('RU').sum())} of Russia."
+    )
+    print()
+    prior = tune(gazetteer, args.tune) if args.tune else PRIOR_EXPONENT
+    sets: list[tuple[str, Callable[[], tuple[list[Case], int]]]] = [
         (
-            "Homes in villages under 5,000 people (the issue's case)",
-            ScenarioSettings(home_weighting="villages"),
+            f"Project generator, held-out seeds (seed {HELD_OUT_SEED})",
+            lambda: (project_cases(gazetteer, HELD_OUT_SEED, args.scenarios), 0),
+        ),
+        (
+            "Independent generator (bench/locate_scenarios_independent.py), seeds 0..n-1",
+            lambda: independent_cases(gazetteer, args.scenarios),
         ),
     ]
-    print(f"# Locating benchmark ({datetime.now(UTC):%Y-%m-%d %H:%M} UTC)")
-    print()
-    print(f"Load average before the run: {os.getloadavg()[0]:.1f} (1 min).")
+    seconds: list[float] = []
+    for title, make in sets:
+        cases, refused = make()
+        out = run(gazetteer, cases, prior)
+        seconds += out.seconds
+        table(f"{title}, prior exponent {prior}", out)
+        if refused:
+            print(f"Clues the library refused (not enterable): {refused}.")
+            print()
     print(
-        f"Machine: {os.cpu_count()} cores ({platform.machine()}), "
-        f"Python {platform.python_version()}, shared with other jobs running at the same time."
-    )
-    print(
-        f"Command: `PYTHONPATH=src .venv/bin/python bench/locate_accuracy.py "
-        f"--scenarios {args.scenarios} --seed {args.seed}`"
-    )
-    print(
-        f"Gazetteer: {len(gazetteer)} places (loaded in {load_s:.2f} s); study area: the "
-        f"{int(gazetteer.country_mask('RU').sum())} places of RU."
-    )
-    print()
-    print(
-        "Hit score = share of the study area's places (or settled area: 0.1° cells holding places) "
-        "examined in ranked order until the true home is reached; lower is better."
-    )
-    print()
-    all_timings: list[float] = []
-    last: list[Scenario] = []
-    for title, settings in sets:
-        table, timings, scenarios = run_set(gazetteer, settings, args.scenarios, args.seed)
-        all_timings += timings
-        last = scenarios
-        report(title, table, scenarios)
-
-    six = max(last, key=lambda scenario: len(scenario.clues))
-    config = LocateConfig(ip_databases=(six.ip_database,))
-    result = locate(six.clues, gazetteer, config)
-    speed, grid_speed = [], []
-    for _ in range(20):
-        t0 = time.perf_counter()
-        result = locate(six.clues, gazetteer, config)
-        speed.append(time.perf_counter() - t0)
-        t0 = time.perf_counter()
-        grid_layer(gazetteer, result.posterior, cell_km=5.0)
-        grid_speed.append(time.perf_counter() - t0)
-    print("## Speed")
-    print()
-    print(f"Load average at the speed test: {os.getloadavg()[0]:.1f} (1 min) on 2 cores.")
-    print()
-    print(
-        f"- locate() with {len(six.clues)} clues ({', '.join(c.label for c in six.clues)}) over "
-        f"{len(gazetteer)} places: median {np.median(speed) * 1000:.1f} ms, "
-        f"max {np.max(speed) * 1000:.1f} ms (20 runs)."
-    )
-    print(f"- grid_layer() (5 km cells): median {np.median(grid_speed) * 1000:.1f} ms.")
-    print(
-        f"- locate() over all scenarios: median {np.median(all_timings) * 1000:.1f} ms, "
-        f"p90 {np.percentile(all_timings, 90) * 1000:.1f} ms."
+        f"locate() per call over all runs: median {np.median(seconds) * 1000:.0f} ms, "
+        f"p90 {np.percentile(seconds, 90) * 1000:.0f} ms (contended CPU)."
     )
 
 

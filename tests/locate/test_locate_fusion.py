@@ -25,8 +25,23 @@ from wayhome.locate.clues import (
     TextClue,
     WithinClue,
 )
-from wayhome.locate.fusion import LocateConfig, locate, result_as_json
+from wayhome.locate.fusion import (
+    LocateConfig,
+    coverage_sets,
+    locate,
+    max_pull,
+    population_prior,
+    result_as_json,
+)
 from wayhome.locate.gazetteer import Gazetteer
+from wayhome.locate.geo import destination, distances_km
+from wayhome.locate.likelihood import (
+    MENTION_REACH_KM,
+    MENTION_SELF_SHARE,
+    SITE_MEDIAN_KM,
+    mention_probability,
+    site_decay,
+)
 
 
 def _row(gazetteer: Gazetteer, name: str) -> int:
@@ -37,10 +52,14 @@ def _rank(result_posterior: np.ndarray, row: int) -> int:
     return int(np.sum(result_posterior > result_posterior[row])) + 1
 
 
-def test_no_clue_gives_the_population_prior(russia: Gazetteer) -> None:
-    result = locate([], russia)
-    assert result.ranked[0].place.name == "Moscow"
-    assert result.posterior.sum() == pytest.approx(1.0)
+def test_no_clue_is_explained_instead_of_ranking_the_world(russia: Gazetteer) -> None:
+    for clues in ([], [WithinClue(label="within", km=100.0, place="Тверь")]):
+        result = locate(clues, russia)
+        assert result.is_empty and result.ranked == [] and result.coverage == []
+        assert result.empty_reason is not None and "no clue" in result.empty_reason
+    silent = locate([TextClue(label="chat", text="привет, как дела")], russia)
+    assert silent.is_empty
+    assert not locate([PhoneClue(label="phone", number="+74822123456")], russia).is_empty
 
 
 def test_posting_times_favour_the_persons_time_zone(russia: Gazetteer) -> None:
@@ -49,7 +68,7 @@ def test_posting_times_favour_the_persons_time_zone(russia: Gazetteer) -> None:
     )
     result = locate([PostingTimesClue(label="posts", timestamps=posts)], russia)
     zones = np.array(russia.timezones)[russia.timezone_codes]
-    prior = locate([], russia).posterior
+    prior = population_prior(russia, LocateConfig())
     ural = zones == "Asia/Yekaterinburg"
     assert result.posterior[ural].sum() > 2 * prior[ural].sum()
     assert result.posterior[zones == "Europe/Moscow"].sum() < prior[zones == "Europe/Moscow"].sum()
@@ -78,9 +97,9 @@ def test_a_named_village_and_its_inflection_win(russia: Gazetteer) -> None:
 def test_phone_region_and_subscriber_address(russia: Gazetteer) -> None:
     phone = locate([PhoneClue(label="phone", number="+74822123456")], russia)
     tver_region = russia.region_mask("RU.77")
-    prior = locate([], russia).posterior
+    prior = population_prior(russia, LocateConfig())
     assert phone.posterior[tver_region].sum() > 20 * prior[tver_region].sum()
-    assert "Tver" in [ranked.place.name for ranked in phone.ranked[:3]]
+    assert all(ranked.place.region == "RU.77" for ranked in phone.ranked[:3])
     kostroma = _row(russia, "Kostroma")
     address = SubscriberAddressClue(
         label="isp",
@@ -93,15 +112,17 @@ def test_phone_region_and_subscriber_address(russia: Gazetteer) -> None:
 def test_hard_constraints_cut_the_map(russia: Gazetteer) -> None:
     tver = _row(russia, "Тверь")
     within = WithinClue(label="within 60 km of Tver", km=60.0, place="Тверь")
-    result = locate([within], russia)
+    phone = PhoneClue(label="phone", number="+74822123456")
+    result = locate([within, phone], russia)
     assert result.posterior[tver] > 0
     assert result.ranked[0].place.region == "RU.77"
     assert all(ranked.place.region in {"RU.77", "RU.47", "RU.88"} for ranked in result.ranked)
-    belarus = locate([InRegionClue(label="Belarus", country="BY")], russia)
+    belarus = locate([InRegionClue(label="Belarus", country="BY"), phone], russia)
     assert belarus.posterior[~russia.country_mask("BY")].sum() == 0
     excluded = locate(
         [
             within,
+            phone,
             ExcludedClue(
                 label="searched", place_names=["Тверь"], circles=[Circle(56.0, 37.0, 5.0)]
             ),
@@ -181,3 +202,102 @@ def test_result_as_json_is_plain_data(russia: Gazetteer) -> None:
     text = json.dumps(data, ensure_ascii=False)
     assert "Pivovarikha" in text and "Пивовариха" in text
     assert data["empty_reason"] is None
+
+
+def _village_with_sites(russia: Gazetteer) -> tuple[int, list[Site]]:
+    """A village north-west of Tver and two sightings 12 and 25 km from it."""
+    home = _row(russia, "Пивовариха")
+    lat, lon = float(russia.latitudes[home]), float(russia.longitudes[home])
+    return home, [
+        Site(*destination(lat, lon, 40.0, 12.0)),
+        Site(*destination(lat, lon, 200.0, 25.0)),
+    ]
+
+
+def test_a_named_town_lifts_the_villages_around_it(russia: Gazetteer) -> None:
+    town = _row(russia, "Тверь")
+    near = mention_probability(russia, town)
+    d = distances_km(
+        russia.latitudes,
+        russia.longitudes,
+        float(russia.latitudes[town]),
+        float(russia.longitudes[town]),
+    )
+    close, far = (d > 5) & (d < 25), (d > 40) & (d < 50)
+    assert close.any() and far.any()
+    # People around a town name it: the villages near it share its mention, falling with distance.
+    assert near[close].mean() > near[far].mean() > 0
+    assert near[close].max() > 0.2 * near[town]
+    assert near[d > MENTION_REACH_KM].sum() == 0
+    # A small village is named by its own people, far more than by its neighbours.
+    village = _row(russia, "Пивовариха")
+    own = mention_probability(russia, village)
+    assert own[village] >= MENTION_SELF_SHARE
+    neighbours = own[np.arange(len(own)) != village]
+    assert own[village] > 5 * neighbours.max()
+
+
+def test_one_wrong_mention_moves_the_home_a_bounded_amount(russia: Gazetteer) -> None:
+    home, sites = _village_with_sites(russia)
+    right = [
+        KnownSitesClue(label="sites", sites=sites),
+        TextClue(label="chat", text="я живу в Пивоварихе"),
+    ]
+    before = locate(right, russia)
+    wrong = TextClue(label="wrong", text="я сейчас в городе Архангельск")
+    after = locate([*right, wrong], russia)
+    assert _rank(before.posterior, home) == 1
+    assert _rank(after.posterior, home) <= 3
+    # The bound: the wrong clue changes the odds of any place against the home by at most its
+    # max_pull, whatever the place.
+    prior = population_prior(russia, LocateConfig())
+    likelihood = next(c for c in after.clues if c.label == "wrong")
+    bound = max_pull(likelihood, prior)
+    ratio = (after.posterior / after.posterior[home]) / (before.posterior / before.posterior[home])
+    assert ratio.max() <= bound * (1 + 1e-9)
+    assert ratio.max() > 1.0  # the wrong clue did pull
+    assert bound < 100
+    sites_bound = max_pull(next(c for c in after.clues if c.label == "sites"), prior)
+    assert sites_bound > 5 * bound  # the case's own sites outweigh a chat's mention
+
+
+def test_known_sites_fall_off_with_distance_and_avoid_the_doorstep() -> None:
+    d = np.array([0.1, 1.0, SITE_MEDIAN_KM, 3 * SITE_MEDIAN_KM, 10 * SITE_MEDIAN_KM])
+    decay = site_decay(d)
+    assert decay.max() <= 1.0
+    assert decay[1] > decay[0]  # the buffer: fewer offences at the doorstep
+    assert decay[1] > decay[2] > decay[3] > decay[4]
+
+
+def test_coverage_sets_match_a_place_by_place_count(russia: Gazetteer) -> None:
+    rng = np.random.default_rng(4)
+    posterior = rng.random(len(russia)) ** 8
+    posterior /= posterior.sum()
+    levels = (0.5, 0.9, 0.99)
+    sets = coverage_sets(russia, posterior, levels, 0.1)
+    order = np.argsort(-posterior, kind="stable")
+    for level, found in zip(levels, sets, strict=True):
+        count = int(np.searchsorted(np.cumsum(posterior[order]), level - 1e-12)) + 1
+        chosen = order[:count]
+        cells = {
+            (
+                int(np.floor(russia.latitudes[row] / 0.1)),
+                int(np.floor(russia.longitudes[row] / 0.1)),
+            )
+            for row in chosen
+        }
+        area = sum(
+            111.32 * 0.1 * 111.32 * 0.1 * np.cos(np.radians((r + 0.5) * 0.1)) for r, _ in cells
+        )
+        assert found.places == count
+        assert found.area_km2 == pytest.approx(area, abs=0.2)
+        assert found.population == int(russia.populations[chosen].sum())
+
+
+def test_calibration_sharpens_without_reordering(russia: Gazetteer) -> None:
+    _home, sites = _village_with_sites(russia)
+    clues = [KnownSitesClue(label="sites", sites=sites)]
+    soft = locate(clues, russia, LocateConfig(calibration=1.0))
+    sharp = locate(clues, russia, LocateConfig(calibration=2.0))
+    assert [r.place.geonameid for r in soft.ranked] == [r.place.geonameid for r in sharp.ranked]
+    assert sharp.coverage[1].places < soft.coverage[1].places

@@ -1,9 +1,12 @@
 """Fuse clues into a posterior over places that no single wrong clue can ruin.
 
 Each soft clue's likelihood L (scaled to a maximum of 1) is mixed with a flat one by its error
-rate ε: (1-ε)·L + ε·c, where c is L's average under the prior, the value the clue would have
-at a place picked at random: what a wrong clue says about any place. So a wrong clue can lift a
-few wrong places above the truth but never zero it, and a clue's pull is bounded by 1/ε.
+rate ε: (1-ε)·L + ε·w, where w is what a wrong clue says about any place: L's average under the
+prior, but never less than the clue kind's wrong_level (likelihood.py). So one clue multiplies
+the odds between any two places by at most ((1-ε+ε·w)/(ε·w))^k, k the calibration — its bound,
+`max_pull` — which for a chat's mention (ε 0.35, w 0.05) is 58^k and for the known sites (ε 0.2,
+w 0.005) 801^k: a wrong mention cannot outweigh the sites, and a wrong clue lifts above the
+truth only places whose other evidence was already within that factor of it.
 Hard constraints are investigator statements and multiply as 0/1 masks; when they leave no
 place, the result says which of them exclude everything instead of returning zeros.
 """
@@ -11,6 +14,8 @@ place, the result says which of them exclude everything instead of returning zer
 from __future__ import annotations
 
 import itertools
+import math
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -25,16 +30,27 @@ from wayhome.locate.likelihood import ClueLikelihood, clue_likelihood
 FloatArray = npt.NDArray[np.float64]
 # Places with no population in GeoNames are still settlements: counted as this many people.
 POPULATION_FLOOR = 200
+PRIOR_EXPONENT = 0.0
+# The clues' log-likelihoods are multiplied by this before they join the prior: the mixtures'
+# floors leave the posterior too wide, so that its 90 % set held the home in nearly every
+# training scenario; this sharpening (chosen on training seeds, like the prior) brings the
+# 50/90/99 % sets near their levels. It keeps the order of places when the prior is flat.
+CALIBRATION = 1.5
+NO_CLUES = (
+    "no clue says where the person lives: constraints alone only say where not to look, "
+    "so no place is ranked"
+)
 
 
 @dataclass(frozen=True)
 class LocateConfig:
     """Settings of a locating run; the defaults suit a national search."""
 
-    # Prior ∝ population^0.5: between "a random resident" (1.0) and "any settlement" (0.0). On
-    # the benchmark it matches 1.0 where homes follow population and is several times better
-    # where they are villages, as in the issue's case (bench/RESULTS.md, "Locating").
-    prior_exponent: float = 0.5
+    # Prior ∝ population^a: between "a random resident" (1.0) and "any settlement" (0.0); a was
+    # chosen on training seeds of the project's generator only (bench/locate_accuracy.py --tune,
+    # bench/RESULTS.md "Locating").
+    prior_exponent: float = PRIOR_EXPONENT
+    calibration: float = CALIBRATION
     population_floor: int = POPULATION_FLOOR
     coverage_levels: tuple[float, ...] = (0.5, 0.9, 0.99)
     top: int = 20
@@ -96,19 +112,42 @@ def population_prior(gazetteer: Gazetteer, config: LocateConfig) -> FloatArray:
     return np.asarray(prior / prior.sum())
 
 
+def wrong_level(likelihood: ClueLikelihood, scaled: FloatArray, prior: FloatArray) -> float:
+    """Return what a wrong clue says of any place: the prior mean of L/max(L), floored."""
+    # Element-wise sums rather than np.dot: BLAS threads stall on a busy shared machine.
+    return max(float((prior * scaled).sum()), likelihood.wrong_level)
+
+
+def max_pull(likelihood: ClueLikelihood, prior: FloatArray, calibration: float = 1.0) -> float:
+    """Return the most this clue can multiply the odds between two places: its influence bound."""
+    values = np.clip(np.nan_to_num(likelihood.values, nan=0.0, posinf=0.0), 0.0, None)
+    peak = float(values.max()) if values.size else 0.0
+    if peak <= 0.0 or likelihood.error_rate <= 0.0:
+        return math.inf if likelihood.error_rate <= 0.0 and peak > 0.0 else 1.0
+    w = wrong_level(likelihood, values / peak, prior)
+    epsilon = likelihood.error_rate
+    return float(((1.0 - epsilon + epsilon * w) / (epsilon * w)) ** calibration)
+
+
 def mixed_likelihood(likelihood: ClueLikelihood, prior: FloatArray) -> FloatArray:
-    """Return (1-ε)·L/max(L) + ε·c with c the prior-weighted mean of L/max(L), and then divided
-    by its own prior-weighted mean, so that 0 means 'as likely as the average place' on a log scale.
+    """Return (1-ε)·L/max(L) + ε·w (w from `wrong_level`), divided by its own prior-weighted
+    mean, so that 0 means 'as likely as the average place' on a log scale.
     """
     values = np.clip(np.nan_to_num(likelihood.values, nan=0.0, posinf=0.0), 0.0, None)
     peak = float(values.max()) if values.size else 0.0
     if peak <= 0.0:
         return np.ones_like(values)
     scaled = values / peak
-    # Element-wise sums rather than np.dot: BLAS threads stall on a busy shared machine.
-    flat = float((prior * scaled).sum())
-    mixed = (1.0 - likelihood.error_rate) * scaled + likelihood.error_rate * flat
+    w = wrong_level(likelihood, scaled, prior)
+    mixed = (1.0 - likelihood.error_rate) * scaled + likelihood.error_rate * w
     return np.asarray(mixed / float((prior * mixed).sum()))
+
+
+def _informative(likelihood: ClueLikelihood) -> bool:
+    """Say whether a clue says where the person lives (not only where he does not)."""
+    if likelihood.hard:
+        return likelihood.error_rate > 0
+    return likelihood.error_rate < 1.0
 
 
 def _empty_reason(hard: Sequence[ClueLikelihood]) -> str:
@@ -126,31 +165,59 @@ def _empty_reason(hard: Sequence[ClueLikelihood]) -> str:
     return "the constraints exclude every place"
 
 
+_CELLS: weakref.WeakKeyDictionary[Gazetteer, dict[float, tuple[npt.NDArray[np.int64], FloatArray]]]
+_CELLS = weakref.WeakKeyDictionary()
+_CELL_COLUMNS = 1 << 20
+
+
+def _cells_of(gazetteer: Gazetteer, cell_deg: float) -> tuple[npt.NDArray[np.int64], FloatArray]:
+    """Return each place's map cell (as one integer) and the cell's km², once per gazetteer."""
+    by_size = _CELLS.setdefault(gazetteer, {})
+    if cell_deg not in by_size:
+        rows = np.floor(gazetteer.latitudes / cell_deg).astype(np.int64)
+        cols = np.floor(gazetteer.longitudes / cell_deg).astype(np.int64)
+        side = 111.32 * cell_deg
+        area = side * side * np.cos(np.radians((rows + 0.5) * cell_deg))
+        by_size[cell_deg] = (rows * _CELL_COLUMNS + cols, np.asarray(area, dtype=np.float64))
+    return by_size[cell_deg]
+
+
 def coverage_sets(
-    gazetteer: Gazetteer, posterior: FloatArray, levels: Sequence[float], cell_deg: float
+    gazetteer: Gazetteer,
+    posterior: FloatArray,
+    levels: Sequence[float],
+    cell_deg: float,
+    order: npt.NDArray[np.int64] | None = None,
 ) -> list[CoverageSet]:
     """Return, for each level, the fewest places holding that share, with area and population.
 
-    The area is that of the map cells (cell_deg square) holding those places.
+    The area is that of the map cells (cell_deg square) holding those places. One sort serves
+    every level: a cell counts from the first place of it in ranked order.
     """
-    order = np.argsort(-posterior, kind="stable")
+    if order is None:
+        order = np.argsort(-posterior, kind="stable")
     cumulative = np.cumsum(posterior[order])
+    counts = [
+        min(int(np.searchsorted(cumulative, level - 1e-12)) + 1, order.size) for level in levels
+    ]
+    if not counts:
+        return []
+    reach = max(counts)
+    chosen = order[:reach]
+    keys, areas = _cells_of(gazetteer, cell_deg)
+    _, first = np.unique(keys[chosen], return_index=True)
+    first.sort()
+    area_until = np.cumsum(areas[chosen[first]])
+    people_until = np.cumsum(gazetteer.populations[chosen])
     sets = []
-    for level in levels:
-        count = int(np.searchsorted(cumulative, level - 1e-12)) + 1
-        chosen = order[: min(count, order.size)]
-        rows = np.floor(gazetteer.latitudes[chosen] / cell_deg).astype(np.int64)
-        cols = np.floor(gazetteer.longitudes[chosen] / cell_deg).astype(np.int64)
-        cells = np.unique(np.stack((rows, cols), axis=1), axis=0)
-        centre_latitude = (cells[:, 0] + 0.5) * cell_deg
-        cell_km = 111.32 * cell_deg
-        area = float(np.sum(cell_km * cell_km * np.cos(np.radians(centre_latitude))))
+    for level, count in zip(levels, counts, strict=True):
+        cells = int(np.searchsorted(first, count))
         sets.append(
             CoverageSet(
                 level=level,
-                places=int(chosen.size),
-                area_km2=round(area, 1),
-                population=int(gazetteer.populations[chosen].sum()),
+                places=count,
+                area_km2=round(float(area_until[cells - 1]) if cells else 0.0, 1),
+                population=int(people_until[count - 1]),
             )
         )
     return sets
@@ -187,17 +254,27 @@ def locate(
             empty_reason=_empty_reason(hard),
             gazetteer=gazetteer,
         )
+    if not any(_informative(likelihood) for likelihood in likelihoods):
+        return LocateResult(
+            posterior=np.zeros(count),
+            ranked=[],
+            coverage=[],
+            clues=likelihoods,
+            empty_reason=NO_CLUES,
+            gazetteer=gazetteer,
+        )
     for likelihood in likelihoods:
         part = mixed_likelihood(likelihood, prior)
         mixed.append(part)
         if likelihood.hard and likelihood.error_rate == 0:
             continue
-        log_posterior += np.log(part)
+        log_posterior += settings.calibration * np.log(part)
     log_posterior = np.where(allowed, log_posterior, -np.inf)
     log_posterior -= np.max(log_posterior)
     posterior = np.exp(log_posterior)
     posterior /= posterior.sum()
-    top = np.argsort(-posterior, kind="stable")[: settings.top]
+    order = np.argsort(-posterior, kind="stable")
+    top = order[: settings.top]
     ranked = [
         RankedPlace(
             rank=position + 1,
@@ -219,7 +296,7 @@ def locate(
         posterior=posterior,
         ranked=ranked,
         coverage=coverage_sets(
-            gazetteer, posterior, settings.coverage_levels, settings.area_cell_deg
+            gazetteer, posterior, settings.coverage_levels, settings.area_cell_deg, order
         ),
         clues=likelihoods,
         notes=notes,
