@@ -11,6 +11,7 @@ from wayhome.locate.clues import (
     Circle,
     ExcludedClue,
     IpClue,
+    IpLocation,
     KnownSitesClue,
     PostingTimesClue,
     Site,
@@ -72,3 +73,21 @@ def test_error_rate_and_label_are_checked() -> None:
         IpClue(label="ip", ip="8.8.8.8", error_rate=1.5)
     with pytest.raises(InvalidInput, match="label"):
         IpClue(label=" ", ip="8.8.8.8")
+
+
+def test_an_ip_known_only_by_its_country_needs_that_country() -> None:
+    from wayhome.locate.clues import InRegionClue, PhoneClue
+
+    clue = IpClue(label="tip capture", ip=None, located=IpLocation(country="RU"), proxy=True)
+    assert clue.ip is None and clue.located is not None and clue.located.country == "RU"
+    with pytest.raises(InvalidInput) as missing:
+        IpClue(label="tip capture", ip=None)
+    assert missing.value.location == "tip capture" and "country" in missing.value.detail
+    with pytest.raises(InvalidInput) as unknown:
+        IpClue(label="tip capture", ip=None, located=IpLocation(country="QQ"))
+    assert unknown.value.location == "tip capture" and "'QQ'" in unknown.value.detail
+    with pytest.raises(InvalidInput, match="country code"):
+        InRegionClue(label="region", country="XX")
+    with pytest.raises(InvalidInput, match="country code"):
+        PhoneClue(label="phone", number="8 (8362) 45-67-89", default_country="ZZ")
+    assert InRegionClue(label="region", country="ru").country == "ru"

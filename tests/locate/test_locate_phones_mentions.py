@@ -75,3 +75,50 @@ def test_a_cue_word_is_not_itself_a_place() -> None:
     gazetteer = build_gazetteer([frome], region_names={})
     assert find_mentions("he logged in from a cafe", gazetteer) == []
     assert [m.text for m in find_mentions("he lives in Frome now", gazetteer)] == ["Frome"]
+
+
+@pytest.mark.parametrize(
+    ("number", "region", "capital"),
+    [
+        ("+7 8362 45-67-89", "RU.45", "Yoshkar-Ola"),  # Mari El
+        ("+7 8142 45-67-89", "RU.28", "Petrozavodsk"),  # Karelia
+        ("+7 8352 45-67-89", "RU.16", "Cheboksary"),  # Chuvashia
+        ("+7 843 245-67-89", "RU.73", "Kazan"),  # Tatarstan
+    ],
+)
+def test_numbers_in_republics_give_their_region(
+    russia: Gazetteer, number: str, region: str, capital: str
+) -> None:
+    area = phone_area(number, russia, default_country=None, label="phone")
+    assert area.region == region
+    assert area.anchor is not None and russia.names[area.anchor] == capital
+
+
+def test_a_national_number_needs_its_country(russia: Gazetteer) -> None:
+    with pytest.raises(InvalidInput) as error:
+        phone_area("8 (8362) 45-67-89", russia, default_country=None, label="landline")
+    assert error.value.location == "landline"
+    assert "without its country code" in error.value.detail
+    area = phone_area("8 (8362) 45-67-89", russia, default_country="RU", label="landline")
+    assert (area.country, area.region) == ("RU", "RU.45")
+
+
+def test_a_mention_never_runs_into_the_next_line(russia: Gazetteer) -> None:
+    text = "живу во Владимире\n2026-08-03T18:22:26Z | user: x | привет"
+    mentions = find_mentions(text, russia)
+    assert [mention.text for mention in mentions] == ["Владимире"]
+    assert russia.names[mentions[0].matches[0].index] == "Vladimir"
+
+
+def test_a_bare_name_opening_a_text_or_line_is_a_mention(russia: Gazetteer) -> None:
+    assert [m.text for m in find_mentions("Касимов", russia)] == ["Касимов"]
+    assert [m.text for m in find_mentions("Тверь, 3 мая", russia)] == ["Тверь"]
+    assert [m.text for m in find_mentions("Мама дома.\nКострома\n", russia)] == ["Кострома"]
+    # a capitalised word opening a sentence that goes on is still not taken for a place
+    assert find_mentions("Кострома красивая, но я там не был", russia) == []
+
+
+def test_a_place_stated_with_its_preposition_is_found(russia: Gazetteer) -> None:
+    for stated in ("в Параньге", "Параньга", "near Tver"):
+        assert russia.find(stated), stated
+    assert russia.names[russia.find("в Параньге")[0].index] == "Paran’ga"

@@ -23,6 +23,8 @@ from wayhome.cases import services as cases
 from wayhome.cases.models import CaseKind
 from wayhome.cases.schemas import CaseIn
 from wayhome.cli.main import app as cli
+from wayhome.intake import services as intake
+from wayhome.intake.schemas import ReportIn
 from wayhome.locate import services
 from wayhome.locate.gazetteer import Gazetteer
 
@@ -159,9 +161,21 @@ def test_cli_register_import_and_locate(cli_database: CliDatabase, tmp_path: Pat
     with cli_database.session() as session:
         world = World(session)
         user = world.user(world.agency("ru-cli", "RU"), Role.INVESTIGATOR, "ru.inv")
+        records = Records(session, access.viewer_of(user))
         case = cases.open_case(
-            Records(session, access.viewer_of(user)),
+            records,
             CaseIn(title="CLI case", kind=CaseKind.OTHER, marking=Marking.GREEN, scope=Scope.OWNER),
+        )
+        intake.submit_report(
+            records,
+            ReportIn(
+                title="chat",
+                source="test",
+                body="he wrote that he lives near Rybinsk",
+                marking=Marking.GREEN,
+                scope=Scope.OWNER,
+                case_id=case.id,
+            ),
         )
         reference = case.reference
     register = tmp_path / "register.csv"
@@ -176,6 +190,13 @@ def test_cli_register_import_and_locate(cli_database: CliDatabase, tmp_path: Pat
     as_json = cli_database.invoke(["locate", reference, "--user", "ru.inv", "--json"])
     nobody = cli_database.invoke(["locate", reference, "--user", "nobody"])
     missing = cli_database.invoke(["locate", "NO-SUCH", "--user", "ru.inv"])
+    what_if = tmp_path / "what-if.json"
+    what_if.write_text(
+        json.dumps({"clues": [{"kind": "ip", "id": "tip", "country": "KZ"}]}), encoding="utf-8"
+    )
+    stated = cli_database.invoke(
+        ["locate", reference, "--user", "ru.inv", "--clues", str(what_if), "--json"]
+    )
     assert first.exit_code == 0 and "4 person(s) loaded" in first.output, first.output
     assert again.exit_code == 0 and "already loaded" in again.output
     assert bad.exit_code == 2 and "row 2, birth_date" in bad.output
@@ -183,6 +204,9 @@ def test_cli_register_import_and_locate(cli_database: CliDatabase, tmp_path: Pat
     assert json.loads(as_json.output)["case_id"] == str(case.id)
     assert nobody.exit_code == 2 and "--user" in nobody.output
     assert missing.exit_code == 2 and "no case" in missing.output
+    assert stated.exit_code == 0, stated.output
+    clues = {clue["id"]: clue for clue in json.loads(stated.output)["clues"]}
+    assert clues["tip"]["source"] == "stated" and any(c.startswith("text-") for c in clues)
 
 
 def test_cli_gazetteer_import(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
