@@ -8,6 +8,8 @@ from datetime import date
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pymisp import MISPEvent, MISPObject
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -334,3 +336,67 @@ def test_two_agencies_persons_meet_through_the_matcher(db: Session, world: World
     wanted = {subject(listed.report_ids), subject(bundled.report_ids)}
     links = [{row.left_ref, row.right_ref} for row in db.scalars(select(IdentityAssertion))]
     assert wanted in links
+
+
+_FORMATS = {
+    "stix_persons.json": "stix",
+    "misp_persons.json": "misp",
+    "persons.csv": "csv",
+    "cybertip_persons.xml": "cybertip",
+}
+_WEIRD = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.text(max_size=12),
+    st.sampled_from(["", " ", "2030-09-30", "1987-02-30", "0000", "1987-11", "Atlantis", "ᏣᎳᎩ"]),
+    st.lists(st.one_of(st.integers(), st.text(max_size=4)), max_size=2),
+)
+
+
+def _parse_or_refuse(data: bytes, fmt: str) -> None:
+    """A damaged file is parsed or refused with an `InvalidInput` that says where."""
+    try:
+        parse_submission(data, format=fmt)
+    except InvalidInput as refused:
+        assert refused.detail and refused.location
+
+
+@pytest.mark.parametrize("name", list(_FORMATS))
+@settings(max_examples=60, deadline=None)
+@given(
+    edits=st.lists(
+        st.tuples(st.floats(0, 1, exclude_max=True), st.binary(min_size=1, max_size=6)), max_size=3
+    )
+)
+def test_damaged_person_files_are_refused_cleanly(
+    name: str, edits: list[tuple[float, bytes]]
+) -> None:
+    data = bytearray(sample(name))
+    for where, chunk in edits:
+        pos = int(where * len(data))
+        data[pos : pos + len(chunk)] = chunk
+    _parse_or_refuse(bytes(data), _FORMATS[name])
+
+
+_PERSON_VALUES = {
+    "stix_persons.json": [("objects", 1, k) for k in ("name", "x_wayhome_birth_date",
+                          "x_wayhome_sex", "x_wayhome_nationalities", "x_wayhome_aliases",
+                          "x_wayhome_birth_place", "roles")],
+    "misp_persons.json": [("Event", "Object", 0, "Attribute", i, "value") for i in range(11)],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", list(_PERSON_VALUES))
+@settings(max_examples=80, deadline=None)
+@given(choices=st.lists(st.tuples(st.integers(min_value=0), _WEIRD), min_size=1, max_size=3))
+def test_person_values_of_any_kind_never_crash(name: str, choices: list[tuple[int, Any]]) -> None:
+    document = json.loads(sample(name))
+    paths = _PERSON_VALUES[name]
+    for index, value in choices:
+        *parents, last = paths[index % len(paths)]
+        node = document
+        for key in parents:
+            node = node[key]
+        node[last] = value
+    _parse_or_refuse(json.dumps(document).encode(), _FORMATS[name])
