@@ -325,7 +325,9 @@ def test_review_page_shows_names_and_decides_in_bulk(
     assert _decisions(db, [links.seen.id, links.red_end.id]) == 0
     done = client.post("/links/decisions", data={**form, "reason": "different fathers"},
                        follow_redirects=False)  # fmt: skip
-    assert done.status_code == 303 and done.headers["location"].startswith("/links/queue")
+    assert done.status_code == 303 and done.headers["location"] == form["back"]
+    assert client.get(done.headers["location"]).status_code == 200
+    assert client.get("/links/queue", params={"state": "maybe"}).status_code == 422
     assert _decisions(db, [links.seen.id, links.red_end.id]) == 2
     rejected = client.get("/links/queue", params={"state": "rejected"})
     assert "different fathers" in rejected.text and f"by {user.username}" in rejected.text

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import uuid
 from typing import Annotated, Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from wayhome.access.records import Records
-from wayhome.errors import WayhomeError
+from wayhome.errors import InvalidInput, WayhomeError
 from wayhome.linking import services
 from wayhome.linking.graph import parse_ref
 from wayhome.linking.reading import LinkState
@@ -48,6 +48,7 @@ def _queue_context(
     )
     found = services.list_links(records, wanted, QUEUE_PAGE, offset)
     filters = {"state": state.value if state else "", "kind": kind or ""}
+    filters = {name: value for name, value in filters.items() if value}
     here = "/links/queue?" + urlencode({**filters, "offset": offset})
     return {
         "page": found,
@@ -61,6 +62,19 @@ def _queue_context(
     }
 
 
+def _context_of(records: Records, back: str) -> dict[str, Any]:
+    """The page a form came from (its `back` address), to show it again with an error."""
+    asked = {name: values[0] for name, values in parse_qs(urlsplit(back).query).items()}
+    state = asked.get("state", "")
+    offset = asked.get("offset", "0")
+    return _queue_context(
+        records,
+        LinkState(state) if state in set(LinkState) else None,
+        asked.get("kind") or None,
+        int(offset) if offset.isdigit() and int(offset) <= MAX_OFFSET else 0,
+    )
+
+
 def _at(filters: dict[str, str], offset: int) -> str:
     return "/links/queue?" + urlencode({**filters, "offset": max(offset, 0)})
 
@@ -69,13 +83,18 @@ def _at(filters: dict[str, str], offset: int) -> str:
 def queue_page(
     request: Request,
     records: PageRecords,
-    state: Annotated[LinkState | None, Query()] = None,
+    state: Annotated[str, Query(max_length=24, description="Empty: awaiting review.")] = "",
     kind: Annotated[str | None, Query(max_length=24)] = None,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> Response:
     """Links awaiting a reviewer (or every link in one state), a page at a time: both records
     by name, the score and the evidence in words; accept or reject one or many at once."""
-    context = _queue_context(records, state, kind or None, offset)
+    try:
+        shown = LinkState(state) if state else None
+    except ValueError as error:
+        known = ", ".join(s.value for s in LinkState)
+        raise InvalidInput(f"a state is one of {known}", location="query.state") from error
+    context = _queue_context(records, shown, kind or None, offset)
     return render(request, "linking/queue.html", context)
 
 
@@ -93,7 +112,7 @@ def decide_many_page(
     try:
         services.decide_many(records, ids, decision, reason)
     except WayhomeError as error:
-        context = {**_queue_context(records, None, None, 0), "error": error, "reason": reason}
+        context = {**_context_of(records, back), "error": error, "reason": reason}
         return render(request, "linking/queue.html", context, error.status)
     return redirect(back if back.startswith("/links/queue") else "/links/queue")
 
