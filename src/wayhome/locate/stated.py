@@ -329,6 +329,19 @@ def _where(error: ValidationError, tag: str | None = None) -> tuple[str, str]:
     return path, str(first["msg"])
 
 
+# The list field whose items a library clue numbers in its errors ('posts[1]').
+_LISTED = {"posting_times": "timestamps", "sites": "sites", "excluded": "circles"}
+
+
+def _item(stated: ClueIn, error: InvalidInput) -> str:
+    """The list item a clue's error names, as '.timestamps[1]', or ''."""
+    inner = error.location or ""
+    field = _LISTED.get(stated.kind)
+    if field is None or not inner.startswith(f"{stated.id}["):
+        return ""
+    return f".{field}{inner[len(stated.id) :]}"
+
+
 def read_clue_file(data: bytes, name: str = "clue file") -> ClueFile:
     """Parse a clue file's JSON, refusing with the place of the first problem."""
     try:
@@ -374,7 +387,7 @@ def stated_clues(document: ClueFile, places: Gazetteer, name: str = "clue file")
             clue = library_clue(stated, default_country=default_country)
             check_places(clue, places, location)
         except InvalidInput as error:
-            raise InvalidInput(error.detail, location=location) from error
+            raise InvalidInput(error.detail, location=location + _item(stated, error)) from error
         made.append(
             CaseClue(stated.id, stated.label or stated.id, stated.kind, "stated", None, clue)
         )
