@@ -124,6 +124,8 @@ def test_stix_individuals_carry_wayhome_properties_and_pass_the_validator() -> N
         "female",
         "victim",
     )
+    # STIX's own way: the identity is `located-at` a location.
+    assert child.places == [ParsedPlace("residence", "Opava", "CZ")]
 
 
 def _stix_with(**props: Any) -> bytes:

@@ -102,6 +102,8 @@ class _Bundle:
                     raise InvalidInput(
                         f"refers to {ref}, which is not in the bundle", location=object_id
                     )
+        # Where individuals live: their `located-at` relationships to locations.
+        self.homes = _homes(self.objects)
         self.markings: dict[str, Marking] = dict(KNOWN_MARKING_IDS)
         for object_id, obj in self.objects.items():
             if obj["type"] == "marking-definition":
@@ -260,7 +262,7 @@ class _ReportBuilder:
 
     def on_identity(self, obj: dict[str, Any], observed: Any) -> None:
         if obj.get("identity_class") == "individual":
-            self.report.persons.append(_individual(obj))
+            self.report.persons.append(_individual(obj, self.bundle.homes.get(obj["id"], [])))
         else:
             self.report.extra.setdefault("identities", []).append(obj["name"])
 
@@ -312,14 +314,30 @@ _PERSON_PROPERTIES = {
 }
 
 
-def _individual(obj: dict[str, Any]) -> ParsedPerson:
-    """An `identity` of class `individual` as a person: its name, `roles` and Wayhome's
-    `x_wayhome_*` properties (a partial birth date, sex, places, nationalities)."""
+def _homes(objects: dict[str, dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """The locations each object is `located-at` (STIX 2.1's identity → location), by id."""
+    homes: dict[str, list[dict[str, Any]]] = {}
+    for obj in objects.values():
+        if obj["type"] == "relationship" and obj.get("relationship_type") == "located-at":
+            target = objects.get(str(obj.get("target_ref")))
+            if target is not None and target["type"] == "location":
+                homes.setdefault(str(obj.get("source_ref")), []).append(target)
+    return homes
+
+
+def _individual(obj: dict[str, Any], homes: list[dict[str, Any]]) -> ParsedPerson:
+    """An `identity` of class `individual` as a person: its name, `roles`, Wayhome's
+    `x_wayhome_*` properties (a partial birth date, sex, places, nationalities) and the
+    locations it is `located-at` (its residence)."""
     object_id = str(obj["id"])
     fields = PersonFields(origin=object_id)
     fields.set("name", obj.get("name"), f"{object_id}.name")
     for prop, key in _PERSON_PROPERTIES.items():
         fields.set(key, obj.get(prop), f"{object_id}.{prop}")
+    for home in homes:
+        place = home.get("city") or home.get("name") or home.get("region")
+        fields.set("residence", place, f"{home['id']}.city")
+        fields.set("residence_country", home.get("country"), f"{home['id']}.country")
     roles = [person_role(str(r)) for r in obj.get("roles") or []]
     return read_person(fields, role=next((r for r in roles if r), None))
 
