@@ -37,7 +37,6 @@ def test_sample_csv() -> None:
     [
         (b"kind,value\nemail,a@example.org\n", "line 1", "unknown column"),
         (b"type,note\nemail,x\n", "line 1", "missing column"),
-        (b"type,value\nemail,a@example.org\nemail,not-an-email\n", "line 3", "not a valid email"),
         (b"type,value\nemail,a@example.org,extra\n", "line 2", "fields"),
         (b"type,value,observed_at\nemail,a@example.org,yesterday\n", "line 2", "ISO 8601"),
         (b"type,value,marking\nemail,a@example.org,TLP:PURPLE\n", "line 2", "marking"),
@@ -51,6 +50,40 @@ def test_csv_errors_name_the_line(data: bytes, location: str, words: str) -> Non
         parse_csv(data)
     assert bad.value.location == location
     assert words in bad.value.detail
+
+
+def test_csv_invalid_value_is_kept_as_written_and_the_rest_read() -> None:
+    data = b"type,value\nemail,a@example.org\nemail,not-an-email\nphone,12\nhandle,Korsak_77\n"
+    [report] = parse_csv(data)
+    assert [(i.selector.type.value, i.selector.value) for i in report.items] == [
+        ("email", "a@example.org"),
+        ("handle", "forum:korsak_77"),
+    ]
+    assert report.extra["unnormalised"] == [
+        {"type": "email", "value": "not-an-email", "at": "line 3"},
+        {"type": "phone", "value": "12", "at": "line 4"},
+    ]
+    assert report.warnings[0] == "line 3: 'not-an-email' is not a valid email; kept as written"
+
+
+def test_csv_phone_country_column_comes_before_the_agency_region() -> None:
+    data = b"type,value,country\nphone,8 921 556-18-04,RU\nphone,07400 123456,\n"
+    [report] = parse_csv(data, region="GB")
+    assert [i.selector.value for i in report.items] == ["+79215561804", "+447400123456"]
+
+
+def test_csv_ip_known_only_by_its_country_is_a_location() -> None:
+    data = (
+        b"type,value,observed_at,note\nip,RU,2024-03-02T14:00:00Z,login\n"
+        b"ipv4,de,,possible proxy\nip,203.0.113.45,,\n"
+    )
+    [report] = parse_csv(data)
+    assert [(loc.kind, loc.country, loc.observed_at) for loc in report.locations] == [
+        ("ip", "RU", datetime(2024, 3, 2, 14, 0, tzinfo=UTC)),
+        ("ip-proxy", "DE", None),
+    ]
+    assert all(loc.latitude is None and loc.place_name is None for loc in report.locations)
+    assert [i.selector.value for i in report.items] == ["203.0.113.45"]
 
 
 def test_csv_marking_is_the_strictest_row() -> None:

@@ -22,8 +22,9 @@ def test_sample_report() -> None:
     assert report.extra["escalateToHighPriority"] is True
     pairs = {(i.selector.type.value, i.selector.value) for i in report.items}
     assert {
-        ("handle", "whisper-chat-ltd:nightowl_22"),
-        ("handle", "whisper-chat-ltd:annasun_2011"),
+        # An ESP outside the platform list is `forum` (docs/intake-accounts.md).
+        ("handle", "forum:nightowl_22"),
+        ("handle", "forum:annasun_2011"),
         ("handle", "telegram:night_owl_22"),
         ("email", "night.owl22@example-mail.org"),
         ("phone", "+447400123456"),
@@ -50,7 +51,7 @@ def test_sample_report() -> None:
     assert (victim.name, victim.script, victim.role) == ("Анна Соколова", "Cyrl", "victim")
     persona = report.personas[0]
     assert (persona.platform, persona.handle, persona.display_name) == (
-        "whisper-chat-ltd",
+        "forum",
         "nightowl_22",
         "Night Owl",
     )
@@ -102,14 +103,18 @@ def test_truncated_xml_names_line_and_column() -> None:
     assert truncated.value.location is not None and truncated.value.location.startswith("line ")
 
 
-def test_bad_value_names_element_path_and_line() -> None:
+def test_bad_value_is_kept_naming_element_path_and_line() -> None:
     data = _report(
         "\n<personOrUserReported>\n<ipCaptureEvent>\n<ipAddress>999.1.1.1</ipAddress>"
         "</ipCaptureEvent></personOrUserReported>"
     )
-    with pytest.raises(InvalidInput) as bad:
-        parse_cybertip(data)
-    assert bad.value.location == "report/personOrUserReported/ipCaptureEvent/ipAddress (line 5)"
+    [report] = parse_cybertip(data)
+    where = "report/personOrUserReported/ipCaptureEvent/ipAddress (line 5)"
+    assert report.items == []
+    assert report.extra["unnormalised"] == [
+        {"type": "IP address", "value": "999.1.1.1", "at": where}
+    ]
+    assert report.warnings == [f"{where}: '999.1.1.1' is not a valid IP address; kept as written"]
 
 
 def test_bad_date_names_the_element() -> None:
@@ -173,9 +178,9 @@ def test_phones_use_the_stated_country_and_a_bad_one_costs_only_itself() -> None
     # countryCallingCode first, then a written `+`; the agency's region (US) for the rest.
     assert [p.value for p in phones] == ["+79215561804", "+447400123456"]
     assert phones[0].original == "9215561804"
-    kept = report.extra["unnormalised_phones"]
-    assert [k["value"] for k in kept] == ["0612345678", "12"]
-    assert "personOrUserReported/phoneNumber (line 9)" in kept[0]["element"]
+    kept = report.extra["unnormalised"]
+    assert [(k["type"], k["value"]) for k in kept] == [("phone", "0612345678"), ("phone", "12")]
+    assert "personOrUserReported/phoneNumber (line 9)" in kept[0]["at"]
     assert len(report.warnings) == 2
     assert "personOrUserReported/phone (line 10)" in report.warnings[1]
     assert "'12' is not a valid phone" in report.warnings[1]

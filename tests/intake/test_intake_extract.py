@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import random
 
+import pytest
+
 from tests.intake.samples_path import sample, sample_values
 from wayhome.intake import synthetic
 from wayhome.intake.selectors.extract import extract_selectors
@@ -111,8 +113,41 @@ def test_handles_need_a_platform() -> None:
     assert _pairs(extract_selectors(text, forum_platform="dark-board")) == {
         ("handle", "instagram:sun.girl"),
         ("handle", "github:octocat"),
-        ("handle", "dark-board:raven"),
+        ("handle", "forum:raven"),  # a site outside the platform list is `forum`
     }
+    assert _pairs(extract_selectors("nick = Raven", forum_platform="t.me")) == {
+        ("handle", "telegram:raven")
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Posted by Korsak_77 on 2024-09-01", "forum:korsak_77"),
+        ("Geplaatst door korsak_77: hallo allemaal", "forum:korsak_77"),
+        ("user korsak_77 on Nightfall said", "forum:korsak_77"),
+        ("user korsak_77 on Telegram", "telegram:korsak_77"),
+        ("Auteur: korsak_77 | bericht", "forum:korsak_77"),
+        ("gebruiker: @Korsak_77", "forum:korsak_77"),
+        ("автор: korsak_77", "forum:korsak_77"),
+    ],
+)
+def test_forum_handles_in_scrapes(text: str, found: str) -> None:
+    assert _pairs(extract_selectors(text)) == {("handle", found)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "posted by the admin",
+        "the user was on holiday",
+        "user account on Telegram",
+        "written by him on a phone",
+        "a user on the board",
+    ],
+)
+def test_forum_phrases_without_a_handle_are_not_handles(text: str) -> None:
+    assert extract_selectors(text) == []
 
 
 def test_messenger_labels() -> None:

@@ -79,10 +79,18 @@ def test_unknown_type_without_uuid_names_the_index() -> None:
     assert bad.value.location == "Event.Attribute[0]"
 
 
-def test_invalid_value_is_refused() -> None:
-    with pytest.raises(InvalidInput) as bad:
-        parse_misp(_event({"type": "btc", "value": "1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN3"}))
-    assert bad.value.location == "Event.Attribute[0]"
+def test_invalid_value_is_kept_as_written_naming_the_attribute() -> None:
+    [report] = parse_misp(
+        _event(
+            {"type": "btc", "value": "1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN3"},
+            {"type": "domain", "value": "evil.example"},
+        )
+    )
+    assert [i.selector.value for i in report.items] == ["evil.example"]
+    assert report.extra["unnormalised"] == [
+        {"type": "btc", "value": "1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN3", "at": "Event.Attribute[0]"}
+    ]
+    assert report.warnings[0].startswith("Event.Attribute[0]: '1BvBMSEY")
 
 
 @pytest.mark.parametrize(

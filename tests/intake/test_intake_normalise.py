@@ -63,7 +63,17 @@ from wayhome.intake.selectors.types import SelectorType
         ("handle", ["telegram:@Blue_Fox", "tg: blue_fox", "t.me:Blue_Fox"], "telegram:blue_fox"),
         ("handle", ["reddit:u/Owl_22", "reddit:/u/owl_22"], "reddit:owl_22"),
         ("handle", ["x:@Bird", "Twitter:bird"], "twitter:bird"),
-        ("handle", ["Dark Board:ShadowRider"], "dark-board:shadowrider"),
+        (
+            "handle",
+            ["Dark Board:ShadowRider", "unknown:shadowrider", "user:@SHADOWRIDER"],
+            "forum:shadowrider",
+        ),
+        ("handle", ["Instagram Direct:Owl.22", "www.instagram.com:owl.22"], "instagram:owl.22"),
+        (
+            "handle",
+            ["forum:https://t.me/Blue_Fox", "Telegram Messenger:@blue_fox"],
+            "telegram:blue_fox",
+        ),
         (
             "messenger_id",
             ["xmpp:Owl@Chat.Example.org/phone", "jabber:owl@chat.example.org"],

@@ -1,15 +1,27 @@
-"""Helpers every intake parser shares: size limits, text decoding, dates, TLP labels, scripts."""
+"""Helpers every intake parser shares: size limits, text decoding, dates, TLP labels, scripts,
+and selectors from structured fields (never fatal), phones in the stated country, derived
+selectors."""
 
 from __future__ import annotations
 
 import unicodedata
 from collections import Counter
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
+
+import phonenumbers
 
 from wayhome.access.markings import Marking
 from wayhome.errors import InvalidInput
+from wayhome.intake.parsed import ParsedItem, ParsedReport
+from wayhome.intake.selectors.derive import derived_selectors
+from wayhome.intake.selectors.normalise import canonical_value
+from wayhome.intake.selectors.phone import normalise_phone
+from wayhome.intake.selectors.platforms import GENERIC
+from wayhome.intake.selectors.types import Selector, SelectorType
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+_REGIONS = frozenset(phonenumbers.SUPPORTED_REGIONS) | {"XK"}
 
 _TLP_NAMES: dict[str, Marking] = {
     "clear": Marking.CLEAR,
@@ -128,3 +140,90 @@ def parse_bool(value: str | None) -> bool | None:
     if value is None or not value.strip():
         return None
     return value.strip().lower() in {"true", "1", "yes", "y"}
+
+
+def calling_code_region(code: str | None) -> str | None:
+    """The main region of a country calling code (`7` → RU, `+44` → GB), None if unknown."""
+    digits = (code or "").strip().lstrip("+")
+    if not digits.isdigit() or len(digits) > 4:
+        return None
+    region = phonenumbers.region_code_for_country_code(int(digits))
+    return None if region == phonenumbers.UNKNOWN_REGION else str(region)
+
+
+def phone_in(text: str, regions: Sequence[str | None]) -> str | None:
+    """A phone's E.164 value read in the first of `regions` (the countries the source states,
+    then the agency's) that makes it valid; international writing needs none."""
+    tried = False
+    for region in dict.fromkeys(r.strip().upper() for r in regions if r and r.strip()):
+        tried = True
+        canonical = normalise_phone(text, region)
+        if canonical is not None:
+            return canonical
+    return None if tried else normalise_phone(text, None)
+
+
+def is_country_code(value: str) -> bool:
+    """Whether a value is an ISO 3166 alpha-2 country code (a region phone numbers know)."""
+    text = value.strip().upper()
+    return len(text) == 2 and text in _REGIONS
+
+
+def ip_kind(*flags: str | None) -> str:
+    """The location kind of an IP capture: `ip`, or `ip-proxy`/`ip-vpn`/`ip-tor` when flagged."""
+    words = " ".join(f.lower() for f in flags if f)
+    for flag in ("tor", "vpn", "proxy"):
+        if flag in words.replace("-", " ").split() or f"possible {flag}" in words:
+            return f"ip-{flag}"
+    return "ip"
+
+
+def keep_unnormalised(report: ParsedReport, kind: str, value: str, where: str) -> None:
+    """Keep a value that is not a valid `kind` as written, with a warning naming where it is,
+    instead of refusing the report (`extra["unnormalised"]`)."""
+    report.extra.setdefault("unnormalised", []).append({"type": kind, "value": value, "at": where})
+    report.warnings.append(f"{where}: {value!r} is not a valid {kind}; kept as written")
+
+
+def structured_selector(
+    report: ParsedReport,
+    kind: SelectorType | str,
+    value: str,
+    origin: str,
+    *,
+    regions: Sequence[str | None] = (),
+    platform: str | None = None,
+    observed_at: datetime | None = None,
+    context: str | None = None,
+) -> Selector | None:
+    """Add the selector a structured field holds to `report`, or keep the value as written
+    with a warning when it is not valid for its type (never fatal)."""
+    selector_type = SelectorType(kind)
+    if selector_type is SelectorType.PHONE:
+        canonical = phone_in(value, regions)
+    else:
+        canonical = canonical_value(selector_type, value, platform=platform)
+        if canonical is None and selector_type is SelectorType.HANDLE and platform is None:
+            canonical = canonical_value(selector_type, value, platform=GENERIC)
+    if canonical is None:
+        keep_unnormalised(report, selector_type.value, value, origin)
+        return None
+    selector = Selector(type=selector_type, value=canonical, original=value)
+    report.items.append(ParsedItem(selector, origin, observed_at=observed_at, context=context))
+    return selector
+
+
+def add_derived(report: ParsedReport) -> None:
+    """Add the selectors each selector implies (an e-mail's domain, a URL's onion or IP host),
+    once per origin, unless the report already holds them from that origin."""
+    held = {(item.origin, item.selector.type, item.selector.value) for item in report.items}
+    for item in list(report.items):
+        for found in derived_selectors(item.selector):
+            key = (item.origin, found.type, found.value)
+            if key in held:
+                continue
+            held.add(key)
+            selector = Selector(
+                found.type, found.value, found.original, item.selector.start, item.selector.end
+            )
+            report.items.append(ParsedItem(selector, item.origin, item.observed_at, item.context))

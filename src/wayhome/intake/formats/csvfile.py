@@ -2,10 +2,14 @@
 
 Header (first line, any order, case-insensitive): `type,value` are required;
 `observed_at` (ISO 8601), `platform` (for handles and messenger ids), `note`, `report`
-(rows with the same report name form one report) and `marking` (a TLP label) are optional.
+(rows with the same report name form one report), `marking` (a TLP label) and `country`
+(ISO 3166 alpha-2: the country a row's phone is read in before the agency's) are optional.
 Any other column is an error naming it. `type` is a selector type (`email`, `phone`,
 `ipv4`, ... `sha256`), or one of `ip`/`host` (classified by value) or `text` (the value goes
-through the free-text extractor). Errors name the line.
+through the free-text extractor). Errors name the line; a value that is not valid for its
+type is kept as written with a warning naming the line, and the rest of the file is read.
+An `ip`/`host` value that is a country code (`ip,RU`: a capture known only by its country)
+is a location of kind `ip` (`ip-proxy`, `ip-vpn`, `ip-tor` when the note says so).
 
 Example:
     type,value,observed_at,platform,note,report
@@ -20,15 +24,24 @@ import io
 
 from wayhome.access.markings import Marking, strictest_given
 from wayhome.errors import InvalidInput
-from wayhome.intake.formats.common import decode_text, marking_from_tlp, parse_datetime
+from wayhome.intake.formats.common import (
+    decode_text,
+    ip_kind,
+    is_country_code,
+    keep_unnormalised,
+    marking_from_tlp,
+    parse_datetime,
+    structured_selector,
+)
 from wayhome.intake.formats.csvpersons import is_person_layout, parse_person_rows
-from wayhome.intake.parsed import ParsedItem, ParsedReport
+from wayhome.intake.parsed import ParsedItem, ParsedLocation, ParsedReport
 from wayhome.intake.selectors.extract import extract_selectors
-from wayhome.intake.selectors.normalise import classify_host, make_selector
+from wayhome.intake.selectors.normalise import classify_host
+from wayhome.intake.selectors.types import SelectorType
 
 FORMAT = "csv"
 REQUIRED_COLUMNS = ("type", "value")
-OPTIONAL_COLUMNS = ("observed_at", "platform", "note", "report", "marking")
+OPTIONAL_COLUMNS = ("observed_at", "platform", "note", "report", "marking", "country")
 _ALIASES = {"bitcoin": "btc", "ethereum": "eth", "monero": "xmr", "e-mail": "email"}
 
 
@@ -88,20 +101,38 @@ def _row(report: ParsedReport, record: dict[str, str], where: str, region: str |
         raise InvalidInput("value is empty", location=where)
     observed = parse_datetime(record.get("observed_at"), where)
     note = record.get("note") or None
+    country = (record.get("country") or "").upper() or None
     if kind == "text":
         report.body = f"{report.body}\n{value}" if report.body else value
-        for selector in extract_selectors(value, region=region):
+        for selector in extract_selectors(value, region=country or region):
             report.items.append(
                 ParsedItem(selector, origin=where, observed_at=observed, context=note)
             )
         return
+    if kind in {"ip", "host", "hostname", "ipv4", "ipv6"} and is_country_code(value):
+        # An IP capture known only by its country (`ip,RU`): a place, not a selector.
+        report.locations.append(
+            ParsedLocation(country=value.upper(), observed_at=observed, kind=ip_kind(note))
+        )
+        return
     if kind in {"ip", "host", "hostname"}:
         host = classify_host(value)
         if host is None:
-            raise InvalidInput(f"{value!r} is not an IP address or host name", location=where)
-        selector = host
-    else:
-        selector = make_selector(
-            kind, value, region=region, platform=record.get("platform") or None, location=where
-        )
-    report.items.append(ParsedItem(selector, origin=where, observed_at=observed, context=note))
+            keep_unnormalised(report, "IP address or host name", value, where)
+            return
+        report.items.append(ParsedItem(host, origin=where, observed_at=observed, context=note))
+        return
+    try:
+        selector_type = SelectorType(kind)
+    except ValueError:
+        raise InvalidInput(f"unknown selector type {kind!r}", location=where) from None
+    structured_selector(
+        report,
+        selector_type,
+        value,
+        where,
+        regions=(country, region),
+        platform=record.get("platform") or None,
+        observed_at=observed,
+        context=note,
+    )

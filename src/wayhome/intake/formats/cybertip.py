@@ -7,21 +7,34 @@ displayName, profileUrl, ipCaptureEvent, deviceId, estimatedLocation, additional
 `victim`, `additionalInfo`, and `fileDetails`/`uploadedFile` with `originalFileHash`. A TLP
 label may sit in a root `tlp` attribute or a top-level `<tlp>`/`<marking>` element.
 
-Unknown elements are not fatal: their text is kept in `extra` under the element path.
-Free-text elements (`additionalInfo`, chat text, notes) go through the selector extractor.
+Unknown elements are not fatal: they are kept whole in `extra` — each leaf's text under its
+element path, each attribute under `path/@name`. Free-text elements (`additionalInfo`, chat
+text, notes) go through the selector extractor. A value not valid for its type (an e-mail, a
+URL, an IP, a phone) is kept as written with a warning naming the element; only XML that is
+not well-formed, or is not a report, refuses the file.
+
+Accounts: `espService` names the platform (else the reporting `espName`, else `forum`);
+`screenName` and `espIdentifier` are each an account selector on it (docs/intake-accounts.md).
+Phones are read in the country the element states (`countryCallingCode`), a written `+`, the
+report's own countries (`countryCode` of its locations and addresses), then the agency's.
+An `ipCaptureEvent` with a `countryCode` adds a location of kind `ip` (`ip-proxy`, `ip-vpn`,
+`ip-tor` when flagged); one with a country but no address is that location alone.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-import phonenumbers
-
 from wayhome.errors import InvalidInput
 from wayhome.intake.formats.common import (
+    calling_code_region,
+    ip_kind,
+    is_country_code,
+    keep_unnormalised,
     marking_from_tlp,
     parse_bool,
     parse_datetime,
+    structured_selector,
 )
 from wayhome.intake.formats.persons import PersonFields, person_role, read_person
 from wayhome.intake.formats.safe_xml import XmlNode, parse_xml
@@ -34,7 +47,8 @@ from wayhome.intake.parsed import (
 )
 from wayhome.intake.selectors.extract import extract_selectors
 from wayhome.intake.selectors.handles import canonical_platform
-from wayhome.intake.selectors.normalise import canonical_value, classify_host, make_selector
+from wayhome.intake.selectors.normalise import classify_host
+from wayhome.intake.selectors.platforms import GENERIC
 from wayhome.intake.selectors.types import Selector, SelectorType
 
 FORMAT = "cybertip"
@@ -67,33 +81,21 @@ class _Reader:
         self.root = root
         self.region = region
         self.report = ParsedReport(title="CyberTipline report", source=FORMAT)
-        self.esp = (root.child("reporter") or root).text_of("espName") or "esp"
+        self.esp = (root.child("reporter") or root).text_of("espName")
         self.texts: list[str] = []
+        self.countries = _countries(root)
 
     def item(self, kind: SelectorType, value: str, node: XmlNode, path: str, **kw: Any) -> None:
-        selector = make_selector(kind, value, region=self.region, location=_at(path, node))
-        self.report.items.append(ParsedItem(selector=selector, origin=_at(path, node), **kw))
+        """The selector an element holds; a value not valid for its type is kept as written."""
+        structured_selector(self.report, kind, value, _at(path, node), **kw)
 
     def phone(self, text: str, node: XmlNode, path: str) -> None:
-        """A phone in the country the source states, else the agency's; never fatal.
-
-        A number that still cannot be normalised is kept as written in `extra` under
-        `unnormalised_phones`, with a warning naming the element, instead of refusing
-        the report.
-        """
-        region = _calling_code_region(node.attributes.get("countryCallingCode")) or self.region
-        canonical = canonical_value(SelectorType.PHONE, text, region=region)
-        where = _at(path, node)
-        if canonical is None:
-            self.report.extra.setdefault("unnormalised_phones", []).append(
-                {"element": where, "value": text}
-            )
-            self.report.warnings.append(
-                f"{where}: {text!r} is not a valid phone; kept as written, not as a selector"
-            )
-            return
-        selector = Selector(type=SelectorType.PHONE, value=canonical, original=text)
-        self.report.items.append(ParsedItem(selector=selector, origin=where))
+        """A phone in the country the source states (the element's `countryCallingCode`, a
+        written `+`, the report's countries), else the agency's; never fatal: a number that
+        still does not normalise is kept as written with a warning naming the element."""
+        stated = _calling_code_region(node.attributes.get("countryCallingCode"))
+        regions = (stated, node.attributes.get("countryCode"), *self.countries, self.region)
+        structured_selector(self.report, SelectorType.PHONE, text, _at(path, node), regions=regions)
 
     def free_text(self, node: XmlNode, path: str) -> None:
         text = node.text.strip()
@@ -106,13 +108,15 @@ class _Reader:
             )
 
     def keep(self, node: XmlNode, path: str) -> None:
-        if node.children:
-            for child in node.children:
-                self.keep(child, f"{path}/{child.tag}")
-            return
+        """An element Wayhome does not model, kept whole in `extra`: each leaf's text under
+        its path, each attribute under `path/@name`, text beside child elements too."""
+        for name, value in node.attributes.items():
+            self.report.extra.setdefault(f"{path}/@{name}", []).append(value)
         text = node.text.strip()
         if text:
             self.report.extra.setdefault(path, []).append(text)
+        for child in node.children:
+            self.keep(child, f"{path}/{child.tag}")
 
     def run(self) -> ParsedReport:
         root = self.root
@@ -173,7 +177,8 @@ class _Reader:
     def host(self, text: str, node: XmlNode, path: str, **kw: Any) -> None:
         selector = classify_host(text)
         if selector is None or selector.type not in (SelectorType.IPV4, SelectorType.IPV6):
-            raise InvalidInput(f"{text!r} is not an IP address", location=_at(path, node))
+            keep_unnormalised(self.report, "IP address", text, _at(path, node))
+            return
         self.report.items.append(ParsedItem(selector=selector, origin=_at(path, node), **kw))
 
     def on_reporter(self, node: XmlNode, path: str) -> None:
@@ -246,36 +251,40 @@ class _Reader:
             )
 
     def account(self, node: XmlNode, path: str, role: str) -> None:
-        service = node.text_of("espService")
-        platform = self.esp
-        if service:
-            self.report.extra.setdefault(f"{path}/espService", []).append(service)
-        screen = node.text_of("screenName")
+        """The user's account on the service `espService` names (else the reporting ESP, else
+        `forum`): one account selector for the screen name and one for the ESP's identifier
+        when it differs (docs/intake-accounts.md)."""
+        platform = node.text_of("espService") or self.esp or GENERIC
         display = node.text_of("displayName")
         profile = node.text_of("profileUrl")
-        esp_id = node.text_of("espIdentifier")
-        if screen or esp_id:
-            handle = screen or esp_id or ""
-            canonical = canonical_value(SelectorType.HANDLE, handle, platform=platform)
-            if canonical is None:
-                raise InvalidInput(
-                    f"screen name {handle!r} is not usable", location=_at(path, node)
-                )
+        first: Selector | None = None
+        for tag in ("screenName", "espIdentifier"):
+            element = node.child(tag)
+            written = element.text.strip() if element is not None else ""
+            if element is None or not written:
+                continue
+            selector = structured_selector(
+                self.report,
+                SelectorType.HANDLE,
+                written,
+                _at(f"{path}/{tag}", element),
+                platform=platform,
+                context=role,
+            )
+            if selector is not None and first is not None and selector.value == first.value:
+                self.report.items.pop()
+            first = first or selector
+        if first is not None:
             self.report.personas.append(
                 ParsedPersona(
                     platform=canonical_platform(platform),
-                    handle=handle,
-                    handle_canonical=canonical,
+                    handle=first.original,
+                    handle_canonical=first.value,
                     display_name=display,
                     profile_url=profile,
                     role=role,
                 )
             )
-            origin = _at(f"{path}/screenName", node.child("screenName") or node)
-            selector = Selector(type=SelectorType.HANDLE, value=canonical, original=handle)
-            self.report.items.append(ParsedItem(selector=selector, origin=origin, context=role))
-            if esp_id:
-                self.report.extra.setdefault(f"{path}/espIdentifier", []).append(esp_id)
         if profile:
             here = f"{path}/profileUrl"
             self.item(SelectorType.URL, profile, node.child("profileUrl") or node, here)
@@ -311,25 +320,43 @@ class _Reader:
         self.reported(node, path, "victim")
 
     def ip_event(self, node: XmlNode, path: str) -> None:
+        """An IP capture: the address as a selector, and its country (when stated) as a
+        location of kind `ip` (`ip-proxy`, `ip-vpn`, `ip-tor` when flagged); a capture
+        known only by its country is a location alone."""
         address = node.child("ipAddress")
-        if address is None or not address.text.strip():
-            raise InvalidInput("ipCaptureEvent without ipAddress", location=_at(path, node))
         when = node.child("dateTime")
         observed = parse_datetime(when.text, _at(f"{path}/dateTime", when)) if when else None
         label = node.text_of("eventName") or "ip capture"
-        details = [label]
-        if parse_bool(node.text_of("possibleProxy")):
-            details.append("possible proxy")
+        flags = [
+            flag
+            for tag, flag in _IP_FLAGS
+            if parse_bool(node.text_of(tag)) or parse_bool(node.attributes.get(tag))
+        ]
+        details = [label, *flags]
         port = node.text_of("port")
         if port:
             details.append(f"port {port}")
-        self.host(
-            address.text.strip(),
-            address,
-            f"{path}/ipAddress",
-            observed_at=observed,
-            context="; ".join(details),
-        )
+        country = node.text_of("countryCode") or node.text_of("country")
+        if country and is_country_code(country):
+            self.report.locations.append(
+                ParsedLocation(country=country.upper(), observed_at=observed, kind=ip_kind(*flags))
+            )
+        if address is not None and address.text.strip():
+            self.host(
+                address.text.strip(),
+                address,
+                f"{path}/ipAddress",
+                observed_at=observed,
+                context="; ".join(details),
+            )
+        elif not (country and is_country_code(country)):
+            self.keep(node, path)
+            self.report.warnings.append(
+                f"{_at(path, node)}: an IP capture without an address or country; kept as written"
+            )
+        for child in node.children:
+            if child.tag not in _IP_EVENT_FIELDS:
+                self.keep(child, f"{path}/{child.tag}")
 
     def on_fileDetails(self, node: XmlNode, path: str) -> None:
         name = node.text_of("fileName")
@@ -385,13 +412,32 @@ def _place_of(node: XmlNode) -> tuple[str | None, str | None]:
     return ", ".join(p for p in parts if p) or None, country
 
 
-def _calling_code_region(code: str | None) -> str | None:
-    """The main region of a country calling code (`7` → RU, `+44` → GB), None if unknown."""
-    digits = (code or "").strip().lstrip("+")
-    if not digits.isdigit():
-        return None
-    region = phonenumbers.region_code_for_country_code(int(digits))
-    return None if region == phonenumbers.UNKNOWN_REGION else str(region)
+_calling_code_region = calling_code_region
+# ipCaptureEvent flags → the words its location kind and context carry.
+_IP_FLAGS = (
+    ("possibleProxy", "possible proxy"),
+    ("proxy", "possible proxy"),
+    ("possibleVpn", "possible vpn"),
+    ("vpn", "possible vpn"),
+    ("possibleTor", "possible tor"),
+    ("tor", "possible tor"),
+)
+_IP_EVENT_FIELDS = {"ipAddress", "dateTime", "eventName", "port", "countryCode", "country"}
+_IP_EVENT_FIELDS |= {tag for tag, _ in _IP_FLAGS}
+
+
+def _countries(root: XmlNode) -> list[str]:
+    """The countries a report states for its people (`countryCode` of locations, addresses)."""
+    found: list[str] = []
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.tag == "ipCaptureEvent":
+            continue
+        if node.tag in {"countryCode", "country"} and is_country_code(node.text):
+            found.append(node.text.strip().upper())
+        stack.extend(reversed(node.children))
+    return found
 
 
 def _at(path: str, node: XmlNode) -> str:

@@ -15,6 +15,7 @@ _PERSON_CSV_HEADER = re.compile(
     rb'"?\w+"?(?:\s*,\s*"?\w+"?)+\s*$',
     re.IGNORECASE,
 )
+_HTML = re.compile(rb"<(?:!doctype\s+html|html|head|body|div|p|table)\b", re.IGNORECASE)
 _SNIFF = 65536
 
 FORMATS = ("stix", "misp", "cybertip", "csv", "text")
@@ -37,6 +38,9 @@ def detect_format(data: bytes, filename: str | None = None) -> str:
             return "misp"
         return "stix" if name.endswith(".stix") or "stix" in name else "misp"
     if head.startswith(b"<"):
+        # A saved web page (a forum scrape) is text to extract from, not a tipline report.
+        if _HTML.match(head) and not _CYBERTIP.search(head):
+            return "text"
         return "cybertip"
     first_line = head.split(b"\n", 1)[0]
     if name.endswith(".csv") or _CSV_HEADER.match(first_line):

@@ -15,9 +15,15 @@ or `user-id`), `pgp-meta` (`key-id`: 40 hex is a fingerprint, 16 a key id), `per
 role, document numbers: docs/intake-persons.md; its e-mail, phone and IP as selectors),
 `geolocation`, `file`.
 
+Accounts (docs/intake-accounts.md): an account object's platform is its `account-type`, else
+the platform of its `link`/`url`, else the object's name (`telegram-account`), and a bare
+`user-account` is `forum`; each identifier relation is one account selector on it.
+
 Types that MISP defines but Wayhome does not model are kept in `extra`; a type MISP itself
-does not know is an error naming the attribute's uuid (or index). `tlp:*` tags on the event or
-on attributes map to markings; the report takes the strictest.
+does not know is an error naming the attribute's uuid (or index). A value that is not valid
+for its type is kept as written (`extra["unnormalised"]`) with a warning naming the
+attribute. Phones are read in the event's `geolocation` countries, then the agency's.
+`tlp:*` tags on the event or on attributes map to markings; the report takes the strictest.
 """
 
 from __future__ import annotations
@@ -33,10 +39,12 @@ from wayhome.access.markings import Marking, strictest_given
 from wayhome.errors import InvalidInput
 from wayhome.intake.formats.common import (
     MALFORMED,
+    keep_unnormalised,
     malformed,
     marking_from_tlp,
     parse_date,
     parse_datetime,
+    structured_selector,
 )
 from wayhome.intake.formats.jsonfile import load_json
 from wayhome.intake.formats.persons import PersonFields, read_person
@@ -51,7 +59,8 @@ from wayhome.intake.selectors.crypto import normalise_onion
 from wayhome.intake.selectors.extract import extract_selectors
 from wayhome.intake.selectors.handles import canonical_platform, is_messenger_service
 from wayhome.intake.selectors.keys import pgp_fingerprint_of_key_block
-from wayhome.intake.selectors.normalise import canonical_value, classify_host, make_selector
+from wayhome.intake.selectors.normalise import canonical_value, classify_host
+from wayhome.intake.selectors.platforms import GENERIC, platform_key, platform_of_url
 from wayhome.intake.selectors.types import Selector, SelectorType
 
 FORMAT = "misp"
@@ -169,6 +178,7 @@ class _EventReader:
             self.report.extra["misp_event_uuid"] = event["uuid"]
         self.markings: list[Marking | None] = [_tags_marking(event)]
         self.texts: list[str] = []
+        self.countries = _countries(event)
 
     def run(self) -> ParsedReport:
         attributes = self.event.get("Attribute", []) or []
@@ -222,15 +232,18 @@ class _EventReader:
         )
 
     def typed(self, kind: SelectorType | str, value: str, attribute: dict[str, Any], where: str,
-              platform: str | None = None) -> None:  # fmt: skip
-        selector = make_selector(
+              platform: str | None = None) -> Selector | None:  # fmt: skip
+        """The selector of a typed value, or None when it is kept as written with a warning."""
+        return structured_selector(
+            self.report,
             kind,
             value,
-            region=self.region,
+            self.origin(attribute, where),
+            regions=(*self.countries, self.region),
             platform=platform,
-            location=self.origin(attribute, where),
+            observed_at=parse_datetime(attribute.get("first_seen"), f"{where}.first_seen"),
+            context=attribute.get("comment") or None,
         )
-        self.add(selector, attribute, where)
 
     def host(self, value: str, attribute: dict[str, Any], where: str) -> None:
         for part in value.split("|"):
@@ -238,18 +251,18 @@ class _EventReader:
                 continue
             selector = classify_host(part)
             if selector is None:
-                raise InvalidInput(
-                    f"{part!r} is not an IP address or host name",
-                    location=self.origin(attribute, where),
+                keep_unnormalised(
+                    self.report, "IP address or host name", part, self.origin(attribute, where)
                 )
+                continue
             self.add(selector, attribute, where)
 
     def attribute(self, attribute: Any, where: str) -> None:
         kind, value = self.check(attribute, where)
         if kind in _SIMPLE_TYPES:
-            self.typed(_SIMPLE_TYPES[kind], value, attribute, where)
-            if _SIMPLE_TYPES[kind] is SelectorType.URL:
-                self.url_onion(value, attribute, where)
+            selector = self.typed(_SIMPLE_TYPES[kind], value, attribute, where)
+            if selector is not None and selector.type is SelectorType.URL:
+                self.url_onion(selector, attribute, where)
         elif kind in _HOST_TYPES:
             self.host(value, attribute, where)
         elif kind.startswith("filename|") and kind.split("|", 1)[1] in {"md5", "sha1", "sha256"}:
@@ -266,13 +279,15 @@ class _EventReader:
         else:
             self.report.extra.setdefault("misp_attributes", []).append([kind, value])
 
-    def url_onion(self, value: str, attribute: dict[str, Any], where: str) -> None:
+    def url_onion(self, url: Selector, attribute: dict[str, Any], where: str) -> None:
         """The onion selector of a URL whose host is an onion (as free-text URLs yield)."""
-        host = urlsplit(self.report.items[-1].selector.value).hostname
+        host = urlsplit(url.value).hostname
         onion = normalise_onion(host) if host else None
         if onion is not None:
             self.add(
-                Selector(type=SelectorType.ONION, value=onion, original=value), attribute, where
+                Selector(type=SelectorType.ONION, value=onion, original=url.original),
+                attribute,
+                where,
             )
 
     def free_text(self, value: str, attribute: dict[str, Any], where: str) -> None:
@@ -295,24 +310,28 @@ class _EventReader:
 
     def file_hash(self, algorithm: str, digest: str, name: str | None,
                   attribute: dict[str, Any], where: str) -> None:  # fmt: skip
-        self.typed(algorithm, digest, attribute, where)
-        value = self.report.items[-1].selector.value
-        self.report.file_hashes.append(
-            ParsedFileHash(algorithm=algorithm, value=value, file_name=name or None)
-        )
+        selector = self.typed(algorithm, digest, attribute, where)
+        if selector is not None:
+            self.report.file_hashes.append(
+                ParsedFileHash(algorithm=algorithm, value=selector.value, file_name=name or None)
+            )
 
     def account(self, platform: str, login: str, attribute: dict[str, Any], where: str) -> None:
+        """One account selector on its platform (docs/intake-accounts.md), and its persona."""
         if is_messenger_service(platform):
             self.typed(SelectorType.MESSENGER_ID, login, attribute, where, platform=platform)
             return
-        self.typed(SelectorType.HANDLE, login, attribute, where, platform=platform)
-        self.report.personas.append(
-            ParsedPersona(
-                platform=canonical_platform(platform),
-                handle=login,
-                handle_canonical=self.report.items[-1].selector.value,
+        selector = self.typed(SelectorType.HANDLE, login, attribute, where, platform=platform)
+        if selector is not None and all(
+            p.handle_canonical != selector.value for p in self.report.personas
+        ):
+            self.report.personas.append(
+                ParsedPersona(
+                    platform=canonical_platform(platform),
+                    handle=login,
+                    handle_canonical=selector.value,
+                )
             )
-        )
 
     def object(self, obj: Any, where: str) -> None:
         if not isinstance(obj, dict):
@@ -330,9 +349,8 @@ class _EventReader:
         if name == "coin-address":
             self.coin_address(relations)
         elif name == "user-account" or name.endswith(("-account", "-user")):
-            platform_values = relations.pop("account-type", [])
-            platform = platform_values[0][0] if platform_values else name.rsplit("-", 1)[0]
-            for relation in _ACCOUNT_RELATIONS & relations.keys():
+            platform = _account_platform(name, relations)
+            for relation in sorted(_ACCOUNT_RELATIONS & relations.keys()):
                 for value, attribute, here in relations.pop(relation):
                     self.account(platform, value, attribute, here)
         elif name == "pgp-meta":
@@ -381,9 +399,8 @@ class _EventReader:
                         )
                         break
                 else:
-                    raise InvalidInput(
-                        f"{value!r} is not a valid wallet address",
-                        location=self.origin(attribute, here),
+                    keep_unnormalised(
+                        self.report, "wallet address", value, self.origin(attribute, here)
                     )
 
     def person(
@@ -429,6 +446,41 @@ class _EventReader:
                 country=country.upper()[:2] if country else None,
             )
         )
+
+
+def _account_platform(
+    name: str, relations: dict[str, list[tuple[str, dict[str, Any], str]]]
+) -> str:
+    """An account object's platform: its `account-type`, the site its `link`/`url` names, the
+    object's own name (`telegram-account`), else `forum` (docs/intake-accounts.md)."""
+    stated = relations.pop("account-type", []) + relations.pop("platform", [])
+    if stated:
+        return stated[0][0]
+    for relation in ("link", "url", "profile-url"):
+        for value, _, _ in relations.get(relation, []):
+            found = platform_of_url(value)
+            if found is not None:
+                return found
+    if name in {"user-account", "ftm-UserAccount"}:
+        return GENERIC
+    return platform_key(name)
+
+
+def _countries(event: dict[str, Any]) -> list[str]:
+    """The countries an event's `geolocation` objects state (the phones' first regions)."""
+    found: list[str] = []
+    for obj in event.get("Object", []) or []:
+        if not isinstance(obj, dict) or obj.get("name") != "geolocation":
+            continue
+        for attribute in obj.get("Attribute", []) or []:
+            if isinstance(attribute, dict) and attribute.get("object_relation") in {
+                "countrycode",
+                "country",
+            }:
+                code = str(attribute.get("value") or "").strip().upper()
+                if len(code) == 2:
+                    found.append(code)
+    return found
 
 
 def parse_misp(data: bytes, *, region: str | None = None) -> list[ParsedReport]:

@@ -2,7 +2,9 @@
 
 - Cyber observables: `email-addr`, `ipv4-addr`, `ipv6-addr` (single addresses; CIDR
   ranges are kept in `extra`), `domain-name` (`.onion` names become onion selectors), `url`,
-  `user-account` (`account_type` is the platform; messenger services give messenger ids),
+  `user-account` (one account selector each for `account_login` and `user_id`, on the
+  platform `account_type` names, else an `x_*platform`/`x_*service`/`x_*site` property,
+  else `forum`: docs/intake-accounts.md; messenger services give messenger ids),
   `file` hashes (MD5, SHA-1, SHA-256), and the custom `cryptocurrency-wallet`,
   `phone-number` and Wayhome's `x-wayhome-selector` objects.
 - `indicator`: equality comparisons in the pattern (`[ipv4-addr:value = '...']`,
@@ -17,7 +19,13 @@
 - Markings: TLP 1.0 built-ins and TLP 2.0 definitions (by id, extension or name) map to
   Wayhome markings; a report takes the strictest marking among itself and its objects.
 - A reference (`*_ref`, `*_refs`) to an object that is neither in the bundle nor a known TLP
-  marking is an error naming the referring object id.
+  marking is an error naming the referring object id. An object in a report brings the
+  objects it refers to (an `email-message`'s addresses, `network-traffic`'s hosts).
+- A value that is not valid for its type is kept as written (`extra["unnormalised"]`) with
+  a warning naming the object; unknown object types are kept whole in `extra`, and their
+  `description` goes through the free-text extractor. Phones are read in the country the
+  object states (`x_country_calling_code`, `x_country`), then the bundle's locations'
+  countries, then the agency's.
 """
 
 from __future__ import annotations
@@ -30,7 +38,14 @@ import stix2
 
 from wayhome.access.markings import Marking, strictest_given
 from wayhome.errors import InvalidInput
-from wayhome.intake.formats.common import MALFORMED, malformed, parse_datetime
+from wayhome.intake.formats.common import (
+    MALFORMED,
+    calling_code_region,
+    keep_unnormalised,
+    malformed,
+    parse_datetime,
+    structured_selector,
+)
 from wayhome.intake.formats.jsonfile import load_json
 from wayhome.intake.formats.persons import PersonFields, person_role, read_person
 from wayhome.intake.formats.stix_markings import KNOWN_MARKING_IDS, marking_of_definition
@@ -44,7 +59,8 @@ from wayhome.intake.parsed import (
 )
 from wayhome.intake.selectors.extract import extract_selectors
 from wayhome.intake.selectors.handles import canonical_platform, is_messenger_service
-from wayhome.intake.selectors.normalise import canonical_value, classify_host, make_selector
+from wayhome.intake.selectors.normalise import canonical_value, classify_host
+from wayhome.intake.selectors.platforms import GENERIC
 from wayhome.intake.selectors.types import Selector, SelectorType
 
 FORMAT = "stix"
@@ -57,6 +73,7 @@ _HASH_KEYS = {
     "sha256": SelectorType.SHA256,
 }
 _WALLET_TYPES = (SelectorType.BTC, SelectorType.ETH, SelectorType.XMR)
+_ACCOUNT_TYPE = "user-account:account_type"
 
 
 def _references(value: Any, key: str = "") -> Iterator[str]:
@@ -102,6 +119,11 @@ class _Bundle:
                     raise InvalidInput(
                         f"refers to {ref}, which is not in the bundle", location=object_id
                     )
+        self.countries = [
+            str(o["country"]).upper()[:2]
+            for o in self.objects.values()
+            if o["type"] == "location" and isinstance(o.get("country"), str)
+        ]
         # Where individuals live: their `located-at` relationships to locations.
         self.homes = _homes(self.objects)
         self.markings: dict[str, Marking] = dict(KNOWN_MARKING_IDS)
@@ -138,15 +160,16 @@ class _ReportBuilder:
             return
         self.markings.append(self.bundle.marking_of(obj))
         handler = getattr(self, "on_" + kind.replace("-", "_"), None)
-        if handler is not None:
-            try:
+        try:
+            if handler is not None:
                 handler(obj, observed)
-            except MALFORMED as error:
-                raise malformed(error, object_id) from None
-        else:
-            self.report.extra.setdefault("stix_objects", []).append(
-                {"id": object_id, "type": kind, "name": obj.get("name")}
-            )
+            else:
+                self.report.extra.setdefault("stix_objects", []).append(obj)
+                self.free_text(str(obj.get("description") or ""), obj)
+        except MALFORMED as error:
+            raise malformed(error, object_id) from None
+        for ref in _follow(obj):
+            self.add(ref, observed)
 
     def item(
         self, selector: Selector, obj: dict[str, Any], observed: Any, context: str | None = None
@@ -163,10 +186,21 @@ class _ReportBuilder:
         observed: Any,
         platform: str | None = None,
     ) -> None:
-        selector = make_selector(
-            kind, str(text), region=self.bundle.region, platform=platform, location=obj["id"]
+        regions = (
+            calling_code_region(obj.get("x_country_calling_code") or obj.get("country_code")),
+            obj.get("x_country"),
+            *self.bundle.countries,
+            self.bundle.region,
         )
-        self.item(selector, obj, observed)
+        structured_selector(
+            self.report,
+            kind,
+            str(text),
+            obj["id"],
+            regions=regions,
+            platform=platform,
+            observed_at=observed,
+        )
 
     def on_email_addr(self, obj: dict[str, Any], observed: Any) -> None:
         self.value(SelectorType.EMAIL, obj["value"], obj, observed)
@@ -187,7 +221,8 @@ class _ReportBuilder:
     def on_domain_name(self, obj: dict[str, Any], observed: Any) -> None:
         selector = classify_host(str(obj["value"]))
         if selector is None or selector.type not in (SelectorType.DOMAIN, SelectorType.ONION):
-            raise InvalidInput(f"{obj['value']!r} is not a domain name", location=obj["id"])
+            keep_unnormalised(self.report, "domain name", str(obj["value"]), obj["id"])
+            return
         self.item(selector, obj, observed)
 
     def on_url(self, obj: dict[str, Any], observed: Any) -> None:
@@ -203,28 +238,40 @@ class _ReportBuilder:
             if canonical is not None:
                 self.item(Selector(type=kind, value=canonical, original=text), obj, observed)
                 return
-        raise InvalidInput(f"{text!r} is not a valid BTC, ETH or XMR wallet", location=obj["id"])
+        keep_unnormalised(self.report, "BTC, ETH or XMR wallet", text, obj["id"])
 
     def on_x_wayhome_selector(self, obj: dict[str, Any], observed: Any) -> None:
-        self.value(str(obj.get("selector_type")), obj.get("value", ""), obj, observed)
+        kind, text = str(obj.get("selector_type")), str(obj.get("value", ""))
+        if kind not in {t.value for t in SelectorType}:
+            keep_unnormalised(self.report, kind, text, obj["id"])
+            return
+        self.value(kind, text, obj, observed, platform=obj.get("platform"))
 
     def on_user_account(self, obj: dict[str, Any], observed: Any) -> None:
-        login = obj.get("account_login") or obj.get("user_id")
-        if not login:
-            self.report.extra.setdefault("stix_objects", []).append({"id": obj["id"]})
-            return
-        platform = str(obj.get("account_type") or "unknown")
+        """One account selector per identifier (`account_login`, `user_id`) on one platform."""
+        platform = _account_platform(obj)
         kind = SelectorType.MESSENGER_ID if is_messenger_service(platform) else SelectorType.HANDLE
-        canonical = canonical_value(kind, str(login), platform=platform)
-        if canonical is None:
-            raise InvalidInput(f"account {login!r} is not usable", location=obj["id"])
-        self.item(Selector(type=kind, value=canonical, original=str(login)), obj, observed)
+        first: Selector | None = None
+        for field in ("account_login", "user_id"):
+            login = obj.get(field)
+            if login is None or not str(login).strip():
+                continue
+            selector = structured_selector(
+                self.report, kind, str(login), obj["id"], platform=platform, observed_at=observed
+            )
+            if selector is not None and first is not None and selector.value == first.value:
+                self.report.items.pop()
+            first = first or selector
+        if first is None:
+            if not any(obj.get(f) for f in ("account_login", "user_id")):
+                self.report.extra.setdefault("stix_objects", []).append(obj)
+            return
         if kind is SelectorType.HANDLE:
             self.report.personas.append(
                 ParsedPersona(
                     platform=canonical_platform(platform),
-                    handle=str(login),
-                    handle_canonical=canonical,
+                    handle=first.original,
+                    handle_canonical=first.value,
                     display_name=obj.get("display_name"),
                 )
             )
@@ -234,7 +281,8 @@ class _ReportBuilder:
             kind = _HASH_KEYS.get(str(key).lower())
             if kind is None:
                 continue
-            self.value(kind, digest, obj, observed)
+            if structured_selector(self.report, kind, str(digest), obj["id"]) is None:
+                continue
             self.report.file_hashes.append(
                 ParsedFileHash(
                     algorithm=kind.value,
@@ -246,9 +294,13 @@ class _ReportBuilder:
     def on_indicator(self, obj: dict[str, Any], observed: Any) -> None:
         pattern = str(obj.get("pattern", ""))
         found = False
-        for object_type, path, raw in _COMPARISON.findall(pattern):
+        comparisons = _COMPARISON.findall(pattern)
+        account_type = next(
+            (raw for kind, path, raw in comparisons if f"{kind}:{path}" == _ACCOUNT_TYPE), None
+        )
+        for object_type, path, raw in comparisons:
             text = raw.replace("\\'", "'").replace("\\\\", "\\")
-            selector = _pattern_selector(object_type, path, text)
+            selector = _pattern_selector(object_type, path, text, account_type)
             if selector is not None:
                 found = True
                 self.item(selector, obj, observed, context=obj.get("name"))
@@ -342,9 +394,17 @@ def _individual(obj: dict[str, Any], homes: list[dict[str, Any]]) -> ParsedPerso
     return read_person(fields, role=next((r for r in roles if r), None))
 
 
-def _pattern_selector(object_type: str, path: str, text: str) -> Selector | None:
+def _pattern_selector(
+    object_type: str, path: str, text: str, account_type: str | None = None
+) -> Selector | None:
     kind: SelectorType | None = None
     path = path.lower()
+    if object_type == "user-account" and path in {"account_login", "user_id"}:
+        platform = account_type or GENERIC
+        messenger = is_messenger_service(platform)
+        kind = SelectorType.MESSENGER_ID if messenger else SelectorType.HANDLE
+        canonical = canonical_value(kind, text, platform=platform)
+        return None if canonical is None else Selector(type=kind, value=canonical, original=text)
     if path == "value":
         kind = {
             "email-addr": SelectorType.EMAIL,
@@ -366,6 +426,35 @@ def _pattern_selector(object_type: str, path: str, text: str) -> Selector | None
         return None
     canonical = canonical_value(kind, text)
     return None if canonical is None else Selector(type=kind, value=canonical, original=text)
+
+
+# Properties naming the platform of a `user-account` when `account_type` does not.
+_PLATFORM_PROPERTIES = ("platform", "service", "site", "forum", "website", "network")
+# References an object in a report brings along (not its author nor its markings).
+_NOT_FOLLOWED = {"created_by_ref", "object_marking_refs", "marking_ref"}
+
+
+def _account_platform(obj: dict[str, Any]) -> str:
+    """The platform a `user-account` names: `account_type`, else an `x_` property, else forum."""
+    if obj.get("account_type"):
+        return str(obj["account_type"])
+    for name, value in obj.items():
+        named = name.startswith("x_") and name.endswith(_PLATFORM_PROPERTIES)
+        if named and isinstance(value, str) and value.strip():
+            return value
+    return GENERIC
+
+
+def _follow(obj: dict[str, Any]) -> Iterator[str]:
+    """The ids an object refers to that belong in its report (not its author nor markings)."""
+    if obj["type"] in {"report", "marking-definition", "observed-data"}:
+        return
+    for name, value in obj.items():
+        if name in _NOT_FOLLOWED or not name.endswith(("_ref", "_refs")):
+            continue
+        for ref in value if isinstance(value, list) else [value]:
+            if isinstance(ref, str):
+                yield ref
 
 
 def parse_stix(data: bytes, *, region: str | None = None) -> list[ParsedReport]:
@@ -393,8 +482,15 @@ def _parse_bundle(document: Any, region: str | None) -> list[ParsedReport]:
         )
         builder = _ReportBuilder(bundle, parsed)
         builder.free_text(parsed.body, obj)
+        described = len(parsed.items)
+        named = {item.selector.key for item in parsed.items}
         for ref in obj.get("object_refs", []):
             builder.add(ref)
+        # An observable of a value the description names is that mention, not a second one
+        # (an export carries both: the text, and an observable per value for other tools).
+        parsed.items[described:] = [
+            item for item in parsed.items[described:] if item.selector.key not in named
+        ]
         covered |= builder.seen | {object_id}
         reports.append(builder.finish())
     creators = {
@@ -402,7 +498,8 @@ def _parse_bundle(document: Any, region: str | None) -> list[ParsedReport]:
     }
     covered |= creators
     rest = [i for i, o in bundle.objects.items() if i not in covered and o["type"] != "report"]
-    rest = [i for i in rest if bundle.objects[i]["type"] != "marking-definition"]
+    meta = {"marking-definition", "extension-definition"}  # definitions, not intelligence
+    rest = [i for i in rest if bundle.objects[i]["type"] not in meta]
     if rest or not reports:
         builder = _ReportBuilder(
             bundle, ParsedReport(title=f"STIX bundle {bundle.id}", source=f"{FORMAT}:{bundle.id}")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from wayhome.errors import InvalidInput
-from wayhome.intake.formats.common import DEFAULT_MAX_BYTES, check_size
+from wayhome.intake.formats.common import DEFAULT_MAX_BYTES, add_derived, check_size
 from wayhome.intake.formats.csvfile import parse_csv
 from wayhome.intake.formats.cybertip import parse_cybertip
 from wayhome.intake.formats.detect import FORMATS, detect_format
@@ -44,6 +44,8 @@ def parse_submission(
         reports = parse_csv(data, region=region)
     else:
         reports = parse_text(data, region=region)
+    for report in reports:
+        add_derived(report)
     return ParsedSubmission(format=kind, reports=reports, warnings=_notes(reports))
 
 

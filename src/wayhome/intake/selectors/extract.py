@@ -21,9 +21,11 @@ cut out and classified. The patterns live in `patterns`.
 - 40 hex digits are a PGP fingerprint when `fingerprint`, `pgp` or `gpg` appears just before
   them (or when written in ten groups of four), a SHA-1 otherwise; `0x` + 16 hex is a PGP
   key id, `0x` + 40 hex an Ethereum address.
-- Handles are taken from labels (`telegram: @x`, `wickr: x`, forum `user: x`) and profile
-  URLs (`t.me/x`, `twitter.com/x`, `reddit.com/u/x`, `u/x`); a bare `@x` is not a selector
-  because its platform is unknown.
+- Handles are taken from labels (`telegram: @x`, `wickr: x`, forum `user: x`, `author: x`,
+  `gebruiker: x`, `автор: x`), forum phrases (`posted by x`, `geplaatst door x`, `user x on
+  <site>`) and profile URLs (`t.me/x`, `twitter.com/x`, `reddit.com/u/x`, `u/x`); a bare `@x`
+  is not a selector because its platform is unknown.
+- An armoured PGP public key block yields the v4 fingerprint of its first key.
 """
 
 from __future__ import annotations
@@ -39,12 +41,14 @@ from wayhome.intake.selectors.crypto import (
     normalise_xmr,
 )
 from wayhome.intake.selectors.handles import (
-    MESSENGER_ALIASES,
     normalise_handle,
     normalise_messenger_id,
     tox_checksum_ok,
 )
-from wayhome.intake.selectors.keys import normalise_pgp_fingerprint
+from wayhome.intake.selectors.keys import (
+    normalise_pgp_fingerprint,
+    pgp_fingerprint_of_key_block,
+)
 from wayhome.intake.selectors.network import (
     has_known_tld,
     normalise_domain,
@@ -54,6 +58,7 @@ from wayhome.intake.selectors.network import (
     normalise_url,
 )
 from wayhome.intake.selectors.phone import normalise_phone
+from wayhome.intake.selectors.platforms import MESSENGER_ALIASES
 from wayhome.intake.selectors.types import Selector, SelectorType
 
 
@@ -299,6 +304,42 @@ class _Extraction:
                 if ipv6 is not None:
                     self.add(SelectorType.IPV6, ipv6, match.start(), match.start() + len(raw))
 
+    def forum_phrases(self) -> None:
+        """Handles in forum writing without a colon: `posted by x`, `user x on <site>`."""
+        lowered = self.lowered
+        if not any(word in lowered for word in (" by ", " door ", " von ", " on ", " op ")):
+            return
+        for match in patterns.FORUM_PHRASE.finditer(lowered):
+            start, end = match.span(1)
+            raw = self.text[start:end].rstrip(patterns.TRAILING)
+            if raw.lower() in patterns.PHRASE_STOPWORDS or self.taken.covers(start, end):
+                continue
+            site = match.group(2)
+            site = site.rstrip(patterns.TRAILING) if site else None
+            if site in patterns.PHRASE_STOPWORDS:
+                site = None
+            canonical = normalise_handle(raw, site or self.forum_platform)
+            if canonical is not None:
+                end = start + len(raw)
+                self.taken.add(start, end)
+                self.labelled.add(start, end)
+                self.add(SelectorType.HANDLE, canonical, start, end)
+
+    def key_blocks(self) -> None:
+        """The v4 fingerprint of each armoured public key block (its span is the block)."""
+        lowered = self.lowered
+        at = lowered.find(patterns.KEY_BLOCK)
+        while at != -1:
+            end_at = lowered.find("-----end pgp public key block-----", at)
+            if end_at == -1:
+                return
+            end = end_at + len("-----end pgp public key block-----")
+            self.labelled.add(at, end)
+            fingerprint = pgp_fingerprint_of_key_block(self.text[at:end])
+            if fingerprint is not None:
+                self.add(SelectorType.PGP_FINGERPRINT, fingerprint, at, end)
+            at = lowered.find(patterns.KEY_BLOCK, end)
+
     def reddit_short(self) -> None:
         for match in patterns.REDDIT_SHORT.finditer(self.text):
             start = match.start() - (
@@ -408,8 +449,10 @@ def extract_selectors(
     `forum_platform` is the platform given to handles labelled only `user:` or `nick:`.
     """
     run = _Extraction(text, region, forum_platform)
+    run.key_blocks()
     run.urls()
     run.keywords()
+    run.forum_phrases()
     run.at_tokens()
     run.international_phones()
     run.dot_tokens()

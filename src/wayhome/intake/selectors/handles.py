@@ -1,12 +1,13 @@
 """Canonical forms of online handles (`platform:handle`) and messenger ids (`service:id`).
 
-Rules (also in `docs-intake-normalisation.md`):
-- Platform names go through an alias table (`tg`, `t.me` -> `telegram`; `x`, `x.com` ->
-  `twitter`; `ig`, `insta` -> `instagram`; `fb` -> `facebook`; ...); other names (forums)
-  are lower-cased with spaces turned into hyphens.
-- A handle loses its decoration (a leading `@`, a Reddit `u/` or `/u/`), is NFKC-folded
-  and lower-cased (every listed platform treats handles case-insensitively); the canonical
-  value is `platform:handle`.
+Rules (also in `docs/intake-normalisation.md` and `docs/intake-accounts.md`):
+- The platform is one key of `platforms.PLATFORMS` (`tg`, `t.me` -> `telegram`; `x`, `x.com`
+  -> `twitter`; STIX, MISP and tipline names; any other site, or none named -> `forum`).
+- The identifier loses its decoration (a leading `@`, a Reddit `u/` or `/u/`, a profile
+  URL around it), is NFKC-folded and lower-cased (every listed platform treats handles
+  case-insensitively) and loses trailing sentence punctuation; the canonical value is
+  `platform:identifier`. Every format calls `normalise_handle`, so one account written in
+  STIX, MISP, a tipline report or free text is one selector.
 - Messenger ids are `service:id`: Session ids are 66 hex digits starting `05` (lower-case);
   Tox ids are 76 hex digits whose last two bytes are the XOR checksum of the rest
   (lower-case); Threema ids are 8 characters (upper-case); Matrix ids `@user:server` and
@@ -19,51 +20,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
-PLATFORM_ALIASES: dict[str, str] = {
-    "telegram": "telegram",
-    "tg": "telegram",
-    "t.me": "telegram",
-    "telegram.me": "telegram",
-    "twitter": "twitter",
-    "x": "twitter",
-    "x.com": "twitter",
-    "twitter.com": "twitter",
-    "instagram": "instagram",
-    "insta": "instagram",
-    "ig": "instagram",
-    "instagram.com": "instagram",
-    "tiktok": "tiktok",
-    "tiktok.com": "tiktok",
-    "snapchat": "snapchat",
-    "snap": "snapchat",
-    "kik": "kik",
-    "kik.me": "kik",
-    "discord": "discord",
-    "reddit": "reddit",
-    "reddit.com": "reddit",
-    "github": "github",
-    "github.com": "github",
-    "facebook": "facebook",
-    "fb": "facebook",
-    "facebook.com": "facebook",
-    "youtube": "youtube",
-    "vk": "vk",
-    "vk.com": "vk",
-}
-MESSENGER_ALIASES: dict[str, str] = {
-    "session": "session",
-    "tox": "tox",
-    "wickr": "wickr",
-    "wickr me": "wickr",
-    "wickrme": "wickr",
-    "threema": "threema",
-    "matrix": "matrix",
-    "element": "matrix",
-    "xmpp": "xmpp",
-    "jabber": "xmpp",
-    "signal": "signal",
-    "skype": "skype",
-}
+from wayhome.intake.selectors.patterns import PROFILE
+from wayhome.intake.selectors.platforms import GENERIC, messenger_key, platform_key
+
 _HANDLE = re.compile(r"^[^\s/?#<>\"']{1,100}$")
 _SESSION = re.compile(r"^05[0-9a-f]{64}$")
 _TOX = re.compile(r"^[0-9a-f]{76}$")
@@ -73,34 +32,44 @@ _XMPP = re.compile(r"^[^\s@/]+@[a-z0-9.-]+\.[a-z]{2,}$")
 _USERNAME = re.compile(r"^[\w.\-]{1,64}$")
 
 
-def canonical_platform(name: str) -> str:
-    """Canonical platform name: an alias resolved, otherwise lower-case with hyphens."""
-    text = " ".join(name.strip().lower().split())
-    return PLATFORM_ALIASES.get(text) or MESSENGER_ALIASES.get(text) or text.replace(" ", "-")
+def canonical_platform(name: str | None) -> str:
+    """The platform key of a written platform, service or site name (`platforms.platform_key`)."""
+    return platform_key(name)
 
 
-def is_messenger_service(name: str) -> bool:
+def is_messenger_service(name: str | None) -> bool:
     """Whether a platform name denotes a messenger whose ids are `messenger_id` selectors."""
-    return " ".join(name.strip().lower().split()) in MESSENGER_ALIASES
+    return messenger_key(name) is not None
 
 
-def normalise_handle(value: str, platform: str | None = None) -> str | None:
-    """Canonical `platform:handle`, or None when no platform is known or the handle is empty."""
-    text = value.strip()
-    if platform is None:
-        prefix, sep, rest = text.partition(":")
-        if not sep or not prefix.strip():
-            return None
-        platform, text = prefix, rest.strip()
-    handle = unicodedata.normalize("NFKC", text).lower()
+def normalise_identifier(value: str) -> str | None:
+    """An account's identifier as every format stores it: folded, lower-case, undecorated."""
+    handle = unicodedata.normalize("NFKC", value).strip().lower()
     for decoration in ("/u/", "u/", "/user/", "@"):
         if handle.startswith(decoration):
             handle = handle[len(decoration) :]
     handle = handle.rstrip(".,;:!?")
-    name = canonical_platform(platform)
-    if not name or ":" in name or not _HANDLE.match(handle):
+    return handle if _HANDLE.match(handle) else None
+
+
+def normalise_handle(value: str, platform: str | None = None) -> str | None:
+    """Canonical `platform:identifier`, or None when no platform is written or the identifier
+    is not usable. A profile URL (`https://t.me/x`) gives its own platform and identifier."""
+    text = value.strip()
+    if platform is None:
+        prefix, sep, rest = text.partition(":")
+        if not sep or not prefix.strip() or rest.startswith("//"):
+            return None
+        platform, text = prefix, rest.strip()
+    profile = PROFILE.fullmatch(text.rstrip("/")) if "/" in text else None
+    if profile is not None:
+        text = profile.group(2)
+        if platform_key(platform) == GENERIC:
+            platform = profile.group(1)
+    handle = normalise_identifier(text)
+    if handle is None:
         return None
-    return f"{name}:{handle}"
+    return f"{platform_key(platform)}:{handle}"
 
 
 def tox_checksum_ok(hex_id: str) -> bool:
@@ -128,13 +97,13 @@ def normalise_messenger_id(value: str, service: str | None = None) -> str | None
     text = value.strip()
     if service is None:
         prefix, sep, rest = text.partition(":")
-        if sep and prefix.strip().lower() in MESSENGER_ALIASES:
+        if sep and messenger_key(prefix) is not None:
             service, text = prefix, rest.strip()
         else:
             service = _detect_service(text)
             if service is None:
                 return None
-    name = MESSENGER_ALIASES.get(" ".join(service.strip().lower().split()))
+    name = messenger_key(service)
     if name is None:
         return None
     lowered = unicodedata.normalize("NFKC", text).lower()

@@ -31,6 +31,16 @@ HANDLE_LABELS = [
     "nickname",
     "nick",
     "handle",
+    "author",
+    "auteur",
+    "gebruiker",
+    "gebruikersnaam",
+    "benutzer",
+    "benutzername",
+    "autor",
+    "пользователь",
+    "ник",
+    "автор",
 ]
 MESSENGER_LABELS = "wickr threema session tox matrix element jabber xmpp signal skype"
 PHONE_WORDS = [
@@ -105,7 +115,59 @@ PHONE_00 = re.compile(r"00(?<![\w+]00)[1-9][\d \-().]{4,19}\d(?!\w)")
 PGP_CONTEXT = ("fingerprint", "pgp", "gpg", "fpr")
 KEY_CONTEXT = ("key id", "keyid", "key-id", "pgp", "gpg")
 FILE_LIKE_TLDS = frozenset({"py", "sh", "ps", "cs", "pm", "mp"})
-GENERIC_LABELS = frozenset({"username", "user", "nickname", "nick", "handle"})
+GENERIC_LABELS = frozenset(
+    {"username", "user", "nickname", "nick", "handle", "author", "auteur", "gebruiker"}
+    | {"gebruikersnaam", "benutzer", "benutzername", "autor", "пользователь", "ник", "автор"}
+)
+# Forum writing without a colon: "posted by x", "geplaatst door x", "user x on <site>".
+FORUM_PHRASE = re.compile(
+    r"(?<![\w])(?:(?:posted|written|geplaatst|gepost|geschreven|gepostet) (?:by|door|von)"
+    r"|(?:user|gebruiker|benutzer|member|lid)(?= @?[\w.\-]{2,64} (?:on|op|auf|at) ))"
+    r" @?([\w.\-]{2,64})(?: (?:on|op|auf|at) ([\w.\-]{2,80}))?"
+)
+PHRASE_STOPWORDS = frozenset(
+    {
+        "a",
+        "an",
+        "the",
+        "this",
+        "that",
+        "who",
+        "which",
+        "account",
+        "accounts",
+        "name",
+        "profile",
+        "id",
+        "is",
+        "was",
+        "has",
+        "had",
+        "and",
+        "or",
+        "not",
+        "of",
+        "with",
+        "said",
+        "says",
+        "wrote",
+        "me",
+        "him",
+        "her",
+        "them",
+        "us",
+        "you",
+        "de",
+        "het",
+        "een",
+        "die",
+        "der",
+        "das",
+        "ein",
+        "eine",
+    }
+)
+KEY_BLOCK = "-----begin pgp public key block-----"
 PROFILE_STOPWORDS = frozenset(
     {"share", "joinchat", "home", "search", "hashtag", "i", "intent", "login", "s", "c", "r"}
 )
