@@ -402,14 +402,15 @@ _PERSON_KEYS = {
 
 
 def _place_of(node: XmlNode) -> tuple[str | None, str | None]:
-    """A place element as (town and region, or its text; country): where a person lives."""
+    """A place element as (its town — else region, else address —, country), or its text:
+    the town is what the matcher compares with a register's residence."""
     if not node.children:
         return node.text.strip() or None, None
-    parts = [node.text_of(t) for t in ("city", "region", "state")]
-    if not any(parts):
-        parts = [node.text_of(t) for t in ("address", "street", "zipCode")]
-    country = node.text_of("countryCode") or node.text_of("country")
-    return ", ".join(p for p in parts if p) or None, country
+    place = next(
+        (node.text_of(t) for t in ("city", "region", "state", "address") if node.text_of(t)),
+        None,
+    )
+    return place, node.text_of("countryCode") or node.text_of("country")
 
 
 _calling_code_region = calling_code_region
