@@ -313,6 +313,21 @@ def test_persons_are_stored_under_the_files_marking(db: Session, world: World, n
     assert db.scalar(select(func.count()).select_from(Person)) == len(persons)
 
 
+def test_person_lists_are_told_apart_by_their_persons(db: Session, world: World) -> None:
+    records = records_of(db, world.user(world.agency(), Role.INVESTIGATOR))
+    header, *rows = sample("persons.csv").splitlines(keepends=True)
+    placement = Placement(Marking.AMBER)
+    first, _ = import_file(records, sample("persons.csv"), placement, max_bytes=10**6)
+    # The same persons in another order (another file): the same report, nothing new.
+    shuffled = header + b"".join(reversed(rows))
+    again, _ = import_file(records, shuffled, placement, max_bytes=10**6)
+    assert first.report_ids and again.report_ids == []
+    # Another list under the same report name is another report.
+    other = header + rows[0].replace(b"1987-11", b"1986")
+    third, _ = import_file(records, other, placement, max_bytes=10**6)
+    assert len(third.report_ids) == 1 and third.report_ids != first.report_ids
+
+
 def test_a_bad_person_list_stores_nothing(db: Session, world: World) -> None:
     records = records_of(db, world.user(world.agency(), Role.INVESTIGATOR))
     before = [db.scalar(select(func.count()).select_from(t)) for t in (Report, Person)]

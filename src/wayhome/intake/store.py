@@ -94,8 +94,10 @@ def report_hash(report: ParsedReport, labels: list[str] | None = None) -> str:
         "extra": _plain(report.extra),
     }
     if report.persons:
-        # A person list (CSV) has no title, body or selectors of its own to tell it apart.
-        fields["persons"] = _plain([asdict(p) for p in report.persons])
+        # A person list (CSV) has no title, body or selectors of its own to tell it apart;
+        # where in the file a person stood (`origin`) and their order do not.
+        persons = [{k: v for k, v in asdict(p).items() if k != "origin"} for p in report.persons]
+        fields["persons"] = sorted(json.dumps(_plain(p), sort_keys=True) for p in persons)
     canonical = json.dumps(fields, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
