@@ -51,8 +51,20 @@ def main() -> None:
     """Time the commands."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument(
+        "--help-only-src",
+        type=Path,
+        help="Also time `wayhome --help` of another checkout's src/ (e.g. a git worktree of "
+        "the commit before the lazy CLI), for a before/after on the same machine.",
+    )
     options = parser.parse_args()
     environment = dict(os.environ)
+    if options.help_only_src is not None:
+        other = {**environment, "PYTHONPATH": str(options.help_only_src.resolve())}
+        report(
+            f"wayhome --help ({options.help_only_src})",
+            [timed(["--help"], other) for _ in range(options.runs)],
+        )
     warm_dir = tempfile.mkdtemp(prefix="wayhome-cache-")
     environment["WAYHOME_CACHE_DIR"] = warm_dir
     timed(["locate", "--clues", str(EXAMPLE)], environment)  # fills the warm cache
