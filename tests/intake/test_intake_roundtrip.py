@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from pymisp import MISPEvent
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from stix2validator import ValidationOptions, validate_instance
 
 from tests.conftest import DatabaseFactory, World
 from tests.intake.samples_path import sample
+from tests.intake.test_intake_export import misp_schema_errors, strict_errors
 from wayhome.access import services as access
 from wayhome.access.markings import Marking
 from wayhome.access.models import Role
@@ -30,30 +34,17 @@ def _stored_selectors(session: Session) -> set[tuple[str, str]]:
     return {(s.value.kind, s.value.canonical) for s in session.scalars(select(Selector))}
 
 
-@pytest.mark.parametrize("marking", ["GREEN", "AMBER", "RED"])
-def test_stix_round_trip_keeps_selectors_and_marking(
-    client: TestClient, world: World, db: Session, databases: DatabaseFactory, marking: str
-) -> None:
-    headers = world.headers(world.user(world.agency("src", "NL"), Role.INVESTIGATOR))
-    upload = client.post(
-        "/api/v1/imports",
-        headers=headers,
-        data={"marking": marking},
-        files={"file": ("selectors.csv", sample("selectors.csv"))},
-    ).json()
-    report_id = upload["reports"][0]
-    exported = client.get(
-        f"/api/v1/reports/{report_id}/export", params={"format": "stix"}, headers=headers
-    )
-    assert exported.status_code == 200
-    bundle = exported.json()
-    results = validate_instance(bundle, ValidationOptions(version="2.1"))
-    assert results.is_valid, [str(e) for e in results.errors]
-    original = {
-        (s.value.kind, s.value.canonical)
-        for s in db.scalars(select(Selector).where(Selector.report_id == uuid.UUID(report_id)))
-    }
+def _occurrences(session: Session, report_id: uuid.UUID | None = None) -> Counter[tuple[str, str]]:
+    """Occurrences per (kind, canonical), of one report or of all."""
+    query = select(Selector)
+    if report_id is not None:
+        query = query.where(Selector.report_id == report_id)
+    return Counter((s.value.kind, s.value.canonical) for s in session.scalars(query))
 
+
+@contextmanager
+def _empty_instance(databases: DatabaseFactory) -> Iterator[Records]:
+    """A fresh, migrated database with one agency and one investigator: another instance."""
     url = databases.new_url()
     migrate.upgrade(url)
     engine = make_engine(url)
@@ -61,27 +52,77 @@ def test_stix_round_trip_keeps_selectors_and_marking(
         with session_scope(make_session_factory(engine)) as session:
             agency = access.create_agency(session, audit.SYSTEM, "dst", "Dest", "DE", "police_unit")
             user = access.create_user(
-                session,
-                audit.SYSTEM,
-                agency,
-                "dst.analyst",
-                "d",
-                "investigator",
+                session, audit.SYSTEM, agency, "dst.analyst", "d", "investigator",
                 "long enough password",
-            )
-            records = Records(session, access.viewer_of(user))
-            import_file(
-                records,
-                json.dumps(bundle).encode(),
-                Placement(Marking.CLEAR),
-                filename="bundle.json",
-                max_bytes=10_000_000,
-            )
-            assert _stored_selectors(session) == original
-            markings = {r.marking.value for r in session.scalars(select(Report))}
-            assert markings == {marking}
+            )  # fmt: skip
+            yield Records(session, access.viewer_of(user))
     finally:
         engine.dispose()
+
+
+def _import(records: Records, exported: dict[str, Any], name: str) -> list[uuid.UUID]:
+    result, _ = import_file(
+        records,
+        json.dumps(exported).encode(),
+        Placement(Marking.CLEAR),
+        filename=name,
+        max_bytes=10_000_000,
+    )
+    return list(result.report_ids)
+
+
+@pytest.mark.parametrize(
+    ("fmt", "sample_name", "marking"),
+    [
+        ("stix", "chat_log.txt", "GREEN"),
+        ("stix", "selectors.csv", "AMBER"),
+        ("stix", "cybertip_report.xml", "RED"),
+        ("misp", "chat_log.txt", "AMBER"),
+        ("misp", "selectors.csv", "GREEN"),
+    ],
+)
+def test_export_then_import_into_an_empty_instance_keeps_selectors_counts_and_markings(
+    client: TestClient,
+    world: World,
+    db: Session,
+    databases: DatabaseFactory,
+    fmt: str,
+    sample_name: str,
+    marking: str,
+) -> None:
+    """A scrape, a selector list and a provider report, exported as STIX (strict-valid) or
+    MISP (PyMISP and its schemas), imported by another agency: the same values, each as
+    many times, the same marking; a second export of the same report stores nothing new."""
+    headers = world.headers(world.user(world.agency("src", "NL"), Role.INVESTIGATOR))
+    upload = client.post(
+        "/api/v1/imports",
+        headers=headers,
+        data={"marking": marking},
+        files={"file": (sample_name, sample(sample_name))},
+    ).json()
+    report_id = upload["reports"][0]
+    path = f"/api/v1/reports/{report_id}/export"
+    exported = client.get(path, params={"format": fmt}, headers=headers).json()
+    again = client.get(path, params={"format": fmt}, headers=headers).json()
+    if fmt == "stix":
+        assert strict_errors(exported) == []
+    else:
+        assert misp_schema_errors(exported) == {"schema-lax.json": [], "schema.json": []}
+        MISPEvent().load(json.dumps(exported))  # load() takes a dict apart: give it text
+    original = _occurrences(db, uuid.UUID(report_id))
+    assert original
+    with _empty_instance(databases) as records:
+        first = _import(records, exported, f"first.{fmt}.json")
+        assert len(first) == 1
+        second = _import(records, again, f"second.{fmt}.json")
+        assert second in ([], first)  # nothing new, or the stored copy
+        assert len(list(records.session.scalars(select(Report.id)))) == 1
+        if fmt == "stix" or sample_name != "chat_log.txt":
+            assert _occurrences(records.session) == original
+        else:  # MISP keeps the text as an event report, which importers do not read
+            assert set(_occurrences(records.session)) == set(original)
+        markings = {r.marking.value for r in records.session.scalars(select(Report))}
+        assert markings == {marking}
 
 
 def test_misp_export_loads_in_pymisp(client: TestClient, world: World) -> None:

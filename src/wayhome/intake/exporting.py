@@ -11,7 +11,7 @@ from wayhome.access.records import Records
 from wayhome.agencies.models import Agency
 from wayhome.errors import InvalidInput
 from wayhome.intake.export.misp_export import export_misp
-from wayhome.intake.export.stix_export import export_stix
+from wayhome.intake.export.stix_export import Holder, export_stix
 from wayhome.intake.models import Report, Selector
 from wayhome.intake.parsed import ParsedItem, ParsedReport
 from wayhome.intake.selectors.types import Selector as ParsedSelector
@@ -56,12 +56,15 @@ def export(records: Records, reports: Sequence[Report], format_name: str) -> dic
             select(Agency).where(Agency.id.in_({r.agency_id for r in reports}))
         )
     }
-    parsed = [(to_parsed(records, r), agencies[r.agency_id]) for r in reports]
+    # The stored ids keep an export's ids stable: the same report exported twice is one.
+    parsed = [
+        (to_parsed(records, r), Holder(agencies[r.agency_id], r.agency_id, r.id)) for r in reports
+    ]
     if format_name == "stix":
         return export_stix(parsed)
     if len(parsed) != 1:
         raise InvalidInput(
             "a MISP event holds one report; export a case as STIX", location="query.format"
         )
-    report, agency = parsed[0]
-    return export_misp(report, agency=agency)
+    report, holder = parsed[0]
+    return export_misp(report, agency=holder)
