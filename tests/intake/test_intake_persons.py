@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pymisp import MISPEvent, MISPObject
@@ -422,3 +423,33 @@ def test_person_values_of_any_kind_never_crash(name: str, choices: list[tuple[in
             node = node[key]
         node[last] = value
     _parse_or_refuse(json.dumps(document).encode(), _FORMATS[name])
+
+
+def test_person_list_through_the_api(client: TestClient, db: Session, world: World) -> None:
+    headers = world.headers(world.user(world.agency("cz-tst", "CZ"), Role.INVESTIGATOR))
+    bad = sample("persons.csv").replace(b"1987-11", b"2030-09")
+    refused = client.post(
+        "/api/v1/imports",
+        headers=headers,
+        files={"file": ("people.csv", bad)},
+        data={"marking": "GREEN"},
+    )
+    assert refused.status_code == 422, refused.text
+    assert "line 2, column birth_date" in refused.text and "future" in refused.text
+    assert db.scalar(select(func.count()).select_from(Person)) == 0
+    stored = client.post(
+        "/api/v1/imports",
+        headers=headers,
+        files={"file": ("people.csv", sample("persons.csv"))},
+        data={"marking": "GREEN"},
+    )
+    assert stored.status_code == 201, stored.text
+    person = db.scalars(select(Person).where(Person.birth_date_precision == "month")).one()
+    shown = client.get(f"/api/v1/persons/{person.id}", headers=headers).json()
+    assert (shown["birth_date"], shown["birth_date_precision"], shown["marking"]) == (
+        "1987-11",
+        "month",
+        "AMBER",
+    )
+    assert {"kind": "birth", "name": "Olomouc", "country": "CZ"} in shown["places"]
+    assert shown["identifiers"] == ["CZ 40112233"]
