@@ -56,11 +56,13 @@ def test_text_output_and_clues_switched_off(tmp_path: Path) -> None:
     clues = [
         {"kind": "ip", "id": "capture", "country": "RU"},
         {"kind": "place_name", "name": "в Параньге"},
+        {"kind": "ip", "id": "as-written", "ip": "RU", "proxy": True},
     ]
     done = _run(tmp_path, {"clues": clues}, "--off", "capture")
     assert done.exit_code == 0, done.output
     assert "Paran’ga" in done.output.splitlines()[0]
     assert "[off] capture" in done.output and "[on ] place_name-1" in done.output
+    assert "[on ] as-written" in done.output
 
 
 @pytest.mark.parametrize(

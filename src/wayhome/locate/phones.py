@@ -102,7 +102,7 @@ def area_name(parsed: phonenumbers.PhoneNumber) -> str:
     # Imported here: sources reads and writes the cache of the geocoder's names.
     from wayhome.locate.sources import phone_area_names
 
-    names = phone_area_names(int(parsed.country_code))
+    names = phone_area_names(int(parsed.country_code or 0))
     digits = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)[1:]
     for length in range(len(digits), 0, -1):
         if digits[:length] in names:

@@ -101,7 +101,12 @@ class IpIn(StatedClue):
     kept no address); proxy, VPN and Tor make it weak."""
 
     kind: Literal["ip"]
-    ip: str | None = Field(None, min_length=2, max_length=64)
+    ip: str | None = Field(
+        None,
+        min_length=2,
+        max_length=64,
+        description="The address; a country code alone here ('RU') is read as `country`.",
+    )
     country: str | None = Field(
         None, pattern=COUNTRY, description="Where the address was located; needed without 'ip'."
     )
@@ -247,6 +252,10 @@ def _library_clue(clue: ClueIn, default_country: str | None) -> lc.Clue:
 
 def _ip_clue(clue: IpIn) -> lc.IpClue:
     """An IP clue from an address, a country, or both (the stated country wins the table's)."""
+    if clue.ip is not None and clue.country is None and len(clue.ip.strip()) == 2:
+        # `"ip": "RU"`: a capture known only by its country, written where the address goes.
+        country = lc.check_country(clue.ip, location=clue.id)
+        clue = clue.model_copy(update={"ip": None, "country": country})
     has_point = clue.latitude is not None or clue.longitude is not None
     if clue.ip is None and clue.country is None:
         raise InvalidInput(
