@@ -7,11 +7,18 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tests.conftest import World
 from tests.intake.samples_path import sample_values
+from wayhome.access.models import Role
 from wayhome.intake.formats.cybertip import parse_cybertip
 from wayhome.intake.formats.misp import parse_misp
 from wayhome.intake.formats.stix import parse_stix
 from wayhome.intake.formats.submission import parse_submission
+from wayhome.intake.models import Location
 from wayhome.intake.parsed import ParsedReport
 from wayhome.intake.selectors.extract import extract_selectors
 
@@ -250,3 +257,25 @@ def test_a_saved_forum_page_is_read_as_text_not_refused_as_a_tipline() -> None:
     submission = parse_submission(page, filename="scrape.html")
     assert submission.format == "text"
     assert ("handle", "forum:korsak_77") in _pairs(submission.reports[0])
+
+
+def test_ip_captures_known_only_by_country_are_stored_as_locations(
+    client: TestClient, world: World, db: Session
+) -> None:
+    headers = world.headers(world.user(world.agency("us-t", "US"), Role.ANALYST))
+    csv = b"type,value,observed_at,note\nip,RU,2026-09-01T20:14:00Z,login via vpn\n"
+    for name, data in [("tip.xml", _TIP), ("ips.csv", csv)]:
+        response = client.post(
+            "/api/v1/imports",
+            headers=headers,
+            files={"file": (name, data)},
+            data={"marking": "AMBER"},
+        )
+        assert response.status_code == 201, response.text
+    rows = db.execute(select(Location.kind, Location.country, Location.latitude)).all()
+    assert sorted(rows) == [
+        ("estimated", "RU", None),
+        ("ip", "RU", None),
+        ("ip-proxy", "RU", None),
+        ("ip-vpn", "RU", None),
+    ]

@@ -76,6 +76,13 @@ _WALLET_TYPES = (SelectorType.BTC, SelectorType.ETH, SelectorType.XMR)
 _ACCOUNT_TYPE = "user-account:account_type"
 
 
+def _top_references(obj: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """Every id an object refers to, with the top-level property it sits under."""
+    for name, inner in obj.items():
+        for ref in _references(inner, name):
+            yield name, ref
+
+
 def _references(value: Any, key: str = "") -> Iterator[str]:
     """Every id the object refers to through `*_ref` / `*_refs` properties, at any depth."""
     if isinstance(value, dict):
@@ -113,12 +120,19 @@ class _Bundle:
             except Exception as error:  # any failure inside stix2 means the object is bad input
                 raise InvalidInput(f"invalid STIX object: {error}", location=str(where)) from None
             self.objects[str(obj["id"])] = obj
+        # The objects each object brings into its report (not its author nor its markings).
+        self.follow: dict[str, list[str]] = {}
         for object_id, obj in self.objects.items():
-            for ref in _references(obj):
+            followed: list[str] = []
+            for name, ref in _top_references(obj):
                 if ref not in self.objects and ref not in KNOWN_MARKING_IDS:
                     raise InvalidInput(
                         f"refers to {ref}, which is not in the bundle", location=object_id
                     )
+                if name not in _NOT_FOLLOWED and ref in self.objects:
+                    followed.append(ref)
+            if followed and obj["type"] not in _NOT_FOLLOWED_FROM:
+                self.follow[object_id] = followed
         self.countries = [
             str(o["country"]).upper()[:2]
             for o in self.objects.values()
@@ -168,7 +182,7 @@ class _ReportBuilder:
                 self.free_text(str(obj.get("description") or ""), obj)
         except MALFORMED as error:
             raise malformed(error, object_id) from None
-        for ref in _follow(obj):
+        for ref in self.bundle.follow.get(object_id, ()):
             self.add(ref, observed)
 
     def item(
@@ -186,12 +200,14 @@ class _ReportBuilder:
         observed: Any,
         platform: str | None = None,
     ) -> None:
-        regions = (
-            calling_code_region(obj.get("x_country_calling_code") or obj.get("country_code")),
-            obj.get("x_country"),
-            *self.bundle.countries,
-            self.bundle.region,
-        )
+        regions: tuple[str | None, ...] = ()
+        if kind == SelectorType.PHONE:
+            regions = (
+                calling_code_region(obj.get("x_country_calling_code") or obj.get("country_code")),
+                obj.get("x_country"),
+                *self.bundle.countries,
+                self.bundle.region,
+            )
         structured_selector(
             self.report,
             kind,
@@ -242,7 +258,7 @@ class _ReportBuilder:
 
     def on_x_wayhome_selector(self, obj: dict[str, Any], observed: Any) -> None:
         kind, text = str(obj.get("selector_type")), str(obj.get("value", ""))
-        if kind not in {t.value for t in SelectorType}:
+        if kind not in _SELECTOR_TYPES:
             keep_unnormalised(self.report, kind, text, obj["id"])
             return
         self.value(kind, text, obj, observed, platform=obj.get("platform"))
@@ -430,8 +446,11 @@ def _pattern_selector(
 
 # Properties naming the platform of a `user-account` when `account_type` does not.
 _PLATFORM_PROPERTIES = ("platform", "service", "site", "forum", "website", "network")
-# References an object in a report brings along (not its author nor its markings).
-_NOT_FOLLOWED = {"created_by_ref", "object_marking_refs", "marking_ref"}
+# References an object in a report does not bring along (its author, its markings), and
+# the objects whose references are read otherwise.
+_NOT_FOLLOWED = {"created_by_ref", "object_marking_refs", "granular_markings"}
+_NOT_FOLLOWED_FROM = {"report", "marking-definition", "observed-data"}
+_SELECTOR_TYPES = frozenset(t.value for t in SelectorType)
 
 
 def _account_platform(obj: dict[str, Any]) -> str:
@@ -443,18 +462,6 @@ def _account_platform(obj: dict[str, Any]) -> str:
         if named and isinstance(value, str) and value.strip():
             return value
     return GENERIC
-
-
-def _follow(obj: dict[str, Any]) -> Iterator[str]:
-    """The ids an object refers to that belong in its report (not its author nor markings)."""
-    if obj["type"] in {"report", "marking-definition", "observed-data"}:
-        return
-    for name, value in obj.items():
-        if name in _NOT_FOLLOWED or not name.endswith(("_ref", "_refs")):
-            continue
-        for ref in value if isinstance(value, list) else [value]:
-            if isinstance(ref, str):
-                yield ref
 
 
 def parse_stix(data: bytes, *, region: str | None = None) -> list[ParsedReport]:

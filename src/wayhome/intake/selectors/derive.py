@@ -8,35 +8,34 @@ where the block is read: `extract` for text, MISP's `pgp-public-key`.)
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from wayhome.intake.selectors.crypto import normalise_onion
-from wayhome.intake.selectors.network import normalise_domain, normalise_ipv4, normalise_ipv6
+from wayhome.intake.selectors.network import normalise_ipv4, normalise_ipv6
 from wayhome.intake.selectors.types import Selector, SelectorType
 
 
 def derived_selectors(selector: Selector) -> list[Selector]:
     """The selectors a canonical selector implies: an e-mail's domain; a URL's onion or IP host."""
-    if selector.type is SelectorType.EMAIL:
-        domain = normalise_domain(selector.value.rsplit("@", 1)[-1])
-        if domain is None:
-            return []
-        onion = normalise_onion(domain) if domain.endswith(".onion") else None
-        if onion is not None:
-            return [Selector(SelectorType.ONION, onion, selector.original)]
-        return [Selector(SelectorType.DOMAIN, domain, selector.original)]
-    if selector.type is SelectorType.URL:
-        try:
-            host = urlsplit(selector.value).hostname
-        except ValueError:
-            return []
-        if not host:
-            return []
-        for kind, value in (
-            (SelectorType.ONION, normalise_onion(host) if host.endswith(".onion") else None),
-            (SelectorType.IPV4, normalise_ipv4(host)),
-            (SelectorType.IPV6, normalise_ipv6(host)),
-        ):
-            if value is not None:
-                return [Selector(kind, value, selector.original)]
+    kind = selector.type
+    if kind is SelectorType.EMAIL:
+        # A canonical address's domain is already lower-case, IDNA-encoded and checked.
+        domain = selector.value.rpartition("@")[2]
+        if domain.endswith(".onion"):
+            onion = normalise_onion(domain)
+            return [] if onion is None else [Selector(SelectorType.ONION, onion, selector.original)]
+        return [Selector(SelectorType.DOMAIN, domain, selector.original)] if domain else []
+    if kind is not SelectorType.URL:
+        return []
+    # A canonical URL is `scheme://[userinfo@]host[:port]/…` with a lower-case host.
+    authority = selector.value.partition("://")[2].partition("/")[0].rpartition("@")[2]
+    if authority.startswith("["):
+        host = authority[1:].partition("]")[0]
+        ipv6 = normalise_ipv6(host)
+        return [] if ipv6 is None else [Selector(SelectorType.IPV6, ipv6, selector.original)]
+    host = authority.partition(":")[0]
+    if host.endswith(".onion"):
+        onion = normalise_onion(host)
+        return [] if onion is None else [Selector(SelectorType.ONION, onion, selector.original)]
+    if host[-1:].isdigit():
+        ipv4 = normalise_ipv4(host)
+        return [] if ipv4 is None else [Selector(SelectorType.IPV4, ipv4, selector.original)]
     return []
