@@ -130,6 +130,10 @@ def test_handles_need_a_platform() -> None:
         ("Auteur: korsak_77 | bericht", "forum:korsak_77"),
         ("gebruiker: @Korsak_77", "forum:korsak_77"),
         ("автор: korsak_77", "forum:korsak_77"),
+        ("Posted by: Korsak_77", "forum:korsak_77"),
+        ("Bericht van korsak_77 op 2 september", "forum:korsak_77"),
+        ("[2026-09-01 22:10] korsak_77 schreef: ik kom", "forum:korsak_77"),
+        ("korsak_77 wrote:\n> see you", "forum:korsak_77"),
     ],
 )
 def test_forum_handles_in_scrapes(text: str, found: str) -> None:
@@ -144,6 +148,9 @@ def test_forum_handles_in_scrapes(text: str, found: str) -> None:
         "user account on Telegram",
         "written by him on a phone",
         "a user on the board",
+        "He wrote: nothing new",
+        "I called at ten and she wrote: fine",
+        "De post van gisteren",
     ],
 )
 def test_forum_phrases_without_a_handle_are_not_handles(text: str) -> None:

@@ -307,14 +307,17 @@ class _Extraction:
     def forum_phrases(self) -> None:
         """Handles in forum writing without a colon: `posted by x`, `user x on <site>`."""
         lowered = self.lowered
-        if not any(word in lowered for word in (" by ", " door ", " von ", " on ", " op ")):
+        if not any(word in lowered for word in patterns.PHRASE_ANCHORS):
             return
-        for match in patterns.FORUM_PHRASE.finditer(lowered):
+        matches = [*patterns.FORUM_PHRASE.finditer(lowered)]
+        if ":" in lowered:
+            matches += patterns.QUOTE_HEADER.finditer(lowered)
+        for match in matches:
             start, end = match.span(1)
             raw = self.text[start:end].rstrip(patterns.TRAILING)
             if raw.lower() in patterns.PHRASE_STOPWORDS or self.taken.covers(start, end):
                 continue
-            site = match.group(2)
+            site = match.group(2) if match.re is patterns.FORUM_PHRASE else None
             site = site.rstrip(patterns.TRAILING) if site else None
             if site in patterns.PHRASE_STOPWORDS:
                 site = None

@@ -121,10 +121,18 @@ GENERIC_LABELS = frozenset(
 )
 # Forum writing without a colon: "posted by x", "geplaatst door x", "user x on <site>".
 FORUM_PHRASE = re.compile(
-    r"(?<![\w])(?:(?:posted|written|geplaatst|gepost|geschreven|gepostet) (?:by|door|von)"
+    r"(?<![\w])(?:(?:posted|post|written|geplaatst|gepost|geschreven|gepostet) (?:by|door|von):?"
+    r"|(?:bericht|reactie) van|profile of|profiel van|profil von"
     r"|(?:user|gebruiker|benutzer|member|lid)(?= @?[\w.\-]{2,64} (?:on|op|auf|at) ))"
     r" @?([\w.\-]{2,64})(?: (?:on|op|auf|at) ([\w.\-]{2,80}))?"
 )
+# A quoted post's header at the start of a line or after `]`/`|`: "korsak_77 wrote:".
+QUOTE_HEADER = re.compile(
+    r"(?:^|(?<=[\]|>] ))@?([\w.\-]{2,64}) (?:wrote|schreef|schrieb|писал|написал|написала):",
+    re.MULTILINE,
+)
+PHRASE_ANCHORS = (" by", " door", " von", " on ", " op ", " van ", " of ", "wrote:", "schreef:")
+PHRASE_ANCHORS += ("schrieb:", "писал:", "написал:", "написала:")
 PHRASE_STOPWORDS = frozenset(
     {
         "a",
@@ -165,6 +173,24 @@ PHRASE_STOPWORDS = frozenset(
         "das",
         "ein",
         "eine",
+        "he",
+        "she",
+        "they",
+        "we",
+        "i",
+        "hij",
+        "zij",
+        "ze",
+        "ik",
+        "wij",
+        "er",
+        "sie",
+        "wir",
+        "ich",
+        "он",
+        "она",
+        "они",
+        "я",
     }
 )
 KEY_BLOCK = "-----begin pgp public key block-----"
