@@ -198,6 +198,21 @@ def test_contradictory_constraints_give_an_explained_empty_answer(
     assert "'near-yar'" in answer["empty_reason"] and "'in-kz'" in answer["empty_reason"]
 
 
+def test_a_case_with_every_clue_off_says_so_instead_of_ranking_the_world(
+    client: TestClient, scene: Scene
+) -> None:
+    full = _locate(client, scene, scene.ru_headers).json()
+    assert full["places"] and full["empty_reason"] is None
+    everything = [clue["id"] for clue in full["clues"]]
+    radius = {"id": "near-yar", "kind": "within", "km": 300, "place": "Yaroslavl"}
+    for stated in ([], [radius]):
+        answer = _locate(
+            client, scene, scene.ru_headers, clues=stated, disabled=everything, grid=True
+        ).json()
+        assert answer["places"] == [] and answer["coverage"] == [] and answer["grid"] is None
+        assert "no clue says where the person lives" in answer["empty_reason"]
+
+
 @pytest.mark.parametrize(
     ("clue", "named", "words"),
     [
