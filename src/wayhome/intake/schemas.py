@@ -86,7 +86,9 @@ class HitOut(BaseModel):
     agency_code: str
     agency_name: str
     country: str
-    records: int = Field(description="How many of its reports hold the value.")
+    records: int = Field(
+        description="How many of its records hold it: reports for a selector, hashes for a bank."
+    )
 
 
 class OccurrenceOut(BaseModel):
