@@ -38,7 +38,6 @@ def test_sample_csv() -> None:
         (b"kind,value\nemail,a@example.org\n", "line 1", "unknown column"),
         (b"type,note\nemail,x\n", "line 1", "missing column"),
         (b"type,value\nemail,a@example.org,extra\n", "line 2", "fields"),
-        (b"type,value,observed_at\nemail,a@example.org,yesterday\n", "line 2", "ISO 8601"),
         (b"type,value,marking\nemail,a@example.org,TLP:PURPLE\n", "line 2", "marking"),
         (b"type,value\n", "line 2", "no rows"),
         (b"type,value\n\nfax,123\n", "line 3", "unknown selector type"),

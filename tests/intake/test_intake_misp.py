@@ -62,21 +62,24 @@ def _event(*attributes: dict[str, Any], tags: list[str] | None = None) -> bytes:
     return json.dumps({"Event": event}).encode()
 
 
-def test_unknown_type_names_the_attribute() -> None:
+def test_unknown_type_is_kept_naming_the_attribute() -> None:
     data = _event(
         {"type": "email", "value": "a@example.org"},
         {"uuid": "11111111-2222-4333-8444-555555555555", "type": "wallet-thing", "value": "x"},
     )
-    with pytest.raises(InvalidInput) as bad:
-        parse_misp(data)
-    assert "wallet-thing" in bad.value.detail
-    assert bad.value.location == "Event.Attribute[1] (11111111-2222-4333-8444-555555555555)"
+    [report] = parse_misp(data)
+    assert [i.selector.value for i in report.items] == ["a@example.org"]
+    assert report.extra["misp_attributes"] == [["wallet-thing", "x"]]
+    assert report.warnings == [
+        "Event.Attribute[1] (11111111-2222-4333-8444-555555555555): unknown MISP attribute "
+        "type 'wallet-thing'; kept as written"
+    ]
 
 
-def test_unknown_type_without_uuid_names_the_index() -> None:
-    with pytest.raises(InvalidInput) as bad:
-        parse_misp(_event({"type": "nonsense", "value": "x"}))
-    assert bad.value.location == "Event.Attribute[0]"
+def test_unknown_type_without_uuid_names_the_index_and_its_value_is_read() -> None:
+    [report] = parse_misp(_event({"type": "nonsense", "value": "mail korsak@example.org"}))
+    assert report.warnings[0].startswith("Event.Attribute[0]: unknown MISP attribute type")
+    assert [i.selector.value for i in report.items] == ["korsak@example.org"]
 
 
 def test_invalid_value_is_kept_as_written_naming_the_attribute() -> None:

@@ -279,3 +279,23 @@ def test_ip_captures_known_only_by_country_are_stored_as_locations(
         ("ip-proxy", "RU", None),
         ("ip-vpn", "RU", None),
     ]
+
+
+def test_times_in_other_writings_are_read_and_a_bad_one_costs_only_itself() -> None:
+    tip = b"""<report><incidentSummary><incidentType>x</incidentType>
+<incidentDateTime>09/01/2026 20:14:00</incidentDateTime></incidentSummary>
+<personOrUserReported><ipCaptureEvent><ipAddress>203.0.113.45</ipAddress>
+<dateTime>Tue, 01 Sep 2026 22:14:00 +0200</dateTime></ipCaptureEvent></personOrUserReported>
+</report>"""
+    [report] = parse_cybertip(tip)
+    assert report.observed_at == datetime(2026, 9, 1, 20, 14, tzinfo=UTC)  # month first (US)
+    assert report.items[0].observed_at == datetime(2026, 9, 1, 20, 14, tzinfo=UTC)
+    csv = b"type,value,observed_at\nemail,a@example.org,yesterday\nipv4,203.0.113.45,01.09.2026\n"
+    [rows] = parse_submission(csv, filename="x.csv").reports
+    assert [i.observed_at for i in rows.items if i.selector.type.value != "domain"] == [
+        None,
+        datetime(2026, 9, 1, tzinfo=UTC),
+    ]
+    assert rows.extra["unnormalised"] == [
+        {"type": "date and time", "value": "yesterday", "at": "line 2, column observed_at"}
+    ]

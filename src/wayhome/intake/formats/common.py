@@ -8,6 +8,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
+from email.utils import parsedate_to_datetime
 
 import phonenumbers
 
@@ -99,6 +100,47 @@ def parse_datetime(value: object, location: str) -> datetime | None:
     if parsed.tzinfo is None:
         return parsed.replace(tzinfo=UTC)
     return parsed.astimezone(UTC)
+
+
+# Writings of a time other than ISO 8601 that sources use: US tiplines write month first
+# with slashes, European sources day first with dots.
+_TIME_FORMATS = (
+    "%m/%d/%Y %H:%M:%S",
+    "%m/%d/%Y %H:%M",
+    "%m/%d/%Y %I:%M:%S %p",
+    "%m/%d/%Y %I:%M %p",
+    "%m/%d/%Y",
+    "%d.%m.%Y %H:%M:%S",
+    "%d.%m.%Y %H:%M",
+    "%d.%m.%Y",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d",
+)
+
+
+def observed_time(report: ParsedReport, value: object, location: str) -> datetime | None:
+    """When something was seen: ISO 8601, else a common other writing (`09/01/2026 20:14`,
+    `01.09.2026`, RFC 2822, Unix seconds), all as UTC; a time no writing fits is kept as
+    written with a warning, so a bad time never refuses the report."""
+    try:
+        return parse_datetime(value, location)
+    except InvalidInput:
+        text = str(value).strip()
+    for pattern in _TIME_FORMATS:
+        try:
+            return datetime.strptime(text, pattern).replace(tzinfo=UTC)
+        except ValueError:
+            continue
+    try:
+        parsed = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        parsed = None
+    if parsed is not None:
+        return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    if text.isdigit() and 9 <= len(text) <= 10:
+        return datetime.fromtimestamp(int(text), tz=UTC)
+    keep_unnormalised(report, "date and time", text, location)
+    return None
 
 
 def parse_date(value: object, location: str) -> date | None:

@@ -30,7 +30,7 @@ from wayhome.intake.formats.common import (
     is_country_code,
     keep_unnormalised,
     marking_from_tlp,
-    parse_datetime,
+    observed_time,
     structured_selector,
 )
 from wayhome.intake.formats.csvpersons import is_person_layout, parse_person_rows
@@ -99,7 +99,7 @@ def _row(report: ParsedReport, record: dict[str, str], where: str, region: str |
     value = record["value"]
     if not value:
         raise InvalidInput("value is empty", location=where)
-    observed = parse_datetime(record.get("observed_at"), where)
+    observed = observed_time(report, record.get("observed_at"), f"{where}, column observed_at")
     note = record.get("note") or None
     country = (record.get("country") or "").upper() or None
     if kind == "text":

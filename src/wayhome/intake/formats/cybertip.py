@@ -32,8 +32,8 @@ from wayhome.intake.formats.common import (
     is_country_code,
     keep_unnormalised,
     marking_from_tlp,
+    observed_time,
     parse_bool,
-    parse_datetime,
     structured_selector,
 )
 from wayhome.intake.formats.persons import PersonFields, person_role, read_person
@@ -142,8 +142,8 @@ class _Reader:
             self.report.extra["incidentType"] = kind
         when = node.child("incidentDateTime")
         if when is not None:
-            self.report.observed_at = parse_datetime(
-                when.text, _at(f"{path}/incidentDateTime", when)
+            self.report.observed_at = observed_time(
+                self.report, when.text, _at(f"{path}/incidentDateTime", when)
             )
         escalate = parse_bool(node.text_of("escalateToHighPriority"))
         if escalate is not None:
@@ -325,7 +325,8 @@ class _Reader:
         known only by its country is a location alone."""
         address = node.child("ipAddress")
         when = node.child("dateTime")
-        observed = parse_datetime(when.text, _at(f"{path}/dateTime", when)) if when else None
+        where = _at(f"{path}/dateTime", when) if when is not None else ""
+        observed = observed_time(self.report, when.text, where) if when is not None else None
         label = node.text_of("eventName") or "ip capture"
         flags = [
             flag

@@ -20,7 +20,8 @@ the platform of its `link`/`url`, else the object's name (`telegram-account`), a
 `user-account` is `forum`; each identifier relation is one account selector on it.
 
 Types that MISP defines but Wayhome does not model are kept in `extra`; a type MISP itself
-does not know is an error naming the attribute's uuid (or index). A value that is not valid
+does not know is kept as written with a warning naming the attribute's uuid (or index), its
+value read as free text. A value that is not valid
 for its type is kept as written (`extra["unnormalised"]`) with a warning naming the
 attribute. Phones are read in the event's `geolocation` countries, then the agency's.
 `tlp:*` tags on the event or on attributes map to markings; the report takes the strictest.
@@ -42,8 +43,8 @@ from wayhome.intake.formats.common import (
     keep_unnormalised,
     malformed,
     marking_from_tlp,
+    observed_time,
     parse_date,
-    parse_datetime,
     structured_selector,
 )
 from wayhome.intake.formats.jsonfile import load_json
@@ -206,22 +207,31 @@ class _EventReader:
     def origin(self, attribute: dict[str, Any], where: str) -> str:
         return f"{where} ({attribute['uuid']})" if attribute.get("uuid") else where
 
-    def check(self, attribute: Any, where: str) -> tuple[str, str]:
+    def check(self, attribute: Any, where: str) -> tuple[str, str] | None:
+        """An attribute's type and value; None (with a warning) for one without a value or of
+        a type MISP does not define, whose value is kept as written and read as free text."""
         if not isinstance(attribute, dict):
             raise InvalidInput("attribute must be a JSON object", location=where)
         kind = str(attribute.get("type", ""))
-        if kind not in misp_types():
-            raise InvalidInput(
-                f"unknown MISP attribute type {kind!r}", location=self.origin(attribute, where)
-            )
         value = attribute.get("value")
+        origin = self.origin(attribute, where)
         if value is None or str(value).strip() == "":
-            raise InvalidInput("attribute has no value", location=self.origin(attribute, where))
+            self.report.warnings.append(f"{origin}: attribute has no value; skipped")
+            return None
         self.markings.append(_tags_marking(attribute))
+        if kind not in misp_types():
+            text = str(value).strip()
+            self.report.extra.setdefault("misp_attributes", []).append([kind, text])
+            self.report.warnings.append(
+                f"{origin}: unknown MISP attribute type {kind!r}; kept as written"
+            )
+            for selector in extract_selectors(text, region=self.region):
+                self.add(selector, attribute, where)
+            return None
         return kind, str(value).strip()
 
     def add(self, selector: Selector, attribute: dict[str, Any], where: str) -> None:
-        observed = parse_datetime(attribute.get("first_seen"), f"{where}.first_seen")
+        observed = observed_time(self.report, attribute.get("first_seen"), f"{where}.first_seen")
         self.report.items.append(
             ParsedItem(
                 selector=selector,
@@ -241,7 +251,9 @@ class _EventReader:
             self.origin(attribute, where),
             regions=(*self.countries, self.region),
             platform=platform,
-            observed_at=parse_datetime(attribute.get("first_seen"), f"{where}.first_seen"),
+            observed_at=observed_time(
+                self.report, attribute.get("first_seen"), f"{where}.first_seen"
+            ),
             context=attribute.get("comment") or None,
         )
 
@@ -258,7 +270,10 @@ class _EventReader:
             self.add(selector, attribute, where)
 
     def attribute(self, attribute: Any, where: str) -> None:
-        kind, value = self.check(attribute, where)
+        checked = self.check(attribute, where)
+        if checked is None:
+            return
+        kind, value = checked
         if kind in _SIMPLE_TYPES:
             selector = self.typed(_SIMPLE_TYPES[kind], value, attribute, where)
             if selector is not None and selector.type is SelectorType.URL:
@@ -342,7 +357,10 @@ class _EventReader:
         relations: dict[str, list[tuple[str, dict[str, Any], str]]] = {}
         for index, attribute in enumerate(attributes):
             here = f"{where}.Attribute[{index}]"
-            _, value = self.check(attribute, here)
+            checked = self.check(attribute, here)
+            if checked is None:
+                continue
+            value = checked[1]
             relations.setdefault(str(attribute.get("object_relation", "")), []).append(
                 (value, attribute, here)
             )

@@ -131,8 +131,8 @@ QUOTE_HEADER = re.compile(
     r"(?:^|(?<=[\]|>] ))@?([\w.\-]{2,64}) (?:wrote|schreef|schrieb|писал|написал|написала):",
     re.MULTILINE,
 )
-PHRASE_ANCHORS = (" by", " door", " von", " on ", " op ", " van ", " of ", "wrote:", "schreef:")
-PHRASE_ANCHORS += ("schrieb:", "писал:", "написал:", "написала:")
+PHRASE_ANCHORS: tuple[str, ...] = (" by", " door", " von", " on ", " op ", " van ", " of ")
+PHRASE_ANCHORS += ("wrote:", "schreef:", "schrieb:", "писал:", "написал:", "написала:")
 PHRASE_STOPWORDS = frozenset(
     {
         "a",
