@@ -154,60 +154,58 @@ def _jaro_winkler(column: str, threshold: float, label: str) -> LevelSpec:
     )
 
 
-# The parts of a pair's primary name keys that the other record holds under none of their keys
-# (each part is "primary,key,key…", see `names.name_part_keys`), as their primary keys; a "g:"
-# group marker is dropped before the parts are compared (DuckDB and Spark).
+# The parts of a pair's primary name keys that the other record holds under none of their keys,
+# each as its list of keys ("primary,key,key…" split, see `names.name_part_keys`; DuckDB and
+# Spark).
 _REST = {
     "duckdb": (
         "list_transform(list_filter(name_parts_{a}, "
         "lambda x: NOT list_has_any(string_split(x, ','), name_keys_{b})), "
-        "lambda x: string_split(x, ',')[1])"
+        "lambda x: string_split(x, ','))"
     ),
     "spark": (
         "transform(filter(name_parts_{a}, x -> NOT arrays_overlap(split(x, ','), name_keys_{b})), "
-        "x -> split(x, ',')[0])"
+        "x -> split(x, ','))"
     ),
 }
 
-# The best Jaro–Winkler of one part against the spellings (not "g:" groups) of record `a`'s
-# names that record `b` does not hold, among those within `TYPO_EDITS` (0 when there are none).
+# The best likeness of one part's label against the spellings (not "g:" groups) of the other
+# unmatched part (0 when there are none).
 _BEST_SPELLING = {
     "duckdb": (
-        "coalesce(list_max(list_transform(list_filter(name_keys_{a}, lambda k: "
-        "NOT list_contains(name_keys_{b}, k) AND k NOT LIKE 'g:%'), "
+        "coalesce(list_max(list_transform(list_filter({keys}, lambda k: k NOT LIKE 'g:%'), "
         "lambda k: {likeness})), 0)"
     ),
     "spark": (
-        "coalesce(array_max(transform(filter(name_keys_{a}, k -> "
-        "NOT array_contains(name_keys_{b}, k) AND k NOT LIKE 'g:%'), "
+        "coalesce(array_max(transform(filter({keys}, k -> k NOT LIKE 'g:%'), "
         "k -> {likeness})), 0.0)"
     ),
 }
 
 
-def _rest(a: PersonFeatures, b: PersonFeatures) -> list[str]:
-    """The primary keys of the parts of `a`'s name that `b` holds under none of their keys."""
+def _rest(a: PersonFeatures, b: PersonFeatures) -> list[list[str]]:
+    """The parts of `a`'s name that `b` holds under none of their keys, each as its keys
+    (primary first)."""
     held = set(b.name_keys)
-    return [keys[0] for keys in (part.split(",") for part in a.name_parts) if not held & set(keys)]
-
-
-def _spellings(a: PersonFeatures, b: PersonFeatures) -> list[str]:
-    """`a`'s name keys that are spellings (not given-name groups) and that `b` does not hold."""
-    return [k for k in a.name_keys if k not in b.name_keys and not k.startswith("g:")]
+    return [keys for keys in (part.split(",") for part in a.name_parts) if not held & set(keys)]
 
 
 def _other_part_likeness(a: PersonFeatures, b: PersonFeatures) -> float | None:
     """With one name part agreeing and exactly one part left on each side, how alike the two
-    left parts are (best Jaro–Winkler, see `_other_part_similar`); None otherwise."""
+    left parts are: the best Jaro–Winkler within a typo's reach (`_typo_likeness`) of the two
+    parts' labels, or of either label against the other part's spellings (a typo'd given name
+    against the spelling the other record uses, not its group's label: "ЮрЮй" is "urui",
+    Юрій is "uri", its group is "yuri"); None otherwise. Only the unmatched parts are compared:
+    Δημητρίου is not a typo of the Dimitris both records share."""
     if not set(a.name_keys) & set(b.name_keys):
         return None
     left, right = _rest(a, b), _rest(b, a)
     if len(left) != 1 or len(right) != 1:
         return None
-    x, y = _label(left[0]), _label(right[0])
+    x, y = _label(left[0][0]), _label(right[0][0])
     scores = [_typo_likeness(x, y)]
-    scores += [_typo_likeness(x, k) for k in _spellings(b, a)]
-    scores += [_typo_likeness(y, k) for k in _spellings(a, b)]
+    scores += [_typo_likeness(x, k) for k in right[0] if not k.startswith("g:")]
+    scores += [_typo_likeness(y, k) for k in left[0] if not k.startswith("g:")]
     return max(scores)
 
 
@@ -275,24 +273,24 @@ def _one_part_other_similar(
             similarity = sql_dialect.jaro_winkler_function_name
             best = _BEST_SPELLING.get(dialect, _BEST_SPELLING["duckdb"])
 
-            def likeness(x: str, y: str) -> str:
-                """The best JW of the two parts, or of either against the other's spellings."""
+            def likeness(px: str, py: str, first: int) -> str:
+                """The best JW of the two parts' labels, or of either against the other's
+                spellings; `px`, `py` are the parts' key lists, `first` the first index."""
+                x = f"replace(replace({px}[{first}], 'g:', ''), 'd.', '')"
+                y = f"replace(replace({py}[{first}], 'g:', ''), 'd.', '')"
                 of_x = _typo_likeness_sql(x, "k", similarity)
                 of_y = _typo_likeness_sql(y, "k", similarity)
                 return (
                     f"greatest({_typo_likeness_sql(x, y, similarity)}, "
-                    f"{best.format(a='r', b='l', likeness=of_x)}, "
-                    f"{best.format(a='l', b='r', likeness=of_y)})"
+                    f"{best.format(keys=py, likeness=of_x)}, "
+                    f"{best.format(keys=px, likeness=of_y)})"
                 )
 
             if dialect == "duckdb":
                 # Each side's unmatched parts computed once and bound to a lambda parameter
                 # (DuckDB repeats a repeated expression: written out, the lists were filtered
                 # six times a pair, and this level cost two thirds of the scoring).
-                score = likeness(
-                    "replace(replace(rl[1], 'g:', ''), 'd.', '')",
-                    "replace(replace(rr[1], 'g:', ''), 'd.', '')",
-                )
+                score = likeness("rl[1]", "rr[1]", 1)
                 # Not one part left on each side: never passes, whichever way the test goes.
                 never = 2 if below else 0
                 return (
@@ -301,10 +299,7 @@ def _one_part_other_similar(
                     f"ELSE {never} END)[1])[1] {compare} {threshold}"
                 )
             # Spark: the same written out (its arrays count from 0).
-            score = likeness(
-                f"replace(replace({left}[0], 'g:', ''), 'd.', '')",
-                f"replace(replace({right}[0], 'g:', ''), 'd.', '')",
-            )
+            score = likeness(f"{left}[0]", f"{right}[0]", 0)
             return f"size({left}) = 1 AND size({right}) = 1 AND {score} {compare} {threshold}"
 
         def create_label_for_charts(self) -> str:
@@ -444,13 +439,15 @@ def _far_apart(a: PersonFeatures, b: PersonFeatures) -> bool:
 SEX_CONFLICT_M = 1e-4
 
 # One name part agrees and the other is less alike than this (best Jaro–Winkler over its
-# spellings and groups; a typo on top of another scheme stays above it): a sibling, a twin, or
-# a stranger who shares a given name. Its m is fixed: one record in 100,000 of the same person
-# gives a wholly different given name or surname. Trained, EM read the generator's few such
-# matches as +2.4 bits; at 1 in 2,000 (-5.7 bits) a twin still passed on the same birth date,
-# patronymic and town, which siblings share whoever they are.
+# spellings, within a typo's reach; a typo on top of another scheme stays above it): a sibling,
+# a twin, or a stranger who shares a given name. Its m is fixed: one record in 1,000 of the
+# same person gives a wholly different given name or surname. Trained, EM took the same-date
+# decoys of its date-of-birth block for matches (+1.9 bits; without the split "one part
+# agrees" was +2.4 whichever part agreed); FEBRL4 replaces a given name in one true pair in a
+# hundred, and links those on their address and identifier at this rate.
 OTHER_PART_DIFFERENT = 0.8
-OTHER_PART_DIFFERENT_M = 1e-5
+OTHER_PART_DIFFERENT_LABEL = "one name part agrees, the other clearly different"
+OTHER_PART_DIFFERENT_M = 1e-3
 
 # Two full dates of birth in the same year, or within `FAR_APART_YEARS`, that are neither a
 # typo nor a swap of day and month: one record in 200 of the same person (EM, floored at
@@ -530,6 +527,34 @@ def _places_agree(at_least: int, label: str) -> LevelSpec:
     )
 
 
+def _family_patronymic() -> LevelSpec:
+    """The same patronymic where the given names clearly differ: brothers and sisters share
+    it, so it says nothing for or against (m = u, 0 bits: the surname, birth date and town a
+    family also shares must not be joined by it to link twins)."""
+    from splink import comparison_level_library as cll
+
+    different = _one_part_other_similar(OTHER_PART_DIFFERENT, "other part different", below=True)
+
+    def level() -> Any:
+        both = cll.And(_in_common("patronymics"), different.splink())
+        return both.configure(
+            label_for_charts="same patronymic, another given name (a family's)",
+            m_probability=0.5,
+            u_probability=0.5,
+            fix_m_probability=True,
+            fix_u_probability=True,
+        )
+
+    return LevelSpec(
+        label="same patronymic, another given name (a family's)",
+        splink=level,
+        test=lambda a, b: (
+            bool(set(a.patronymics) & set(b.patronymics))
+            and _other_part_different(a, b, OTHER_PART_DIFFERENT)
+        ),
+    )
+
+
 def _text_null(column: str) -> LevelSpec:
     """Either side empty for a joined-text column."""
     return _null(column)
@@ -555,7 +580,7 @@ PERSON_COMPARISONS: tuple[ComparisonSpec, ...] = (
             _one_part_other_similar(0.8, "one name part agrees, the other alike"),
             _one_part_other_similar(
                 OTHER_PART_DIFFERENT,
-                "one name part agrees, the other clearly different",
+                OTHER_PART_DIFFERENT_LABEL,
                 below=True,
                 fixed_m=OTHER_PART_DIFFERENT_M,
             ),
@@ -569,6 +594,7 @@ PERSON_COMPARISONS: tuple[ComparisonSpec, ...] = (
         "Patronymic (East Slavic middle name)",
         (
             _null("patronymics"),
+            _family_patronymic(),
             _shared("patronymics", "same patronymic"),
             _else(),
         ),

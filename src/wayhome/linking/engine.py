@@ -690,9 +690,12 @@ def estimate_u(
         counts = Counter[int]()
         for row in result:
             counts[row[position]] += row[-1]
+        # A level with a stated u (`comparisons._family_patronymic`) keeps it.
         non_null = [i for i, level in enumerate(levels) if not level.get("is_null_level")]
         total = sum(counts[i] for i in non_null)
         for i in non_null:
+            if levels[i].get("fix_u_probability"):
+                continue
             levels[i]["u_probability"] = counts[i] / total if counts[i] else LEVEL_NOT_OBSERVED_TEXT
 
 
