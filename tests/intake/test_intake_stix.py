@@ -72,17 +72,30 @@ def test_dangling_reference_names_the_object() -> None:
         "published": _TS,
         "object_refs": [_email(1)["id"], "url--44444444-4444-4444-8444-444444444444"],
     }
+    [parsed] = parse_stix(_bundle(_email(1), report))
+    assert [i.selector.value for i in parsed.items] == ["user1@example.org"]
+    assert parsed.warnings == [
+        f"{report['id']}: refers to url--44444444-4444-4444-8444-444444444444, "
+        "which is not in the bundle"
+    ]
+
+
+def test_a_missing_marking_definition_refuses_the_bundle() -> None:
+    marked = _email(
+        1, object_marking_refs=["marking-definition--55555555-5555-4555-8555-555555555555"]
+    )
     with pytest.raises(InvalidInput) as bad:
-        parse_stix(_bundle(_email(1), report))
-    assert bad.value.location == report["id"]
-    assert "url--44444444" in bad.value.detail
+        parse_stix(_bundle(marked))
+    assert bad.value.location == marked["id"] and "marking-definition--5555" in bad.value.detail
 
 
-def test_invalid_object_names_its_id() -> None:
+def test_an_invalid_object_is_read_as_far_as_it_goes_naming_its_id() -> None:
     broken = {"type": "email-addr", "spec_version": "2.1", "id": _email(2)["id"]}
-    with pytest.raises(InvalidInput) as bad:
-        parse_stix(_bundle(_email(1), broken))
-    assert bad.value.location == broken["id"]
+    [parsed] = parse_stix(_bundle(_email(1), broken))
+    assert [i.selector.value for i in parsed.items] == ["user1@example.org"]
+    assert parsed.warnings[0].startswith(f"{broken['id']}: not valid STIX 2.1")
+    assert any("cannot be read" in w and broken["id"] in w for w in parsed.warnings)
+    assert broken in parsed.extra["stix_objects"]
 
 
 @pytest.mark.parametrize("marking", list(Marking))

@@ -18,8 +18,10 @@
   `relationship`, `note` and unknown types are kept in `extra`.
 - Markings: TLP 1.0 built-ins and TLP 2.0 definitions (by id, extension or name) map to
   Wayhome markings; a report takes the strictest marking among itself and its objects.
-- A reference (`*_ref`, `*_refs`) to an object that is neither in the bundle nor a known TLP
-  marking is an error naming the referring object id. An object in a report brings the
+- A marking reference to a definition that is neither in the bundle nor a known TLP marking
+  is an error naming the referring object id (a missing marking could loosen it); any other
+  missing reference, and an object the `stix2` library rejects, is a warning, and the object
+  is read as far as it goes (kept whole when it cannot be). An object in a report brings the
   objects it refers to (an `email-message`'s addresses, `network-traffic`'s hosts).
 - A value that is not valid for its type is kept as written (`extra["unnormalised"]`) with
   a warning naming the object; unknown object types are kept whole in `extra`, and their
@@ -106,6 +108,7 @@ class _Bundle:
             raise InvalidInput("'objects' must be a list", location="objects")
         self.id = str(document.get("id", "bundle"))
         self.region = region
+        self.warnings: list[str] = []
         self.objects: dict[str, dict[str, Any]] = {}
         for index, obj in enumerate(objects):
             where = f"objects[{index}]"
@@ -118,7 +121,9 @@ class _Bundle:
             try:
                 stix2.parse(obj, allow_custom=True, version="2.1")
             except Exception as error:  # any failure inside stix2 means the object is bad input
-                raise InvalidInput(f"invalid STIX object: {error}", location=str(where)) from None
+                # Read as far as it goes (a hand-written bundle often misses a property);
+                # only an object its handler cannot read at all is kept whole instead.
+                self.warnings.append(f"{where}: not valid STIX 2.1 ({error}); read as written")
             self.objects[str(obj["id"])] = obj
         # The objects each object brings into its report (not its author nor its markings).
         self.follow: dict[str, list[str]] = {}
@@ -126,8 +131,14 @@ class _Bundle:
             followed: list[str] = []
             for name, ref in _top_references(obj):
                 if ref not in self.objects and ref not in KNOWN_MARKING_IDS:
-                    raise InvalidInput(
-                        f"refers to {ref}, which is not in the bundle", location=object_id
+                    # A missing marking could loosen what the object says: refused. Any
+                    # other missing object is only not read.
+                    if name in {"object_marking_refs", "granular_markings"}:
+                        raise InvalidInput(
+                            f"refers to {ref}, which is not in the bundle", location=object_id
+                        )
+                    self.warnings.append(
+                        f"{object_id}: refers to {ref}, which is not in the bundle"
                     )
                 if name not in _NOT_FOLLOWED and ref in self.objects:
                     followed.append(ref)
@@ -181,7 +192,10 @@ class _ReportBuilder:
                 self.report.extra.setdefault("stix_objects", []).append(obj)
                 self.free_text(str(obj.get("description") or ""), obj)
         except MALFORMED as error:
-            raise malformed(error, object_id) from None
+            self.report.extra.setdefault("stix_objects", []).append(obj)
+            self.report.warnings.append(
+                f"{object_id}: cannot be read ({type(error).__name__}: {error}); kept whole"
+            )
         for ref in self.bundle.follow.get(object_id, ()):
             self.add(ref, observed)
 
@@ -517,4 +531,5 @@ def _parse_bundle(document: Any, region: str | None) -> list[ParsedReport]:
         for object_id in rest:
             builder.add(object_id)
         reports.append(builder.finish())
+    reports[0].warnings[:0] = bundle.warnings
     return reports
