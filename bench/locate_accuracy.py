@@ -138,10 +138,26 @@ def wrong_mention(gazetteer: Gazetteer, case: Case, rng: np.random.Generator) ->
     return TextClue(label="wrong text", text=f"я сейчас в городе {name}")
 
 
+def wrong_phone(
+    gazetteer: Gazetteer, case: Case, numbers: dict[str, list[str]], rng: np.random.Generator
+) -> PhoneClue:
+    """A fixed-line number of a region whose places lie 300+ km from home: the injected wrong
+    phone (it replaces the scenario's own phone, if any)."""
+    lat, lon = float(gazetteer.latitudes[case.home]), float(gazetteer.longitudes[case.home])
+    far = []
+    for region, region_numbers in sorted(numbers.items()):
+        rows = np.flatnonzero(gazetteer.region_mask(region))
+        d = distances_km(gazetteer.latitudes[rows], gazetteer.longitudes[rows], lat, lon)
+        if rows.size and d.min() > 300:
+            far.append(region_numbers[0])
+    return PhoneClue(label="phone", number=str(rng.choice(far)))
+
+
 def run(gazetteer: Gazetteer, cases: list[Case], prior: float, full: bool = True) -> Outcome:
     """Run Wayhome, the baselines, each clue removed and one wrong clue over a set of cases."""
     out = Outcome()
     rng = np.random.default_rng(7)
+    numbers = ScenarioGenerator(gazetteer).region_numbers if full else {}
     for index, case in enumerate(cases):
         out.scenario = index
         wayhome(gazetteer, case, case.clues, prior, out, "Wayhome (defaults)")
@@ -155,6 +171,9 @@ def run(gazetteer: Gazetteer, cases: list[Case], prior: float, full: bool = True
         if not case.wrong:
             injected = [*case.clues, wrong_mention(gazetteer, case, rng)]
             wayhome(gazetteer, case, injected, prior, out, "Wayhome + one wrong mention")
+            phone = wrong_phone(gazetteer, case, numbers, rng)
+            injected = [*(c for c in case.clues if c.label != "phone"), phone]
+            wayhome(gazetteer, case, injected, prior, out, "Wayhome + one wrong phone")
     return out
 
 
