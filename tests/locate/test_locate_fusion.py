@@ -12,6 +12,7 @@ from wayhome.errors import InvalidInput
 from wayhome.locate import activity
 from wayhome.locate.clues import (
     Circle,
+    Clue,
     ExcludedClue,
     InRegionClue,
     IpClue,
@@ -267,7 +268,7 @@ def test_known_sites_fall_off_with_distance_and_avoid_the_doorstep() -> None:
     decay = site_decay(d)
     peak = int(np.argmax(decay))
     assert decay.max() == pytest.approx(1.0, abs=0.01)
-    assert 0 < peak and decay[0] < 0.9  # the buffer: fewer offences at the doorstep
+    assert peak > 0 and decay[0] < 0.9  # the buffer: fewer offences at the doorstep
     assert np.all(np.diff(decay[peak:]) <= 0)
     assert decay[-1] < 1e-3
 
@@ -304,3 +305,29 @@ def test_calibration_sharpens_without_reordering(russia: Gazetteer) -> None:
     sharp = locate(clues, russia, LocateConfig(calibration=2.0))
     assert [r.place.geonameid for r in soft.ranked] == [r.place.geonameid for r in sharp.ranked]
     assert sharp.coverage[1].places < soft.coverage[1].places
+
+
+@pytest.mark.parametrize(
+    "wrong",
+    [
+        TextClue(label="wrong", text="я сейчас в городе Архангельск"),
+        PhoneClue(label="wrong", number="+73952123456"),
+        IpClue(label="wrong", ip="5.6.7.8", located=IpLocation(country="KZ")),
+        KnownSitesClue(label="wrong", sites=[Site(43.1, 131.9)]),
+        PlaceNameClue(label="wrong", name="Irkutsk"),
+    ],
+)
+def test_no_kind_of_clue_pulls_more_than_its_bound(russia: Gazetteer, wrong: Clue) -> None:
+    home, sites = _village_with_sites(russia)
+    right = [
+        KnownSitesClue(label="sites", sites=sites),
+        TextClue(label="chat", text="я живу в Пивоварихе"),
+    ]
+    config = LocateConfig()
+    before = locate(right, russia, config)
+    after = locate([*right, wrong], russia, config)
+    likelihood = next(c for c in after.clues if c.label == "wrong")
+    bound = max_pull(likelihood, population_prior(russia, config), config.calibration)
+    ratio = (after.posterior / after.posterior[home]) / (before.posterior / before.posterior[home])
+    assert 1.0 < ratio.max() <= bound * (1 + 1e-9)
+    assert _rank(after.posterior, home) <= 3
