@@ -527,18 +527,56 @@ def _places_agree(at_least: int, label: str) -> LevelSpec:
     )
 
 
-def _family_patronymic() -> LevelSpec:
-    """The same patronymic where the given names clearly differ: brothers and sisters share
-    it, so it says nothing for or against (m = u, 0 bits: the surname, birth date and town a
-    family also shares must not be joined by it to link twins)."""
-    from splink import comparison_level_library as cll
+# Both records name a known given name (a "g:" group key) and share none of them (DuckDB, Spark).
+_OTHER_GIVEN_NAME = {
+    "duckdb": (
+        "len(list_filter(name_keys_l, lambda k: k LIKE 'g:%')) > 0 "
+        "AND len(list_filter(name_keys_r, lambda k: k LIKE 'g:%')) > 0 "
+        "AND NOT list_has_any(list_filter(name_keys_l, lambda k: k LIKE 'g:%'), "
+        "list_filter(name_keys_r, lambda k: k LIKE 'g:%'))"
+    ),
+    "spark": (
+        "size(filter(name_keys_l, k -> k LIKE 'g:%')) > 0 "
+        "AND size(filter(name_keys_r, k -> k LIKE 'g:%')) > 0 "
+        "AND NOT arrays_overlap(filter(name_keys_l, k -> k LIKE 'g:%'), "
+        "filter(name_keys_r, k -> k LIKE 'g:%'))"
+    ),
+}
 
-    different = _one_part_other_similar(OTHER_PART_DIFFERENT, "other part different", below=True)
+
+def _other_given_name(a: PersonFeatures, b: PersonFeatures) -> bool:
+    """Both records name a known given name, and none is the same (Анастасия, Екатерина)."""
+    left = {k for k in a.name_keys if k.startswith("g:")}
+    right = {k for k in b.name_keys if k.startswith("g:")}
+    return bool(left) and bool(right) and not left & right
+
+
+_FAMILY_LABEL = "same patronymic, another given name (a family's)"
+
+
+def _family_patronymic() -> LevelSpec:
+    """The same patronymic where the given names differ: brothers and sisters share it, so it
+    says nothing for or against (m = u, 0 bits: the surname, birth date and town a family also
+    shares must not be joined by it to link twins)."""
+    from splink import comparison_level_library as cll
+    from splink.internals.comparison_level_creator import ComparisonLevelCreator
+
+    class OtherGivenNameLevel(ComparisonLevelCreator):
+        """Known given names on both sides, none shared."""
+
+        def create_sql(self, sql_dialect: Any) -> str:
+            """The level's SQL in the backend's dialect."""
+            dialect = sql_dialect.sql_dialect_str
+            return _OTHER_GIVEN_NAME.get(dialect, _OTHER_GIVEN_NAME["duckdb"])
+
+        def create_label_for_charts(self) -> str:
+            """The level's label."""
+            return "another given name"
 
     def level() -> Any:
-        both = cll.And(_in_common("patronymics"), different.splink())
+        both = cll.And(_in_common("patronymics"), OtherGivenNameLevel())
         return both.configure(
-            label_for_charts="same patronymic, another given name (a family's)",
+            label_for_charts=_FAMILY_LABEL,
             m_probability=0.5,
             u_probability=0.5,
             fix_m_probability=True,
@@ -546,12 +584,9 @@ def _family_patronymic() -> LevelSpec:
         )
 
     return LevelSpec(
-        label="same patronymic, another given name (a family's)",
+        label=_FAMILY_LABEL,
         splink=level,
-        test=lambda a, b: (
-            bool(set(a.patronymics) & set(b.patronymics))
-            and _other_part_different(a, b, OTHER_PART_DIFFERENT)
-        ),
+        test=lambda a, b: bool(set(a.patronymics) & set(b.patronymics)) and _other_given_name(a, b),
     )
 
 
