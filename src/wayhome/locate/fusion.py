@@ -4,7 +4,7 @@ Each soft clue's likelihood L (scaled to a maximum of 1) is mixed with a flat on
 rate ε: (1-ε)·L + ε·w, where w is what a wrong clue says about any place: L's average under the
 prior, but never less than the clue kind's wrong_level (likelihood.py). So one clue multiplies
 the odds between any two places by at most ((1-ε+ε·w)/(ε·w))^k, k the calibration — its bound,
-`max_pull` — which for a chat's mention (ε 0.35, w 0.05) is 58^k and for the known sites (ε 0.2,
+`max_pull` — which for a chat's mention (ε 0.35, w 0.05) is 38^k and for the known sites (ε 0.2,
 w 0.005) 801^k: a wrong mention cannot outweigh the sites, and a wrong clue lifts above the
 truth only places whose other evidence was already within that factor of it.
 Hard constraints are investigator statements and multiply as 0/1 masks; when they leave no
@@ -167,7 +167,7 @@ def _empty_reason(hard: Sequence[ClueLikelihood]) -> str:
 
 _CELLS: weakref.WeakKeyDictionary[Gazetteer, dict[float, tuple[npt.NDArray[np.int64], FloatArray]]]
 _CELLS = weakref.WeakKeyDictionary()
-_CELL_COLUMNS = 1 << 20
+_CELL_COLUMNS = 1 << 32
 
 
 def _cells_of(gazetteer: Gazetteer, cell_deg: float) -> tuple[npt.NDArray[np.int64], FloatArray]:

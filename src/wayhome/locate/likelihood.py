@@ -273,7 +273,11 @@ def site_decay(distance_km: FloatArray) -> FloatArray:
 
 
 def _sites(clue: KnownSitesClue, gazetteer: Gazetteer) -> ClueLikelihood:
-    """Journey-to-crime decay around each known site, multiplied over the sites."""
+    """Journey-to-crime decay around each known site, multiplied over the sites.
+
+    The clue's Rossmo parameters (buffer_km, f, g) serve rossmo.py's profile, the benchmark's
+    baseline; this likelihood's own buffer is the decay's fall near the site.
+    """
     floor = np.log(SITE_ERROR * SITES_WRONG_LEVEL)
     log_values = np.full(len(gazetteer), floor * len(clue.sites), dtype=np.float64)
     for site in clue.sites:
