@@ -129,6 +129,8 @@ def test_misp_export_loads_in_pymisp_passes_its_schemas_and_round_trips(
     assert len(event.attributes) + len(event.objects) == len(_keys(report))
     [back] = parse_misp(json.dumps(exported).encode())
     assert _keys(back) == _keys(report)
+    # The event report is the text again; an attribute it names is no second mention.
+    assert (back.body, len(back.items)) == (report.body.strip(), len(report.items))
     assert back.marking is marking
     assert export_misp(report, agency="Police Example North") == exported
 

@@ -5,8 +5,9 @@ Attribute types read (also inside objects): `email`, `email-src`, `email-dst`,
 `domain`, `hostname`, `domain|ip`, `hostname|port`, `url`, `uri`, `link`, `phone-number`,
 `whois-registrant-phone`, `btc`, `xmr`, `onion-address`, `github-username`, `twitter-id`,
 `jabber-id`, `md5`, `sha1`, `sha256`, `filename|md5/sha1/sha256`; `text`, `comment`, `other`
-and `pgp-public-key` go through the free-text extractor, and a `pgp-public-key` block also
-yields the v4 fingerprint of its first key packet. A `url`/`uri`/`link` whose host is a v3
+and `pgp-public-key` go through the free-text extractor, as does an `EventReport`'s content
+(the report's text; a typed value it names adds no second mention); a `pgp-public-key` block
+also yields the v4 fingerprint of its first key packet. A `url`/`uri`/`link` whose host is a v3
 onion also yields that onion.
 Objects read: `coin-address` (`address`, `address-xmr`, `address-crypto`), account objects
 (`user-account` with `account-type`, `telegram-account`, `twitter-account`, ...: `username`
@@ -182,6 +183,9 @@ class _EventReader:
         self.countries = _countries(event)
 
     def run(self) -> ParsedReport:
+        self.event_reports()
+        described = len(self.report.items)
+        named = {item.selector.key for item in self.report.items}
         attributes = self.event.get("Attribute", []) or []
         if not isinstance(attributes, list):
             raise InvalidInput("'Attribute' must be a list", location=f"{self.where}.Attribute")
@@ -200,9 +204,22 @@ class _EventReader:
                 self.object(obj, where)
             except MALFORMED as error:
                 raise malformed(error, where) from None
+        # A typed value an event report names is that mention, not a second one (an export
+        # carries both: the text, and an attribute per value for MISP's correlation).
+        self.report.items[described:] = [
+            item for item in self.report.items[described:] if item.selector.key not in named
+        ]
         self.report.marking = strictest_given(self.markings)
         self.report.body = "\n\n".join(self.texts)
         return self.report
+
+    def event_reports(self) -> None:
+        """The event's reports (MISP's prose about the event) are its text, read as such."""
+        entries = self.event.get("EventReport", []) or []
+        for index, entry in enumerate(entries if isinstance(entries, list) else []):
+            if isinstance(entry, dict) and entry.get("content") and not entry.get("deleted"):
+                where = f"{self.where}.EventReport[{index}]"
+                self.free_text(str(entry["content"]), entry, where)
 
     def origin(self, attribute: dict[str, Any], where: str) -> str:
         return f"{where} ({attribute['uuid']})" if attribute.get("uuid") else where
