@@ -102,6 +102,7 @@ def test_every_type_the_extractor_knows_is_recognised() -> None:
     assert _readings("session id: 05" + "ab" * 32) == [("messenger_id", "session:05" + "ab" * 32)]
     assert _readings("pgp_key_id:0x0123456789ABCDEF") == [("pgp_key_id", "0123456789ABCDEF")]
     # A sentence is words, not a selector; 0x and 40 digits is a wallet, not a key.
+    assert [k for k, _ in _readings("cd" * 20)] == ["pgp_fingerprint", "sha1"]
     assert _readings("boy seen at evil-shop.net") == []
     wallet = synthetic.eth_address(random.Random(1))
     assert [k for k, _ in _readings(wallet)] == ["eth"]

@@ -114,9 +114,8 @@ def _hex_readings(query: str) -> list[Selector]:
 def recognise_selectors(query: str) -> list[Selector]:
     """Every selector the query may be (an e-mail typed into the search box), best first."""
     query = query.strip()
-    readings = _explicit(query)
+    readings = _explicit(query) + _hex_readings(query)  # 40 hex: a PGP fingerprint first
     readings += [s for s in extract_selectors(query) if _covers(query, s)]
-    readings += _hex_readings(query)
     unique: dict[tuple[SelectorType, str], Selector] = {}
     for reading in readings:
         unique.setdefault(reading.key, reading)
