@@ -35,12 +35,11 @@ def test_sample_csv() -> None:
 @pytest.mark.parametrize(
     ("data", "location", "words"),
     [
-        (b"kind,value\nemail,a@example.org\n", "line 1", "unknown column"),
+        (b"kindness,value\nemail,a@example.org\n", "line 1", "missing column 'type'"),
         (b"type,note\nemail,x\n", "line 1", "missing column"),
         (b"type,value\nemail,a@example.org,extra\n", "line 2", "fields"),
         (b"type,value,marking\nemail,a@example.org,TLP:PURPLE\n", "line 2", "marking"),
         (b"type,value\n", "line 2", "no rows"),
-        (b"type,value\n\nfax,123\n", "line 3", "unknown selector type"),
         (b'type,value\nemail,"a@example.org\n', "line 2", "malformed"),
     ],
 )
@@ -83,6 +82,29 @@ def test_csv_ip_known_only_by_its_country_is_a_location() -> None:
     ]
     assert all(loc.latitude is None and loc.place_name is None for loc in report.locations)
     assert [i.selector.value for i in report.items] == ["203.0.113.45"]
+
+
+def test_csv_from_another_tool_is_read_and_its_other_columns_kept() -> None:
+    data = (
+        b"Kind,Indicator,First Seen,Last Seen,Comment\n"
+        b"email,a@example.org,2026-09-01T20:14:00Z,2026-09-02,login mail\n"
+        b"fax,call +44 7400 123456,,,\n"
+        b"email,,,,\n"
+    )
+    [report] = parse_csv(data)
+    assert [(i.selector.value, i.observed_at, i.context) for i in report.items] == [
+        ("a@example.org", datetime(2026, 9, 1, 20, 14, tzinfo=UTC), "login mail"),
+        ("+447400123456", None, None),
+    ]
+    assert report.extra["csv_columns"] == [{"line": 2, "last_seen": "2026-09-02"}]
+    assert report.extra["unnormalised"] == [
+        {"type": "fax", "value": "call +44 7400 123456", "at": "line 3"}
+    ]
+    assert report.warnings == [
+        "line 1: column 'last_seen' is not read; its values are kept in extra",
+        "line 3: 'call +44 7400 123456' is not a valid fax; kept as written",
+        "line 4: no value; row skipped",
+    ]
 
 
 def test_csv_marking_is_the_strictest_row() -> None:

@@ -4,10 +4,14 @@ Header (first line, any order, case-insensitive): `type,value` are required;
 `observed_at` (ISO 8601), `platform` (for handles and messenger ids), `note`, `report`
 (rows with the same report name form one report), `marking` (a TLP label) and `country`
 (ISO 3166 alpha-2: the country a row's phone is read in before the agency's) are optional.
-Any other column is an error naming it. `type` is a selector type (`email`, `phone`,
-`ipv4`, ... `sha256`), or one of `ip`/`host` (classified by value) or `text` (the value goes
-through the free-text extractor). Errors name the line; a value that is not valid for its
-type is kept as written with a warning naming the line, and the rest of the file is read.
+Other tools' names for these columns are read as them (`first_seen` → `observed_at`,
+`comment` → `note`, `kind` → `type`, `indicator` → `value`, `tlp` → `marking`, …); any other
+column is kept in `extra["csv_columns"]` with a warning, never a refused file.
+`type` is a selector type (`email`, `phone`, `ipv4`, ... `sha256`), or one of `ip`/`host`
+(classified by value) or `text` (the value goes through the free-text extractor). Errors
+name the line; a value that is not valid for its type, a type Wayhome does not know (its
+value read as free text) and an empty value are kept or skipped with a warning naming the
+line, and the rest of the file is read.
 An `ip`/`host` value that is a country code (`ip,RU`: a capture known only by its country)
 is a location of kind `ip` (`ip-proxy`, `ip-vpn`, `ip-tor` when the note says so).
 
@@ -56,9 +60,8 @@ def parse_csv(data: bytes, *, region: str | None = None) -> list[ParsedReport]:
         columns = [name.strip().lower() for name in header]
         if is_person_layout(columns):
             return parse_person_rows(reader, columns)
-        for name in columns:
-            if name not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS:
-                raise InvalidInput(f"unknown column {name!r}", location="line 1")
+        columns = _canonical_columns(columns)
+        unread = [n for n in columns if n not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
         for name in REQUIRED_COLUMNS:
             if name not in columns:
                 raise InvalidInput(f"missing column {name!r}", location="line 1")
@@ -81,6 +84,9 @@ def parse_csv(data: bytes, *, region: str | None = None) -> list[ParsedReport]:
             if marking_text and marking is None:
                 raise InvalidInput(f"unknown marking {marking_text!r}", location=f"line {line}")
             markings.setdefault(name, []).append(marking)
+            kept = {n: record[n] for n in unread if record[n]}
+            if kept:
+                report.extra.setdefault("csv_columns", []).append({"line": line, **kept})
             _row(report, record, f"line {line}", region)
     except csv.Error as error:
         raise InvalidInput(
@@ -88,9 +94,41 @@ def parse_csv(data: bytes, *, region: str | None = None) -> list[ParsedReport]:
         ) from None
     for name, report in reports.items():
         report.marking = strictest_given(markings[name])
+        report.warnings[:0] = [
+            f"line 1: column {column!r} is not read; its values are kept in extra"
+            for column in unread
+        ]
     if not reports:
         raise InvalidInput("CSV file has a header but no rows", location="line 2")
     return list(reports.values())
+
+
+# Column names other tools write for Wayhome's columns (the first of each is read; a second
+# one, and any column not listed, is kept in `extra["csv_columns"]` with a warning).
+_COLUMN_ALIASES = {
+    "type": ("kind", "selector_type", "indicator_type", "attribute_type", "category"),
+    "value": ("selector", "indicator", "identifier", "ioc", "observable"),
+    "observed_at": ("first_seen", "seen", "seen_at", "timestamp", "datetime", "date", "time"),
+    "note": ("comment", "comments", "notes", "description", "context", "remark"),
+    "platform": ("service", "site", "account_type", "network"),
+    "report": ("report_name", "case", "source_report"),
+    "marking": ("tlp",),
+    "country": ("country_code", "cc"),
+}
+
+
+def _canonical_columns(columns: list[str]) -> list[str]:
+    """The header with other tools' names for Wayhome's columns read as Wayhome's."""
+    names = [c.replace(" ", "_").replace("-", "_") for c in columns]
+    out = list(names)
+    for canonical, aliases in _COLUMN_ALIASES.items():
+        if canonical in names:
+            continue
+        for alias in aliases:
+            if alias in names:
+                out[names.index(alias)] = canonical
+                break
+    return out
 
 
 def _row(report: ParsedReport, record: dict[str, str], where: str, region: str | None) -> None:
@@ -98,7 +136,8 @@ def _row(report: ParsedReport, record: dict[str, str], where: str, region: str |
     kind = _ALIASES.get(kind, kind)
     value = record["value"]
     if not value:
-        raise InvalidInput("value is empty", location=where)
+        report.warnings.append(f"{where}: no value; row skipped")
+        return
     observed = observed_time(report, record.get("observed_at"), f"{where}, column observed_at")
     note = record.get("note") or None
     country = (record.get("country") or "").upper() or None
@@ -125,7 +164,13 @@ def _row(report: ParsedReport, record: dict[str, str], where: str, region: str |
     try:
         selector_type = SelectorType(kind)
     except ValueError:
-        raise InvalidInput(f"unknown selector type {kind!r}", location=where) from None
+        # A type Wayhome does not know: kept as written, its value read as free text.
+        keep_unnormalised(report, kind, value, where)
+        for selector in extract_selectors(value, region=country or region):
+            report.items.append(
+                ParsedItem(selector, origin=where, observed_at=observed, context=note)
+            )
+        return
     structured_selector(
         report,
         selector_type,

@@ -323,21 +323,31 @@ class _Reader:
         """An IP capture: the address as a selector, and its country (when stated) as a
         location of kind `ip` (`ip-proxy`, `ip-vpn`, `ip-tor` when flagged); a capture
         known only by its country is a location alone."""
-        address = node.child("ipAddress")
-        when = node.child("dateTime")
+        fields: dict[str, XmlNode] = {}
+        for child in node.children:
+            fields.setdefault(child.tag, child)
+
+        def text_of(tag: str) -> str | None:
+            found = fields.get(tag)
+            return found.text.strip() or None if found is not None else None
+
+        address = fields.get("ipAddress")
+        when = fields.get("dateTime")
         where = _at(f"{path}/dateTime", when) if when is not None else ""
         observed = observed_time(self.report, when.text, where) if when is not None else None
-        label = node.text_of("eventName") or "ip capture"
-        flags = [
-            flag
-            for tag, flag in _IP_FLAGS
-            if parse_bool(node.text_of(tag)) or parse_bool(node.attributes.get(tag))
-        ]
+        label = text_of("eventName") or "ip capture"
+        flags: list[str] = []
+        for tag, flag in _IP_FLAGS:
+            if flag not in flags and (
+                (tag in fields and parse_bool(fields[tag].text))
+                or (tag in node.attributes and parse_bool(node.attributes[tag]))
+            ):
+                flags.append(flag)
         details = [label, *flags]
-        port = node.text_of("port")
+        port = text_of("port")
         if port:
             details.append(f"port {port}")
-        country = node.text_of("countryCode") or node.text_of("country")
+        country = text_of("countryCode") or text_of("country")
         if country and is_country_code(country):
             self.report.locations.append(
                 ParsedLocation(country=country.upper(), observed_at=observed, kind=ip_kind(*flags))
