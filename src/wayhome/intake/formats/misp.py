@@ -181,6 +181,7 @@ class _EventReader:
         self.markings: list[Marking | None] = [_tags_marking(event)]
         self.texts: list[str] = []
         self.countries = _countries(event)
+        self.persona_keys: set[str] = set()
 
     def run(self) -> ParsedReport:
         self.event_reports()
@@ -354,9 +355,8 @@ class _EventReader:
             self.typed(SelectorType.MESSENGER_ID, login, attribute, where, platform=platform)
             return
         selector = self.typed(SelectorType.HANDLE, login, attribute, where, platform=platform)
-        if selector is not None and all(
-            p.handle_canonical != selector.value for p in self.report.personas
-        ):
+        if selector is not None and selector.value not in self.persona_keys:
+            self.persona_keys.add(selector.value)
             self.report.personas.append(
                 ParsedPersona(
                     platform=canonical_platform(platform),
