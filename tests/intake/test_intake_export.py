@@ -114,6 +114,18 @@ def test_stix_export_of_several_agencies() -> None:
     assert [r.marking for r in back] == [Marking.GREEN, Marking.AMBER]
 
 
+def test_a_value_two_reports_hold_keeps_each_reports_marking() -> None:
+    red = _every_type_report(Marking.RED)
+    green = _every_type_report(Marking.GREEN)
+    green.title = "the same values, shared wider"
+    bundle = export_stix([(red, "Police North"), (green, "Police South")])
+    assert strict_errors(bundle) == []
+    assert [r.marking for r in parse_stix(json.dumps(bundle).encode())] == [
+        Marking.RED,
+        Marking.GREEN,
+    ]
+
+
 @pytest.mark.parametrize("marking", [*Marking, None])
 def test_misp_export_loads_in_pymisp_passes_its_schemas_and_round_trips(
     marking: Marking | None,

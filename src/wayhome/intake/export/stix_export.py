@@ -221,6 +221,7 @@ def export_stix(
     objects: dict[str, dict[str, Any]] = {}
     markings: set[Marking] = set()
     stix_reports: list[dict[str, Any]] = []
+    sco_markings: dict[str, Marking | None] = {}
     extended = False
     for report, given in reports:
         holder = Holder(given) if isinstance(given, str) else given
@@ -230,7 +231,13 @@ def export_stix(
         for item in independent_items(report):
             sco = selector_observable(item.selector, report.marking)
             extended = extended or "extensions" in sco
-            objects.setdefault(sco["id"], sco)
+            held = objects.setdefault(sco["id"], sco)
+            shared = sco_markings.setdefault(sco["id"], report.marking)
+            if shared and report.marking and rank(report.marking) < rank(shared):
+                # A value two reports hold is known at the looser marking: marking it with
+                # the stricter would raise the looser report's marking when read back.
+                sco_markings[sco["id"]] = report.marking
+                held["object_marking_refs"] = [TLP2_IDS[report.marking]]
             if sco["id"] not in refs:
                 refs.append(sco["id"])
         published = report.received_at or current
