@@ -140,7 +140,8 @@ def test_every_selector_link_of_a_report_page_opens_its_look_up(
 ) -> None:
     user = world.user(world.agency(), Role.ANALYST)
     headers = world.headers(user)
-    payload = {"title": "all kinds", "source": "t", "marking": "AMBER", "body": every_type_text()}
+    body = every_type_text() + " and https://board.example.net/t/2?a=b&c=%2F#top"
+    payload = {"title": "all kinds", "source": "t", "marking": "AMBER", "body": body}
     report = client.post("/api/v1/reports", json=payload, headers=headers).json()
     values = {
         (link["type"], link["value"])
