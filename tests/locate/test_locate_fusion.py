@@ -331,3 +331,13 @@ def test_no_kind_of_clue_pulls_more_than_its_bound(russia: Gazetteer, wrong: Clu
     ratio = (after.posterior / after.posterior[home]) / (before.posterior / before.posterior[home])
     assert 1.0 < ratio.max() <= bound * (1 + 1e-9)
     assert _rank(after.posterior, home) <= 3
+
+
+def test_a_country_only_capture_weighs_by_country_and_says_so(russia: Gazetteer) -> None:
+    capture = IpClue(label="capture", ip=None, located=IpLocation(country="KZ"))
+    result = locate([capture], russia)
+    notes = next(c for c in result.clues if c.label == "capture").notes
+    assert notes == ("a capture in KZ; only the country is known",)
+    kz = russia.country_mask("KZ")
+    assert result.posterior[kz].sum() > 0.5
+    assert result.posterior[~kz].max() < result.posterior[kz].max()

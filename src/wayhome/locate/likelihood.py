@@ -217,10 +217,12 @@ def _ip(clue: IpClue, gazetteer: Gazetteer) -> ClueLikelihood:
     located = clue.located
     in_country = gazetteer.country_mask(located.country)
     values = np.where(in_country, 1.0, OUTSIDE_COUNTRY)
-    address = clue.ip or "an address not recorded"
-    notes = [f"{address}: {located.country}"]
-    if located.latitude is None:
-        notes.append("country only")
+    if clue.ip is None:
+        notes = [f"a capture in {located.country}; only the country is known"]
+    else:
+        notes = [f"{clue.ip}: {located.country}"]
+        if located.latitude is None:
+            notes.append("the country only")
     if located.latitude is not None and located.longitude is not None:
         scale = max(located.accuracy_km, 5.0)
         values = values * (0.01 + _kernel(gazetteer, located.latitude, located.longitude, scale))
