@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from wayhome.locate.clues import KnownSitesClue
+from wayhome.locate.clues import KnownSitesClue, TextClue
 from wayhome.locate.fusion import LocateConfig, locate
 from wayhome.locate.gazetteer import Gazetteer
+from wayhome.locate.mentions import find_mentions
 from wayhome.locate.rossmo import rossmo_scores
 from wayhome.locate.scenarios import (
     ScenarioGenerator,
@@ -34,6 +35,11 @@ def test_scenarios_are_reproducible_and_keep_the_truth(russia: Gazetteer) -> Non
         c.label for c in again.clues
     ]
     assert russia.countries[int(russia.country_codes[first.home])] == "RU"
+    for seed in range(20):
+        scenario = generator.generate(seed)
+        assert 500 <= int(russia.populations[scenario.home]) <= 15_000
+        texts = [c for c in scenario.clues if isinstance(c, TextClue)]
+        assert all(1 <= len(find_mentions(c.text, russia)) <= 2 for c in texts), texts
     assert "sites" not in [c.label for c in without(first, "sites").clues]
     forced = ScenarioGenerator(
         russia, ScenarioSettings(force_wrong=("text",), p_text=1.0)
