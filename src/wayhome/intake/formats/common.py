@@ -240,7 +240,7 @@ def structured_selector(
 ) -> Selector | None:
     """Add the selector a structured field holds to `report`, or keep the value as written
     with a warning when it is not valid for its type (never fatal)."""
-    selector_type = SelectorType(kind)
+    selector_type = kind if isinstance(kind, SelectorType) else SelectorType(kind)
     if selector_type is SelectorType.PHONE:
         canonical = phone_in(value, regions)
     else:
@@ -255,11 +255,24 @@ def structured_selector(
     return selector
 
 
+_DERIVING = frozenset({SelectorType.EMAIL, SelectorType.URL})
+_DERIVED = frozenset(
+    {SelectorType.DOMAIN, SelectorType.ONION, SelectorType.IPV4, SelectorType.IPV6}
+)
+
+
 def add_derived(report: ParsedReport) -> None:
     """Add the selectors each selector implies (an e-mail's domain, a URL's onion or IP host),
     once per origin, unless the report already holds them from that origin."""
-    held = {(item.origin, item.selector.type, item.selector.value) for item in report.items}
-    for item in list(report.items):
+    sources = [item for item in report.items if item.selector.type in _DERIVING]
+    if not sources:
+        return
+    held = {
+        (item.origin, item.selector.type, item.selector.value)
+        for item in report.items
+        if item.selector.type in _DERIVED
+    }
+    for item in sources:
         for found in derived_selectors(item.selector):
             key = (item.origin, found.type, found.value)
             if key in held:

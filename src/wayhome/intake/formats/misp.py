@@ -232,8 +232,8 @@ class _EventReader:
             raise InvalidInput("attribute must be a JSON object", location=where)
         kind = str(attribute.get("type", ""))
         value = attribute.get("value")
-        origin = self.origin(attribute, where)
         if value is None or str(value).strip() == "":
+            origin = self.origin(attribute, where)
             self.report.warnings.append(f"{origin}: attribute has no value; skipped")
             return None
         self.markings.append(_tags_marking(attribute))
@@ -241,7 +241,8 @@ class _EventReader:
             text = str(value).strip()
             self.report.extra.setdefault("misp_attributes", []).append([kind, text])
             self.report.warnings.append(
-                f"{origin}: unknown MISP attribute type {kind!r}; kept as written"
+                f"{self.origin(attribute, where)}: unknown MISP attribute type {kind!r}; "
+                "kept as written"
             )
             for selector in extract_selectors(text, region=self.region):
                 self.add(selector, attribute, where)
