@@ -6,10 +6,12 @@ from __future__ import annotations
 import pytest
 
 from wayhome.linking.comparisons import PERSON_COMPARISONS
-from wayhome.linking.engine import features_of
+from wayhome.linking.engine import LinkageModel, features_of, predict, train_model
 from wayhome.linking.given_names import dictionary_groups, unisex_names
+from wayhome.linking.incremental import build_index
 from wayhome.linking.names import name_part
 from wayhome.linking.records import PersonRecord, person_features
+from wayhome.linking.synthetic import cross_script_dataset
 
 
 @pytest.mark.parametrize(
@@ -74,3 +76,50 @@ def test_a_different_sex_is_decisive_unless_a_name_is_borne_by_both() -> None:
 def test_one_part_agreeing_and_the_other_clearly_different(left: str, right: str) -> None:
     label = _level("name", PersonRecord("a", (left,)), PersonRecord("b", (right,)))
     assert label == "one name part agrees, the other clearly different"
+
+
+@pytest.fixture(scope="module")
+def model() -> LinkageModel:
+    records, _ = cross_script_dataset(250, seed=3)
+    return train_model(records, max_pairs_for_u=1e5)
+
+
+def test_splink_and_python_agree_on_the_new_levels(model: LinkageModel) -> None:
+    # Each pair meets on a name key; between them they reach every level added for issue 16:
+    # partial dates, a year digit typo, sex against a unisex name, a family's patronymic.
+    pairs = [
+        (("Сухеванов Роман Олегович", "1987-08-24", "m"),
+         ("Артём Олегович Сухеванов", "1987-08-24", "m")),
+        (("Матвеев Вадим", "1970-05-19", "m"), ("Vadim Prokhorov", "1970-05-19", "m")),
+        (("Савчук Иван", "1990-02-03", "m"), ("Yelena Savchuk", "1990-02", "f")),
+        (("Савчук Саша", "1990-02-03", "m"), ("Sasha Savchuk", "1990", "f")),
+        (("Орлов Пётр", "1970-05-19", "m"), ("Pjotr Orlov", "1979", None)),
+        (("Орлова Анна", "1985-03-12", "f"), ("Anna Orlova", "1958-03-12", "f")),
+        (("Жуков Олег", "1985-03-12", "m"), ("Oleg Zhukov", "1985-07-01", "m")),
+    ]  # fmt: skip
+    records = [
+        PersonRecord(f"r{i}-{j}", (name,), date_of_birth=born, sex=sex)
+        for i, pair in enumerate(pairs)
+        for j, (name, born, sex) in enumerate(pair)
+    ]
+    predicted = predict(model, records, threshold_probability=0.0)
+    features = {f.unique_id: f for f in features_of(records)}
+    index = build_index(model, features.values())
+    seen: set[tuple[str, str]] = set()
+    for pair in predicted:
+        twin = index.score(features[pair.left_id], features[pair.right_id])
+        assert twin.match_weight == pytest.approx(pair.match_weight, abs=1e-6)
+        # (The batch names a level by its weight, and 0 bits is also "missing": compare bits.)
+        assert [c.match_weight for c in twin.contributions] == pytest.approx(
+            [c.match_weight for c in pair.contributions], abs=1e-3
+        )
+        seen |= {(c.comparison, c.level) for c in twin.contributions}
+    assert {
+        ("birth", "same year and month (a partial date)"),
+        ("birth", "birth year one digit apart"),
+        ("birth", "same birth year, different days"),
+        ("sex", "different sex"),
+        ("sex", "different sex, a given name borne by both"),
+        ("patronymic", "same patronymic, another given name (a family's)"),
+        ("name", "one name part agrees, the other clearly different"),
+    } <= seen
