@@ -83,7 +83,14 @@ class _Reader:
         self.report = ParsedReport(title="CyberTipline report", source=FORMAT)
         self.esp = (root.child("reporter") or root).text_of("espName")
         self.texts: list[str] = []
-        self.countries = _countries(root)
+        self._countries: list[str] | None = None
+
+    @property
+    def countries(self) -> list[str]:
+        """The report's own countries, read once when a phone first needs them."""
+        if self._countries is None:
+            self._countries = _countries(self.root)
+        return self._countries
 
     def item(self, kind: SelectorType, value: str, node: XmlNode, path: str, **kw: Any) -> None:
         """The selector an element holds; a value not valid for its type is kept as written."""
