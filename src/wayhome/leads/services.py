@@ -59,8 +59,6 @@ UNRESOLVED = 0.25
 SUSPECTS_SHOWN = 10
 PLACES_SHOWN = 10
 MIN_SUSPECT_SCORE = 0.05
-# How much the ranked suspects' registered homes move the places (times the best score).
-RESIDENCE_WEIGHT = 0.6
 LEAD_KIND = "case_lead"
 
 
@@ -83,7 +81,8 @@ class SuspectLead:
 
 @dataclass(frozen=True)
 class PlaceLead:
-    """One ranked place, with the locating posterior and the share of suspects' homes."""
+    """One place: its rank and probability in the locating posterior (0: not ranked, no clue)
+    and the ranked suspects' share of it as a registered home (0 when none lives there)."""
 
     rank: int
     geonameid: int
@@ -479,42 +478,57 @@ def case_leads(records: Records, case_id: uuid.UUID) -> CaseLeads:
 
 
 def _places(result: Any, places: Any, suspects: list[SuspectLead]) -> list[PlaceLead]:
-    """The locating posterior mixed with the registered homes of the ranked suspects."""
+    """The locating posterior's places, as the map and the API show them, then suspects' homes.
+
+    One posterior (issue 15): a place's probability is the locating result's, never mixed with
+    anything else, so the case page, the map and the API agree. A ranked suspect's registered
+    home is marked with the suspects' share of it (`residence`); a home the posterior does not
+    list among its first places is added after them with its own (small) probability, so the
+    investigator sees both where the clues point and where the suspects are registered.
+    """
     homes: dict[int, float] = {}
     for suspect in suspects:
-        if suspect.home is not None:
+        if suspect.home is not None and suspect.home.get("geonameid") is not None:
             gid = int(suspect.home["geonameid"])
             homes[gid] = homes.get(gid, 0.0) + suspect.score
     total = sum(homes.values())
-    weight = RESIDENCE_WEIGHT * max((s.score for s in suspects if s.home), default=0.0)
-    if result is None or result.is_empty:
-        weight = 1.0 if homes else 0.0
-    mixed: dict[int, tuple[float, float, float]] = {}
-    if result is not None and not result.is_empty:
-        for ranked in result.ranked:
-            gid = ranked.place.geonameid
-            mixed[gid] = (ranked.probability, 0.0, 0.0)
-    for gid, value in homes.items():
-        located_p = mixed.get(gid, (0.0, 0.0, 0.0))[0]
-        if result is not None and not result.is_empty and gid not in mixed:
+    located = result is not None and not result.is_empty
+    rows: list[tuple[int, int, float]] = []
+    if located:
+        rows = [
+            (rank, r.place.geonameid, float(r.probability))
+            for rank, r in enumerate(result.ranked[:PLACES_SHOWN], start=1)
+        ]
+    listed = {gid for _, gid, _ in rows}
+    for gid in sorted(homes, key=lambda g: -homes[g]):
+        if gid in listed:
+            continue
+        probability, rank = 0.0, 0
+        if located:
             try:
-                located_p = float(result.posterior[places.index_of(gid)])
+                probability = float(result.posterior[places.index_of(gid)])
+                rank = int((result.posterior > probability).sum()) + 1
             except InvalidInput:
-                located_p = 0.0
-        mixed[gid] = (located_p, value / total if total else 0.0, 0.0)
-    ranked_out = sorted(
-        ((1 - weight) * lp + weight * rp, gid, lp, rp) for gid, (lp, rp, _) in mixed.items()
-    )
-    ranked_out.reverse()
+                probability = 0.0
+        rows.append((rank, gid, probability))
     out: list[PlaceLead] = []
-    for rank, (probability, gid, lp, rp) in enumerate(ranked_out[:PLACES_SHOWN], start=1):
+    for rank, gid, probability in rows:
         try:
             place = places.place(places.index_of(gid))
             name, local = place.name, place.local_name
         except InvalidInput:
             name, local = str(gid), ""
+        share = homes.get(gid, 0.0) / total if total else 0.0
         out.append(
-            PlaceLead(rank, gid, name, local, round(probability, 4), round(lp, 4), round(rp, 4))
+            PlaceLead(
+                rank,
+                gid,
+                name,
+                local,
+                round(probability, 4),
+                round(probability, 4),
+                round(share, 4),
+            )
         )
     return out
 
