@@ -299,3 +299,24 @@ def test_times_in_other_writings_are_read_and_a_bad_one_costs_only_itself() -> N
     assert rows.extra["unnormalised"] == [
         {"type": "date and time", "value": "yesterday", "at": "line 2, column observed_at"}
     ]
+
+
+def test_format_knowledge_deleted_misp_values_custom_stix_wallets_csv_type_names() -> None:
+    values = sample_values()
+    misp = _event(
+        [{"name": "user-account", "deleted": True, "Attribute": []}],
+        [
+            {"type": "email", "value": "gone@example.org", "deleted": True},
+            {"type": "email", "value": "kept@example.org", "deleted": False},
+        ],
+    )
+    [report] = parse_misp(misp)
+    assert [i.selector.value for i in report.items] == ["kept@example.org"]
+    assert report.extra["misp_deleted"] == [["email", "gone@example.org"], ["user-account", None]]
+    wallet = {"type": "x-cryptocurrency-wallet", "id": _id("x-cryptocurrency-wallet", 1)}
+    [stix] = parse_stix(_bundle({**wallet, "value": values["btc"]}))
+    assert _pairs(stix) == {("btc", values["btc"])}
+    spaced = " ".join(_FINGERPRINT[i : i + 4] for i in range(0, 40, 4))
+    csv = f"type,value\npgp,{spaced}\nurl,https://t.me/Korsak_77\n".encode()
+    [rows] = parse_submission(csv, filename="x.csv").reports
+    assert {("pgp_fingerprint", _FINGERPRINT), ("handle", "telegram:korsak_77")} <= _pairs(rows)

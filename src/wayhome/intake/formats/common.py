@@ -257,7 +257,13 @@ def structured_selector(
 
 _DERIVING = frozenset({SelectorType.EMAIL, SelectorType.URL})
 _DERIVED = frozenset(
-    {SelectorType.DOMAIN, SelectorType.ONION, SelectorType.IPV4, SelectorType.IPV6}
+    {
+        SelectorType.DOMAIN,
+        SelectorType.ONION,
+        SelectorType.IPV4,
+        SelectorType.IPV6,
+        SelectorType.HANDLE,
+    }
 )
 
 

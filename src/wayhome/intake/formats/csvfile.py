@@ -46,7 +46,33 @@ from wayhome.intake.selectors.types import SelectorType
 FORMAT = "csv"
 REQUIRED_COLUMNS = ("type", "value")
 OPTIONAL_COLUMNS = ("observed_at", "platform", "note", "report", "marking", "country")
-_ALIASES = {"bitcoin": "btc", "ethereum": "eth", "monero": "xmr", "e-mail": "email"}
+_ALIASES = {
+    "bitcoin": "btc",
+    "ethereum": "eth",
+    "monero": "xmr",
+    "e-mail": "email",
+    "mail": "email",
+    "telephone": "phone",
+    "phone-number": "phone",
+    "ip-address": "ip",
+    "ip-src": "ip",
+    "ip-dst": "ip",
+    "domain-name": "domain",
+    "hostname": "host",
+    "uri": "url",
+    "link": "url",
+    "onion-address": "onion",
+    "pgp": "pgp_fingerprint",
+    "pgp-fingerprint": "pgp_fingerprint",
+    "fingerprint": "pgp_fingerprint",
+    "pgp-key-id": "pgp_key_id",
+    "account": "handle",
+    "username": "handle",
+    "user": "handle",
+    "screen-name": "handle",
+    "sha-1": "sha1",
+    "sha-256": "sha256",
+}
 
 
 def parse_csv(data: bytes, *, region: str | None = None) -> list[ParsedReport]:
@@ -132,8 +158,8 @@ def _canonical_columns(columns: list[str]) -> list[str]:
 
 
 def _row(report: ParsedReport, record: dict[str, str], where: str, region: str | None) -> None:
-    kind = record["type"].lower()
-    kind = _ALIASES.get(kind, kind)
+    kind = record["type"].lower().strip()
+    kind = _ALIASES.get(kind.replace("_", "-"), _ALIASES.get(kind, kind))
     value = record["value"]
     if not value:
         report.warnings.append(f"{where}: no value; row skipped")

@@ -232,6 +232,10 @@ class _EventReader:
             raise InvalidInput("attribute must be a JSON object", location=where)
         kind = str(attribute.get("type", ""))
         value = attribute.get("value")
+        if _deleted(attribute):
+            # MISP's soft delete: the producer withdrew it; kept, never read as a selector.
+            self.report.extra.setdefault("misp_deleted", []).append([kind, str(value)])
+            return None
         if value is None or str(value).strip() == "":
             origin = self.origin(attribute, where)
             self.report.warnings.append(f"{origin}: attribute has no value; skipped")
@@ -369,6 +373,9 @@ class _EventReader:
     def object(self, obj: Any, where: str) -> None:
         if not isinstance(obj, dict):
             raise InvalidInput("object must be a JSON object", location=where)
+        if _deleted(obj):
+            self.report.extra.setdefault("misp_deleted", []).append([obj.get("name"), None])
+            return
         name = str(obj.get("name", ""))
         attributes = obj.get("Attribute", []) or []
         self.markings.append(_tags_marking(obj))
@@ -482,6 +489,11 @@ class _EventReader:
                 country=country.upper()[:2] if country else None,
             )
         )
+
+
+def _deleted(holder: dict[str, Any]) -> bool:
+    """Whether MISP marks an attribute or object as deleted (`"deleted": true`)."""
+    return str(holder.get("deleted", "")).strip().lower() in {"true", "1"}
 
 
 def _account_platform(

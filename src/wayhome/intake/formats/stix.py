@@ -185,6 +185,9 @@ class _ReportBuilder:
             return
         self.markings.append(self.bundle.marking_of(obj))
         handler = getattr(self, "on_" + kind.replace("-", "_"), None)
+        if handler is None and kind.startswith("x-"):
+            # A custom object named after a known type (`x-cryptocurrency-wallet`).
+            handler = getattr(self, "on_" + kind[2:].replace("-", "_"), None)
         try:
             if handler is not None:
                 handler(obj, observed)

@@ -1,4 +1,5 @@
-"""Selectors that follow from another: the domain of an e-mail, the host of a URL.
+"""Selectors that follow from another: the domain of an e-mail, the host of a URL, the account
+a platform's profile URL names.
 
 Every format adds them the same way (`formats.common.add_derived`), so an address written
 in a STIX object, a MISP attribute, a tipline element, a CSV row or free text correlates
@@ -9,7 +10,9 @@ where the block is read: `extract` for text, MISP's `pgp-public-key`.)
 from __future__ import annotations
 
 from wayhome.intake.selectors.crypto import normalise_onion
+from wayhome.intake.selectors.handles import normalise_handle
 from wayhome.intake.selectors.network import normalise_ipv4, normalise_ipv6
+from wayhome.intake.selectors.patterns import PROFILE, PROFILE_STOPWORDS
 from wayhome.intake.selectors.types import Selector, SelectorType
 
 
@@ -38,4 +41,16 @@ def derived_selectors(selector: Selector) -> list[Selector]:
     if host[-1:].isdigit():
         ipv4 = normalise_ipv4(host)
         return [] if ipv4 is None else [Selector(SelectorType.IPV4, ipv4, selector.original)]
-    return []
+    return _profile_handle(selector)
+
+
+def _profile_handle(url: Selector) -> list[Selector]:
+    """The account a listed platform's profile URL names (`https://t.me/x` → `telegram:x`)."""
+    found = PROFILE.match(url.value)
+    if found is None or found.group(2).lower() in PROFILE_STOPWORDS:
+        return []
+    rest = url.value[found.end() :]
+    if rest and rest[0] not in "/?":
+        return []
+    handle = normalise_handle(found.group(2), found.group(1))
+    return [] if handle is None else [Selector(SelectorType.HANDLE, handle, url.original)]
