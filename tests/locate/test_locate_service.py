@@ -281,3 +281,16 @@ def test_grid_layer_for_the_map(client: TestClient, scene: Scene) -> None:
     # The home is near Rybinsk (a sighting there, and "he lives near Rybinsk").
     assert south < RYBINSK[0] < north and west < RYBINSK[1] < east
     assert max(grid["values"]) > 0
+
+
+def test_a_stated_national_phone_is_dialled_in_the_case_agencys_country(
+    client: TestClient, scene: Scene
+) -> None:
+    # "8 (4852) …" is a Yaroslavl landline only when read as dialled in Russia (the case's
+    # agency is Russian); without that country the same number is refused (clue files).
+    stated = {"id": "landline", "kind": "phone", "number": "8 (4852) 45-67-89"}
+    response = _locate(client, scene, scene.ru_headers, clues=[stated])
+    assert response.status_code == 200, response.text
+    clue = next(c for c in response.json()["clues"] if c["id"] == "landline")
+    assert clue["enabled"] and clue["kind"] == "phone", clue
+    assert any("Yaroslavl" in note for note in clue["notes"]), clue

@@ -66,6 +66,11 @@ def _derived(
     return CaseClue(clue_id, label, kind, source, agency, made)
 
 
+def case_country(records: Records, case: Case) -> str | None:
+    """The country of the agency owning the case: where its national phone numbers are dialled."""
+    return records.session.scalar(select(Agency.country).where(Agency.id == case.agency_id))
+
+
 def case_clues(records: Records, case: Case) -> list[CaseClue]:
     """Return the clues the case's visible intelligence gives: sites, places, IPs (an address,
     or only the country it was located in), phones, activity times and texts."""
@@ -110,7 +115,7 @@ def case_clues(records: Records, case: Case) -> list[CaseClue]:
         {case.agency_id} | {r.agency_id for r in reports} | {loc.agency_id for loc in locations},
     )
     # A national phone number ("8 (8362) …") is read as dialled in the case agency's country.
-    home_country = records.session.scalar(select(Agency.country).where(Agency.id == case.agency_id))
+    home_country = case_country(records, case)
 
     def source_of(report_id: uuid.UUID | None) -> str:
         report = by_report.get(report_id) if report_id else None

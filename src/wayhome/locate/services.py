@@ -16,7 +16,14 @@ from wayhome.access.visibility import READING_ROLES
 from wayhome.cases.models import Case
 from wayhome.errors import Forbidden, InvalidInput
 from wayhome.locate import schemas
-from wayhome.locate.evidence import CaseClue, case_clues, check_places, located, stated_clue
+from wayhome.locate.evidence import (
+    CaseClue,
+    case_clues,
+    case_country,
+    check_places,
+    located,
+    stated_clue,
+)
 from wayhome.locate.fusion import LocateConfig, LocateResult, locate, result_as_json
 from wayhome.locate.grid import GridLayer, bbox_of, grid_layer
 from wayhome.locate.live import IMPORTED_GAZETTEER, gazetteer, import_gazetteer, use_gazetteer
@@ -78,10 +85,12 @@ def locate_case(
     case = records.get(Case, case_id)
     places = gazetteer()
     clues = case_clues(records, case)
+    # A national phone number stated for the case is read as dialled in the case agency's country.
+    home_country = case_country(records, case)
     for position, stated in enumerate(request.clues):
         location = f"body.clues[{position}] ({stated.id})"
         try:
-            made = stated_clue(stated)
+            made = stated_clue(stated, default_country=home_country)
             check_places(made, places, location)
         except InvalidInput as error:
             raise InvalidInput(error.detail, location=location) from error
