@@ -54,10 +54,22 @@ def _rank(result_posterior: np.ndarray, row: int) -> int:
 
 
 def test_no_clue_is_explained_instead_of_ranking_the_world(russia: Gazetteer) -> None:
-    for clues in ([], [WithinClue(label="within", km=100.0, place="Тверь")]):
+    searched = ExcludedClue(label="searched", place_names=["Тверь"])
+    for clues in ([], [searched]):
         result = locate(clues, russia)
         assert result.is_empty and result.ranked == [] and result.coverage == []
         assert result.empty_reason is not None and "no clue" in result.empty_reason
+    # A sure area ("within 100 km of Tver") says where to look: its places, evenly, and the
+    # search areas are that area (register suspects living there can then be listed).
+    within = locate([WithinClue(label="within", km=100.0, place="Тверь")], russia)
+    assert not within.is_empty and within.ranked
+    tver = russia.find("Тверь")[0].index
+    inside = distances_km(
+        russia.latitudes, russia.longitudes, russia.latitudes[tver], russia.longitudes[tver]
+    )
+    assert np.all(within.posterior[inside > 100.0 + 1e-6] == 0.0)
+    area = int(np.count_nonzero(within.posterior))
+    assert area > 1 and within.coverage[-1].places >= 0.99 * area
     silent = locate([TextClue(label="chat", text="привет, как дела")], russia)
     assert silent.is_empty
     assert not locate([PhoneClue(label="phone", number="+74822123456")], russia).is_empty

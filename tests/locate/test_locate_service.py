@@ -204,8 +204,8 @@ def test_a_case_with_every_clue_off_says_so_instead_of_ranking_the_world(
     full = _locate(client, scene, scene.ru_headers).json()
     assert full["places"] and full["empty_reason"] is None
     everything = [clue["id"] for clue in full["clues"]]
-    radius = {"id": "near-yar", "kind": "within", "km": 300, "place": "Yaroslavl"}
-    for stated in ([], [radius]):
+    searched = {"id": "searched", "kind": "excluded", "place_names": ["Yaroslavl"]}
+    for stated in ([], [searched]):
         answer = _locate(
             client, scene, scene.ru_headers, clues=stated, disabled=everything, grid=True
         ).json()

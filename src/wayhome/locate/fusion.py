@@ -144,9 +144,15 @@ def mixed_likelihood(likelihood: ClueLikelihood, prior: FloatArray) -> FloatArra
 
 
 def _informative(likelihood: ClueLikelihood) -> bool:
-    """Say whether a clue says where the person lives (not only where he does not)."""
+    """Say whether a clue says where the person lives (not only where he does not).
+
+    A sure constraint that leaves less than half of the places ("within 150 km of Yaroslavl",
+    "in this region") says where to look; one that leaves most of them (an excluded area)
+    only says where not to.
+    """
     if likelihood.hard:
-        return likelihood.error_rate > 0
+        kept = float(np.count_nonzero(likelihood.values > 0)) / max(likelihood.values.size, 1)
+        return likelihood.error_rate > 0 or kept < 0.5
     return likelihood.error_rate < 1.0
 
 
