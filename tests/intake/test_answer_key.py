@@ -40,14 +40,6 @@ FORUM_PLATFORM = (
     "free text: a post header '— user korsak_77' under 'Forum: Polar Night' yields no account "
     "(neither polar-night:korsak_77 nor forum:korsak_77)"
 )
-RU_PHONE_WORD = (
-    "free text: the Russian phone word 'Тел.' is not a phone word, so the national number "
-    "after it is lost"
-)
-RU_00_PREFIX = (
-    "free text, region RU: '0044 7723 481906' is not read as international writing "
-    "(phonenumbers' RU international prefix is 810, not 00)"
-)
 STIX_WALLET = (
     "STIX: a custom SCO (x-cryptocurrency-wallet, new-sco extension) is not read: "
     "its BTC address is lost"
@@ -58,32 +50,12 @@ MUST_FIND_GAPS: dict[tuple[str, str, str], str] = {
     (STIX, "btc", _ANSWER[STIX]["must_find"][9]["value"]): STIX_WALLET,
     (FORUM, "account", "polar-night:korsak_77"): FORUM_PLATFORM,
     (FORUM, "account", "polar-night:nord_wind"): FORUM_PLATFORM,
-    (FORUM, "phone", "+79165551234"): RU_PHONE_WORD,
-    (FORUM, "phone", "+447723481906"): RU_00_PREFIX,
     **{(CSV, item["type"], item["value"]): CSV_REFUSED for item in _ANSWER[CSV]["must_find"]},
 }
 # (file, type, text) -> the product gap.
 LOOKALIKE_GAPS: dict[tuple[str, str, str], str] = {
     (MISP, "email", "wrong.guess@example-post.net"): (
         'MISP: an attribute its producer deleted ("deleted": true) is imported'
-    ),
-    (FORUM, "ipv4", "10.2.3.4"): "free text: a version number after 'version' is taken as an IPv4",
-    (FORUM, "domain", "readme.md"): "free text: the file name readme.md is taken as a domain",
-    (FORUM, "sha1", _ANSWER[FORUM]["must_not_find"][2]["text"]): (
-        "free text: 40 hex digits labelled 'commit' are taken as a SHA-1 file hash"
-    ),
-    (FORUM, "url", _ANSWER[FORUM]["must_not_find"][7]["text"]): (
-        "free text: a URL whose onion host fails the v3 checksum is kept as a URL"
-    ),
-    (FORUM, "phone", "4957701234"): (
-        "free text: a parcel number after 'Tracking number' is taken as a phone"
-    ),
-    (FORUM, "email", "your.name@example.com"): (
-        "free text: a placeholder address (RFC 2606 domain) in a quoted template is stored "
-        "(the warning list flags it, nothing drops it)"
-    ),
-    (FORUM, "domain", "example.com"): (
-        "free text: the placeholder address's domain example.com is stored"
     ),
 }
 _CSV_LINK = "the Dutch CSV holding it is refused (" + CSV_REFUSED + ")"
@@ -93,9 +65,7 @@ LINK_GAPS: dict[tuple[str, str], str] = {
     for link in load_key()["cross_file"]
     if CSV in link["files"]
 }
-LINK_GAPS[("phone", "+79165551234")] = RU_PHONE_WORD
 LINK_GAPS[("btc", _ANSWER[STIX]["must_find"][9]["value"])] = STIX_WALLET + "; " + _CSV_LINK
-LINK_GAPS[("phone", "+447723481906")] = RU_00_PREFIX + "; " + _CSV_LINK
 # (file, agency) -> the product gap.
 IMPORT_GAPS: dict[tuple[str, str], str] = {(CSV, a): CSV_REFUSED for a in agencies()}
 # file -> the product gap.

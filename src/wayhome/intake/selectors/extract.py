@@ -10,16 +10,31 @@ lower-cased text, phone words, long hex/Base58 runs); the token around each anch
 cut out and classified. The patterns live in `patterns`.
 
 - URLs need a scheme (`http`, `https`, `ftp`, defanged `hxxp`) or a `www.` start; trailing
-  sentence punctuation and an unbalanced `)` are trimmed.
+  sentence punctuation and an unbalanced `)` are trimmed. A URL whose host is an `.onion`
+  that is not a valid v3 address (checksum, version) is not taken, as the onion is not.
 - A token ends at whitespace, quotes, brackets, commas, semicolons and `|`; so does a URL.
 - Domains are taken only outside URLs and e-mail addresses and only with a TLD from the
   built-in list (`network.KNOWN_TLDS`); a few country TLDs that are also common file
-  extensions (`py`, `sh`, `ps`, `cs`, `pm`, `mp`) are skipped in free text.
+  extensions (`py`, `sh`, `ps`, `cs`, `pm`, `mp`) are skipped in free text; a bare
+  `name.md` or `name.rs` (two labels: Markdown's and Rust's extensions) is a file name,
+  while `www.x.md` or `files.x.rs` (a subdomain) is a domain.
+- A dotted quad right after a version word (`version`, `ver.`, `v`, `build`, `release`,
+  `firmware`, `версия`, `сборка`, ...) is a version number, not an IPv4 address.
+- An e-mail address whose domain is reserved for examples (RFC 2606/6761: `example.com`,
+  `*.test`, ...) and whose local part names the slot to fill (`your.name`, `yourname`,
+  `name`, `user`, `email`, ...) is a template's placeholder and not taken; other addresses at
+  example domains are taken (the warning list flags them).
 - Phone numbers are taken when written internationally (`+` or `00`) or, for national
-  writing, when a phone word (`tel`, `phone`, `call`, `whatsapp`, ...) precedes them; the
-  default region then decides the country.
+  writing, when a phone word (`tel`, `phone`, `call`, `whatsapp`, `тел.`, `телефон`, `моб.`,
+  `сот.`, `вотсап`, `звоните`, `номер`, ...) precedes them; the default region then decides
+  the country. A "number" that names a parcel, an order, an account or a document
+  (`tracking number`, `order number`, `invoice number`, `трек-номер`, `номер заказа`) is no
+  phone word. `00` + country code is international writing whatever the default region
+  (Russia dials `810`, but `00` is written there too), when the region's reading is invalid.
 - 40 hex digits are a PGP fingerprint when `fingerprint`, `pgp` or `gpg` appears just before
-  them (or when written in ten groups of four), a SHA-1 otherwise; `0x` + 16 hex is a PGP
+  them (or when written in ten groups of four), a SHA-1 otherwise; a hex run right after a
+  version-control word (`commit`, `коммит`, `revision`, `rev`, `changeset`) is a commit id
+  and no selector; `0x` + 16 hex is a PGP
   key id, `0x` + 40 hex an Ethereum address.
 - Handles are taken from labels (`telegram: @x`, `wickr: x`, forum `user: x`, `author: x`,
   `gebruiker: x`, `автор: x`), forum phrases (`posted by x`, `geplaatst door x`, `user x on
@@ -151,7 +166,7 @@ class _Extraction:
             seen.add(url_start)
             url_end = url_start + len(raw)
             canonical = normalise_url(raw)
-            if canonical is None:
+            if canonical is None or _bad_onion_host(canonical):
                 continue
             self.taken.add(url_start, url_end)
             self.add(SelectorType.URL, canonical, url_start, url_end)
@@ -166,6 +181,13 @@ class _Extraction:
             ):
                 if value is not None:
                     self.add(kind, value, url_start, url_end)
+
+    def after(self, start: int, label: re.Pattern[str]) -> bool:
+        """Whether `label` ends right before `start` on the same line (lower-cased text)."""
+        lowered = self.lowered
+        floor = max(0, start - 40)
+        line_start = lowered.rfind("\n", floor, start) + 1
+        return label.search(lowered, max(floor, line_start), start) is not None
 
     def profile(self, start: int, end: int) -> bool:
         match = patterns.PROFILE.match(self.text, start, end)
@@ -191,7 +213,14 @@ class _Extraction:
             else:
                 self.label(word, value_at)
         if self.region is not None:
-            for end in _word_ends(self.lowered, patterns.PHONE_WORDS):
+            lowered = self.lowered
+            for word_start, end in _word_spans(lowered, patterns.PHONE_WORDS):
+                line_start = lowered.rfind("\n", max(0, word_start - 30), word_start) + 1
+                before = lowered[max(line_start, word_start - 30) : word_start]
+                if patterns.NOT_PHONE_BEFORE.search(before) or patterns.NOT_PHONE_AFTER.match(
+                    lowered, end
+                ):
+                    continue  # "tracking number 4957701234", "номер заказа 1234567890"
                 self.national_phone(end)
 
     def label(self, word: str, pos: int) -> None:
@@ -258,7 +287,9 @@ class _Extraction:
                 if self.taken.covers(*match.span()):
                     continue
                 canonical = normalise_email(match.group(0))
-                if canonical is not None:
+                if canonical is not None and _placeholder_address(canonical):
+                    self.taken.add(*match.span())
+                elif canonical is not None:
                     self.taken.add(*match.span())
                     self.add(SelectorType.EMAIL, canonical, *match.span())
             for match in patterns.MATRIX.finditer(text, start, end):
@@ -280,7 +311,7 @@ class _Extraction:
                     self.add(SelectorType.ONION, onion, *match.span())
             for match in patterns.IPV4.finditer(text, start, end):
                 ipv4 = normalise_ipv4(match.group(0))
-                if ipv4 is not None:
+                if ipv4 is not None and not self.after(match.start(), patterns.VERSION_BEFORE):
                     self.add(SelectorType.IPV4, ipv4, *match.span())
             for match in patterns.DOMAIN.finditer(text, start, end):
                 if self.taken.covers(*match.span()):
@@ -288,8 +319,12 @@ class _Extraction:
                 domain = normalise_domain(match.group(0))
                 if domain is None or domain.endswith(".onion") or not has_known_tld(domain):
                     continue
-                if domain.rsplit(".", 1)[-1] not in patterns.FILE_LIKE_TLDS:
-                    self.add(SelectorType.DOMAIN, domain, *match.span())
+                tld = domain.rsplit(".", 1)[-1]
+                if tld in patterns.FILE_LIKE_TLDS:
+                    continue
+                if tld in patterns.FILE_NAME_TLDS and domain.count(".") == 1:
+                    continue  # "readme.md": a file name
+                self.add(SelectorType.DOMAIN, domain, *match.span())
 
     def colon_tokens(self) -> None:
         text = self.text
@@ -363,7 +398,9 @@ class _Extraction:
                 continue
             run = match.group(0)
             if patterns.HEX_DIGITS.fullmatch(run):
-                if not self.labelled.covers(start, end):
+                if not self.labelled.covers(start, end) and not (
+                    run[:2] not in ("0x", "0X") and self.after(start, patterns.COMMIT_BEFORE)
+                ):
                     found = _hex_run(text, match)
                     if found is not None:
                         self.found.append(found)
@@ -390,8 +427,26 @@ def _holds_ipv4(text: str) -> bool:
     return any(normalise_ipv4(m.group(0)) for m in patterns.IPV4.finditer(text))
 
 
-def _word_ends(lowered: str, words: list[str]) -> Iterator[int]:
-    """End offsets of whole-word occurrences (`str.find` is far faster than a regex here)."""
+def _bad_onion_host(url: str) -> bool:
+    """Whether a canonical URL's host is an `.onion` that is not a valid v3 address."""
+    host = url.split("://", 1)[1].split("/", 1)[0].rsplit("@", 1)[-1].split(":", 1)[0]
+    return host.endswith(".onion") and normalise_onion(host) is None
+
+
+def _placeholder_address(address: str) -> bool:
+    """Whether a canonical address is a template's placeholder (`your.name@example.com`)."""
+    local, _, domain = address.rpartition("@")
+    reserved = domain.rsplit(".", 1)[-1] in patterns.RESERVED_EXAMPLE_TLDS or any(
+        domain == d or domain.endswith("." + d) for d in patterns.RESERVED_EXAMPLE_DOMAINS
+    )
+    return reserved and (
+        local in patterns.PLACEHOLDER_LOCALS
+        or local.startswith(patterns.PLACEHOLDER_LOCAL_PREFIXES)
+    )
+
+
+def _word_spans(lowered: str, words: list[str]) -> Iterator[tuple[int, int]]:
+    """Start and end offsets of whole-word occurrences (`str.find` beats a regex here)."""
     size = len(lowered)
     for word in words:
         length = len(word)
@@ -401,7 +456,7 @@ def _word_ends(lowered: str, words: list[str]) -> Iterator[int]:
             if not (pos and lowered[pos - 1].isalpha()) and not (
                 end < size and lowered[end].isalpha()
             ):
-                yield end
+                yield pos, end
             pos = lowered.find(word, end)
 
 

@@ -62,7 +62,65 @@ PHONE_WORDS = [
     "movil",
     "nummer",
     "number",
+    "тел",
+    "телефон",
+    "телефона",
+    "телефону",
+    "моб",
+    "мобильный",
+    "мобильного",
+    "сот",
+    "сотовый",
+    "сотового",
+    "вотсап",
+    "ватсап",
+    "вацап",
+    "вайбер",
+    "звоните",
+    "звонить",
+    "звони",
+    "номер",
 ]
+# A "number" that names a parcel, an order, an account or a document, not a line: the phone
+# word is not a phone context when one of these stands just before it ("tracking number",
+# "трек-номер") or, for the Russian "номер", just after it ("номер заказа").
+NOT_PHONE_BEFORE = re.compile(
+    r"(?<![^\W\d_])(?:tracking|track|order|invoice|parcel|package|shipment|shipping|consignment"
+    r"|reference|ref|account|acct|serial|case|ticket|transaction|booking|confirmation|customer"
+    r"|policy|receipt|item|model|part|waybill|sendungs|трек|треки)[ \t\-.]{0,3}$"
+)
+NOT_PHONE_AFTER = re.compile(
+    r"[ \t]{0,3}(?:заказа|посылки|отправления|отслеживания|сч[её]та|карты|накладной|трека"
+    r"|договора|паспорта|дела|квитанции|транзакции|платежа)(?![^\W\d_])"
+)
+# A dotted quad right after a version word is a version number, not an address
+# ("version 10.2.3.4", "v. 4.11.2.9", "сборка 1.2.3.4"); the label may end in `:`/`#`.
+VERSION_BEFORE = re.compile(
+    r"(?<![^\W\d_])(?:version|versie|versión|versao|versão|ver|v|build|release|firmware|fw"
+    r"|верси[яиюей]|верс|сборк[аиуое]|релиз|прошивк[аиуое])\.?[ \t]{0,3}[:#=]?[ \t]{0,3}$"
+)
+# A hex run right after a version-control word is a commit id, not a file hash or a key
+# ("commit 51bee257…", "git commit: …", "коммит …", "rev …").
+COMMIT_BEFORE = re.compile(
+    r"(?<![^\W\d_])(?:commit|commits|коммит|коммита|коммите|revision|rev|changeset|ревизи[яи])"
+    r"\.?(?:[ \t]{1,3}(?:id|hash|sha|sha-?1))?[ \t]{0,3}[:#=]?[ \t]{0,3}$"
+)
+# Country-code TLDs that are also everyday file extensions and stand in text far more often as
+# a file name than as a site: Markdown (`readme.md`) and Rust (`main.rs`). A bare `name.md`
+# (two labels, no scheme, path or e-mail around it) is read as a file name; with a subdomain
+# (`www.x.md`, `files.x.rs`) or in a URL or an address it is a domain.
+FILE_NAME_TLDS = frozenset({"md", "rs"})
+# An e-mail address is a template's placeholder, not anyone's address, when its domain is
+# reserved for examples (RFC 2606/6761) and its local part names the slot for the reader to
+# fill ("your.name@example.com"); other addresses at example domains are kept (and flagged).
+PLACEHOLDER_LOCALS = frozenset(
+    {"name", "user", "username", "user.name", "user_name", "email", "e-mail", "mail"}
+    | {"you", "someone", "somebody", "anyone", "first.last", "firstname.lastname"}
+    | {"firstname", "lastname", "name.surname", "john.doe", "jane.doe", "address"}
+)
+PLACEHOLDER_LOCAL_PREFIXES = ("your", "ваш")
+RESERVED_EXAMPLE_DOMAINS = ("example.com", "example.net", "example.org")
+RESERVED_EXAMPLE_TLDS = ("example", "test", "invalid", "localhost")
 PGP_WORDS = ["fingerprint", "fpr", "pgp", "gpg"]
 
 
