@@ -32,44 +32,25 @@ STIX, MISP, CYBERTIP, FORUM, CSV = (
     "nl_unit_selectors.csv",
 )
 _ANSWER = load_key()["files"]
-CSV_REFUSED = (
-    "CSV: a sheet with the columns type,value,first_seen is refused whole "
-    "('line 1: unknown column first_seen')"
-)
 FORUM_PLATFORM = (
-    "free text: a post header '— user korsak_77' under 'Forum: Polar Night' yields no account "
-    "(neither polar-night:korsak_77 nor forum:korsak_77)"
-)
-STIX_WALLET = (
-    "STIX: a custom SCO (x-cryptocurrency-wallet, new-sco extension) is not read: "
-    "its BTC address is lost"
+    "free text: a post header '— user korsak_77' under 'Forum: Polar Night' yields "
+    "forum:korsak_77 (the product's one key for sites outside its platform table, so that "
+    "sources naming a small forum differently still correlate), not polar-night:korsak_77"
 )
 
 # (file, type, value) -> the product gap that makes the key's expectation fail today.
 MUST_FIND_GAPS: dict[tuple[str, str, str], str] = {
-    (STIX, "btc", _ANSWER[STIX]["must_find"][9]["value"]): STIX_WALLET,
     (FORUM, "account", "polar-night:korsak_77"): FORUM_PLATFORM,
     (FORUM, "account", "polar-night:nord_wind"): FORUM_PLATFORM,
-    **{(CSV, item["type"], item["value"]): CSV_REFUSED for item in _ANSWER[CSV]["must_find"]},
 }
 # (file, type, text) -> the product gap.
-LOOKALIKE_GAPS: dict[tuple[str, str, str], str] = {
-    (MISP, "email", "wrong.guess@example-post.net"): (
-        'MISP: an attribute its producer deleted ("deleted": true) is imported'
-    ),
-}
-_CSV_LINK = "the Dutch CSV holding it is refused (" + CSV_REFUSED + ")"
+LOOKALIKE_GAPS: dict[tuple[str, str, str], str] = {}
 # (type, value) -> the product gap.
-LINK_GAPS: dict[tuple[str, str], str] = {
-    (link["type"], link["value"]): _CSV_LINK
-    for link in load_key()["cross_file"]
-    if CSV in link["files"]
-}
-LINK_GAPS[("btc", _ANSWER[STIX]["must_find"][9]["value"])] = STIX_WALLET + "; " + _CSV_LINK
+LINK_GAPS: dict[tuple[str, str], str] = {}
 # (file, agency) -> the product gap.
-IMPORT_GAPS: dict[tuple[str, str], str] = {(CSV, a): CSV_REFUSED for a in agencies()}
+IMPORT_GAPS: dict[tuple[str, str], str] = {}
 # file -> the product gap.
-REFUSAL_GAPS: dict[str, str] = {CSV: CSV_REFUSED}
+REFUSAL_GAPS: dict[str, str] = {}
 
 
 def _gap(reason: str | None) -> Any:
