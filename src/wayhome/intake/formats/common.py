@@ -269,18 +269,22 @@ _DERIVED = frozenset(
 
 def add_derived(report: ParsedReport) -> None:
     """Add the selectors each selector implies (an e-mail's domain, a URL's onion or IP host),
-    once per origin, unless the report already holds them from that origin."""
+    once per report (at the first place that implies it), unless the report already holds them.
+
+    Once per report, not per line: a list of 10,000 addresses at one provider holds that domain
+    once, so a derived value costs one stored occurrence per report (hits count reports).
+    """
     sources = [item for item in report.items if item.selector.type in _DERIVING]
     if not sources:
         return
     held = {
-        (item.origin, item.selector.type, item.selector.value)
+        (item.selector.type, item.selector.value)
         for item in report.items
         if item.selector.type in _DERIVED
     }
     for item in sources:
         for found in derived_selectors(item.selector):
-            key = (item.origin, found.type, found.value)
+            key = (found.type, found.value)
             if key in held:
                 continue
             held.add(key)
