@@ -38,7 +38,11 @@ def test_sample_csv() -> None:
         (b"kindness,value\nemail,a@example.org\n", "line 1", "missing column 'type'"),
         (b"type,note\nemail,x\n", "line 1", "missing column"),
         (b"type,value\nemail,a@example.org,extra\n", "line 2", "fields"),
-        (b"type,value,marking\nemail,a@example.org,TLP:PURPLE\n", "line 2", "marking"),
+        (
+            b"type,value,marking\nemail,a@example.org,TLP:PURPLE\n",
+            "line 2, column marking",
+            "marking",
+        ),
         (b"type,value\n", "line 2", "no rows"),
         (b'type,value\nemail,"a@example.org\n', "line 2", "malformed"),
     ],

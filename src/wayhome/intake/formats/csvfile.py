@@ -26,18 +26,17 @@ from __future__ import annotations
 import csv
 import io
 
-from wayhome.access.markings import Marking, strictest_given
 from wayhome.errors import InvalidInput
 from wayhome.intake.formats.common import (
     decode_text,
     ip_kind,
     is_country_code,
     keep_unnormalised,
-    marking_from_tlp,
     observed_time,
     structured_selector,
 )
 from wayhome.intake.formats.csvpersons import is_person_layout, parse_person_rows
+from wayhome.intake.formats.csvrows import CsvReports, records
 from wayhome.intake.parsed import ParsedItem, ParsedLocation, ParsedReport
 from wayhome.intake.selectors.extract import extract_selectors
 from wayhome.intake.selectors.normalise import classify_host
@@ -91,25 +90,9 @@ def parse_csv(data: bytes, *, region: str | None = None) -> list[ParsedReport]:
         for name in REQUIRED_COLUMNS:
             if name not in columns:
                 raise InvalidInput(f"missing column {name!r}", location="line 1")
-        reports: dict[str, ParsedReport] = {}
-        markings: dict[str, list[Marking | None]] = {}
-        for row in reader:
-            line = reader.line_num
-            if not any(cell.strip() for cell in row):
-                continue
-            if len(row) != len(columns):
-                raise InvalidInput(
-                    f"row has {len(row)} fields, the header has {len(columns)}",
-                    location=f"line {line}",
-                )
-            record = dict(zip(columns, (cell.strip() for cell in row), strict=True))
-            name = record.get("report") or "CSV selectors"
-            report = reports.setdefault(name, ParsedReport(title=name, source=FORMAT))
-            marking_text = record.get("marking")
-            marking = marking_from_tlp(marking_text) if marking_text else None
-            if marking_text and marking is None:
-                raise InvalidInput(f"unknown marking {marking_text!r}", location=f"line {line}")
-            markings.setdefault(name, []).append(marking)
+        reports = CsvReports(FORMAT, "CSV selectors")
+        for line, record in records(reader, columns):
+            report = reports.report_of(record, line)
             kept = {n: record[n] for n in unread if record[n]}
             if kept:
                 report.extra.setdefault("csv_columns", []).append({"line": line, **kept})
@@ -118,15 +101,13 @@ def parse_csv(data: bytes, *, region: str | None = None) -> list[ParsedReport]:
         raise InvalidInput(
             f"CSV is malformed: {error}", location=f"line {reader.line_num}"
         ) from None
-    for name, report in reports.items():
-        report.marking = strictest_given(markings[name])
+    parsed = reports.finish()
+    for report in parsed:
         report.warnings[:0] = [
             f"line 1: column {column!r} is not read; its values are kept in extra"
             for column in unread
         ]
-    if not reports:
-        raise InvalidInput("CSV file has a header but no rows", location="line 2")
-    return list(reports.values())
+    return parsed
 
 
 # Column names other tools write for Wayhome's columns (the first of each is read; a second

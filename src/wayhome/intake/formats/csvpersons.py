@@ -17,12 +17,8 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Protocol
-
-from wayhome.access.markings import Marking, strictest_given
 from wayhome.errors import InvalidInput
-from wayhome.intake.formats.common import marking_from_tlp
+from wayhome.intake.formats.csvrows import CsvReports, Rows, records
 from wayhome.intake.formats.persons import PersonFields, read_person, split_list
 from wayhome.intake.parsed import ParsedReport
 
@@ -57,46 +53,14 @@ def is_person_layout(columns: list[str]) -> bool:
     return not selectors and any(c in PERSON_COLUMNS for c in columns)
 
 
-class Rows(Protocol):
-    """A `csv.reader` past its header: rows, and the line the last one ended on."""
-
-    @property
-    def line_num(self) -> int: ...
-
-    def __iter__(self) -> Iterator[list[str]]: ...
-
-
 def parse_person_rows(rows: Rows, columns: list[str]) -> list[ParsedReport]:
     """Persons, one a row, into one report per distinct `report` value (titled "CSV persons"
     without one); errors name the line and column, and nothing is kept of a bad file."""
     check_person_header(columns)
-    reports: dict[str, ParsedReport] = {}
-    markings: dict[str, list[Marking | None]] = {}
-    for row in rows:
-        line = rows.line_num
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) != len(columns):
-            raise InvalidInput(
-                f"row has {len(row)} fields, the header has {len(columns)}",
-                location=f"line {line}",
-            )
-        record = dict(zip(columns, (cell.strip() for cell in row), strict=True))
-        title = record.get("report") or "CSV persons"
-        report = reports.setdefault(title, ParsedReport(title=title, source=FORMAT))
-        marking_text = record.get("marking")
-        marking = marking_from_tlp(marking_text) if marking_text else None
-        if marking_text and marking is None:
-            raise InvalidInput(
-                f"unknown marking {marking_text!r}", location=f"line {line}, column marking"
-            )
-        markings.setdefault(title, []).append(marking)
-        report.persons.append(read_person(_fields(record, line)))
-    if not reports:
-        raise InvalidInput("CSV file has a header but no rows", location="line 2")
-    for title, report in reports.items():
-        report.marking = strictest_given(markings[title])
-    return list(reports.values())
+    reports = CsvReports(FORMAT, "CSV persons")
+    for line, record in records(rows, columns):
+        reports.report_of(record, line).persons.append(read_person(_fields(record, line)))
+    return reports.finish()
 
 
 def _fields(record: dict[str, str], line: int) -> PersonFields:
