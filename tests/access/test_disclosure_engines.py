@@ -14,7 +14,6 @@ register extract of one person living in Yaroslavl.
 
 from __future__ import annotations
 
-import itertools
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -24,7 +23,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tests.access.test_disclosure import expected
+from tests.access.test_disclosure import COMBINATIONS, expected
 from tests.conftest import World
 from tests.hashing.banks import media, vics
 from tests.locate.conftest import russia
@@ -57,7 +56,6 @@ from wayhome.watches.alerts import ALERT, HIT
 
 __all__ = ["russia"]
 
-RELATIONS = ("own", "all", "named_me", "named_other", "other_owner_only")
 # Readers in this order: the analyst first, so a RED record hidden from him (and shown to his
 # investigator) tells its holder before anyone of his agency sees it.
 READERS = (Role.ANALYST, Role.INVESTIGATOR, Role.SUPERVISOR, Role.ADMIN)
@@ -69,24 +67,6 @@ TOLD = {
     "register": "register_silent_hit",
     "watches": "watch_silent_hit",
 }
-
-
-def _scopes(relation: str) -> tuple[Scope, ...]:
-    return {
-        "own": tuple(Scope),
-        "all": (Scope.ALL,),
-        "named_me": (Scope.NAMED,),
-        "named_other": (Scope.NAMED,),
-        "other_owner_only": (Scope.OWNER,),
-    }[relation]
-
-
-COMBINATIONS = [
-    (marking, scope, silent, relation)
-    for relation in RELATIONS
-    for marking, scope, silent in itertools.product(Marking, _scopes(relation), (False, True))
-    if not (marking is Marking.RED and scope is Scope.ALL)
-]
 
 
 @dataclass
