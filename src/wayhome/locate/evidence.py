@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime
 from functools import partial
+from typing import Any
 
 from sqlalchemy import or_, select
 
@@ -71,6 +72,21 @@ def case_country(records: Records, case: Case) -> str | None:
     return records.session.scalar(select(Agency.country).where(Agency.id == case.agency_id))
 
 
+def _report_selectors(
+    records: Records, report_ids: list[uuid.UUID], condition: Any, *, order_by: Any
+) -> list[Selector]:
+    """The visible selectors of these reports that meet the condition, up to MAX_SELECTORS."""
+    if not report_ids:
+        return []
+    return records.find(
+        Selector,
+        Selector.report_id.in_(report_ids),
+        condition,
+        order_by=[order_by],
+        limit=MAX_SELECTORS,
+    ).items
+
+
 def case_clues(records: Records, case: Case) -> list[CaseClue]:
     """Return the clues the case's visible intelligence gives: sites, places, IPs (an address,
     or only the country it was located in), phones, activity times and texts."""
@@ -86,29 +102,13 @@ def case_clues(records: Records, case: Case) -> list[CaseClue]:
         limit=MAX_SELECTORS,
     ).items
     wanted_values = select(SelectorValue.id).where(SelectorValue.kind.in_((*IP_KINDS, "phone")))
-    selectors = (
-        records.find(
-            Selector,
-            Selector.report_id.in_(report_ids),
-            Selector.value_id.in_(wanted_values),
-            order_by=[Selector.id],
-            limit=MAX_SELECTORS,
-        ).items
-        if report_ids
-        else []
+    selectors = _report_selectors(
+        records, report_ids, Selector.value_id.in_(wanted_values), order_by=Selector.id
     )
     # Every selector observed at a stated time says when the persona was active: a CSV row's
     # time, a STIX observed-data's first_observed, an IP capture's, a message's.
-    timed = (
-        records.find(
-            Selector,
-            Selector.report_id.in_(report_ids),
-            Selector.observed_at.is_not(None),
-            order_by=[Selector.observed_at],
-            limit=MAX_SELECTORS,
-        ).items
-        if report_ids
-        else []
+    timed = _report_selectors(
+        records, report_ids, Selector.observed_at.is_not(None), order_by=Selector.observed_at
     )
     codes = agency_codes(
         records,
