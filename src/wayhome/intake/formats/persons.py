@@ -9,7 +9,6 @@ place, so a file with one bad person stores nothing. See docs/intake-persons.md.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
@@ -302,8 +301,3 @@ def country_code(value: str | None, location: str) -> str | None:
 def split_list(value: str | None) -> list[str]:
     """The parts of a `;`-separated cell, blanks removed."""
     return [part.strip() for part in (value or "").split(";") if part.strip()]
-
-
-def join_name(parts: Iterable[str | None]) -> str:
-    """A full name from its parts in order, blanks left out."""
-    return " ".join(p.strip() for p in parts if p and p.strip())
