@@ -280,6 +280,12 @@ def _row(name: str, score: tuple[float, ...]) -> str:
     )
 
 
+def _set_sites(median_km: float, sigma: float) -> None:
+    """Set the sites' distance law in the library, and its reach as likelihood.py derives it."""
+    likelihood.SITE_MEDIAN_KM, likelihood.SITE_SIGMA = median_km, sigma
+    likelihood.SITE_REACH_KM = median_km * float(np.exp(3.0 * sigma))
+
+
 def tune(gazetteer: Gazetteer, count: int) -> float:
     """Choose the sites' scale, then the prior exponent, on training seeds of the project's
     generator only (lowest mean log rank); the library's defaults are then set by hand."""
@@ -292,14 +298,12 @@ def tune(gazetteer: Gazetteer, count: int) -> float:
     scored = []
     for median_km in SITE_MEDIAN_GRID:
         for sigma in SITE_SIGMA_GRID:
-            likelihood.SITE_MEDIAN_KM, likelihood.SITE_SIGMA = median_km, sigma
-            likelihood.SITE_REACH_KM = median_km * float(np.exp(3.0 * sigma))
+            _set_sites(median_km, sigma)
             score = _score(gazetteer, cases, PRIOR_EXPONENT)
             print(_row(f"sites median {median_km:g} km, sigma {sigma:g}", score))
             scored.append((score[0], median_km, sigma))
     _, median_km, sigma = min(scored)
-    likelihood.SITE_MEDIAN_KM, likelihood.SITE_SIGMA = median_km, sigma
-    likelihood.SITE_REACH_KM = median_km * float(np.exp(3.0 * sigma))
+    _set_sites(median_km, sigma)
     best, best_score = PRIOR_EXPONENT, np.inf
     for exponent in PRIOR_GRID:
         score = _score(gazetteer, cases, exponent)
