@@ -1,9 +1,14 @@
 """Accuracy of locating on held-out scenarios of two generators, against Rossmo and the centroid.
 
-The project's generator (wayhome.locate.scenarios) gives the training seeds, on which only the
-prior exponent is chosen (--tune); the figures are for held-out seeds of it and of an
-independent generator (bench/locate_scenarios_independent.py) that shares no code or parameters
-with the model. Ranks are of the true home among the study area's places (Russia's 5,309).
+The project's generator (wayhome.locate.scenarios) gives the training seeds, on which --tune
+chooses the sites' distance scale (median, sigma), the prior exponent and the calibration
+exponent; the figures are for held-out seeds of it and of an independent generator
+(bench/locate_scenarios_independent.py) that shares no code or parameters with the model.
+Ranks are of the true home among the study area's places (Russia's 5,309).
+
+--tune sets the chosen values in place for the rest of the run, so its held-out tables are
+for those values; the figures reported in bench/RESULTS.md come from a run without --tune,
+on the defaults in likelihood.py and fusion.py (which hold the values a --tune run chose).
 
 Run: PYTHONPATH=src .venv/bin/python bench/locate_accuracy.py [--scenarios 100] [--tune 100]
 """
