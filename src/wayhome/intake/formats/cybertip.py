@@ -46,9 +46,8 @@ from wayhome.intake.parsed import (
     ParsedReport,
 )
 from wayhome.intake.selectors.extract import extract_selectors
-from wayhome.intake.selectors.handles import canonical_platform
 from wayhome.intake.selectors.normalise import classify_host
-from wayhome.intake.selectors.platforms import GENERIC
+from wayhome.intake.selectors.platforms import GENERIC, platform_key
 from wayhome.intake.selectors.types import Selector, SelectorType
 
 FORMAT = "cybertip"
@@ -284,7 +283,7 @@ class _Reader:
         if first is not None:
             self.report.personas.append(
                 ParsedPersona(
-                    platform=canonical_platform(platform),
+                    platform=platform_key(platform),
                     handle=first.original,
                     handle_canonical=first.value,
                     display_name=display,

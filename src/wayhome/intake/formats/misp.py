@@ -59,7 +59,7 @@ from wayhome.intake.parsed import (
 )
 from wayhome.intake.selectors.crypto import normalise_onion
 from wayhome.intake.selectors.extract import extract_selectors
-from wayhome.intake.selectors.handles import canonical_platform, is_messenger_service
+from wayhome.intake.selectors.handles import is_messenger_service
 from wayhome.intake.selectors.keys import pgp_fingerprint_of_key_block
 from wayhome.intake.selectors.normalise import canonical_value, classify_host
 from wayhome.intake.selectors.platforms import GENERIC, platform_key, platform_of_url
@@ -364,7 +364,7 @@ class _EventReader:
             self.persona_keys.add(selector.value)
             self.report.personas.append(
                 ParsedPersona(
-                    platform=canonical_platform(platform),
+                    platform=platform_key(platform),
                     handle=login,
                     handle_canonical=selector.value,
                 )

@@ -60,9 +60,9 @@ from wayhome.intake.parsed import (
     ParsedReport,
 )
 from wayhome.intake.selectors.extract import extract_selectors
-from wayhome.intake.selectors.handles import canonical_platform, is_messenger_service
+from wayhome.intake.selectors.handles import is_messenger_service
 from wayhome.intake.selectors.normalise import canonical_value, classify_host
-from wayhome.intake.selectors.platforms import GENERIC
+from wayhome.intake.selectors.platforms import GENERIC, platform_key
 from wayhome.intake.selectors.types import Selector, SelectorType
 
 FORMAT = "stix"
@@ -302,7 +302,7 @@ class _ReportBuilder:
         if kind is SelectorType.HANDLE:
             self.report.personas.append(
                 ParsedPersona(
-                    platform=canonical_platform(platform),
+                    platform=platform_key(platform),
                     handle=first.original,
                     handle_canonical=first.value,
                     display_name=obj.get("display_name"),

@@ -32,11 +32,6 @@ _XMPP = re.compile(r"^[^\s@/]+@[a-z0-9.-]+\.[a-z]{2,}$")
 _USERNAME = re.compile(r"^[\w.\-]{1,64}$")
 
 
-def canonical_platform(name: str | None) -> str:
-    """The platform key of a written platform, service or site name (`platforms.platform_key`)."""
-    return platform_key(name)
-
-
 def is_messenger_service(name: str | None) -> bool:
     """Whether a platform name denotes a messenger whose ids are `messenger_id` selectors."""
     return messenger_key(name) is not None
