@@ -118,10 +118,20 @@ def _build_group_index(
 
 # The project's groups name a part's primary key; the dictionary's add keys (`given_names`).
 _GROUP_INDEX = _build_group_index(GIVEN_NAME_GROUPS)
-_DICTIONARY_INDEX = _build_group_index(dictionary_groups(), "d.")
-_UNISEX = frozenset(
-    key for name in unisex_names() if name.isalpha() for key in _part_skeletons(name)
-)
+
+
+@lru_cache(maxsize=1)
+def _dictionary_index() -> dict[str, frozenset[str]]:
+    """The dictionary's groups by skeleton, built on the first name analysed, not at import."""
+    return _build_group_index(dictionary_groups(), "d.")
+
+
+@lru_cache(maxsize=1)
+def _unisex_keys() -> frozenset[str]:
+    """Skeletons of the names the dictionary gives to both sexes, built on first use."""
+    return frozenset(
+        key for name in unisex_names() if name.isalpha() for key in _part_skeletons(name)
+    )
 
 
 @dataclass(frozen=True)
@@ -161,9 +171,10 @@ def name_part(word: str, location: str = "name") -> NamePart:
         raise InvalidInput(f"{word!r} has no usable letters", location=location)
     own: set[str] = set()
     listed: set[str] = set()
+    dictionary = _dictionary_index()
     for key in skeletons:
         own |= _GROUP_INDEX.get(key, frozenset())
-        listed |= _DICTIONARY_INDEX.get(key, frozenset())
+        listed |= dictionary.get(key, frozenset())
     initial = len(word) == 1
     main = _main_skeleton(word) or min(skeletons, key=lambda s: (len(s), s))
     # The project's group names the primary key (stable whatever the spelling); a name only
@@ -177,7 +188,7 @@ def name_part(word: str, location: str = "name") -> NamePart:
         patronymic=is_patronymic(word),
         initial=initial,
         primary=primary,
-        unisex=male_and_female or bool(skeletons & _UNISEX),
+        unisex=male_and_female or bool(skeletons & _unisex_keys()),
     )
 
 
