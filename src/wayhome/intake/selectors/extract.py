@@ -166,16 +166,19 @@ class _Extraction:
             seen.add(url_start)
             url_end = url_start + len(raw)
             canonical = normalise_url(raw)
-            if canonical is None or _bad_onion_host(canonical):
+            if canonical is None:
                 continue
-            self.taken.add(url_start, url_end)
-            self.add(SelectorType.URL, canonical, url_start, url_end)
-            self.profile(url_start, url_end)
             host = canonical.split("://", 1)[1].split("/", 1)[0].rsplit("@", 1)[-1]
             host = host.split("]:", 1)[0].strip("[]") if host.startswith("[") else host
             host = host.split(":", 1)[0] if host.count(":") == 1 else host
+            onion = normalise_onion(host)
+            if onion is None and host.endswith(".onion"):
+                continue  # not a valid v3 onion, so not taken as a URL either
+            self.taken.add(url_start, url_end)
+            self.add(SelectorType.URL, canonical, url_start, url_end)
+            self.profile(url_start, url_end)
             for kind, value in (
-                (SelectorType.ONION, normalise_onion(host)),
+                (SelectorType.ONION, onion),
                 (SelectorType.IPV4, normalise_ipv4(host)),
                 (SelectorType.IPV6, normalise_ipv6(host)),
             ):
@@ -425,12 +428,6 @@ class _Extraction:
 def _holds_ipv4(text: str) -> bool:
     """True when a valid dotted-quad IPv4 address stands in the text."""
     return any(normalise_ipv4(m.group(0)) for m in patterns.IPV4.finditer(text))
-
-
-def _bad_onion_host(url: str) -> bool:
-    """Whether a canonical URL's host is an `.onion` that is not a valid v3 address."""
-    host = url.split("://", 1)[1].split("/", 1)[0].rsplit("@", 1)[-1].split(":", 1)[0]
-    return host.endswith(".onion") and normalise_onion(host) is None
 
 
 def _placeholder_address(address: str) -> bool:
