@@ -172,23 +172,27 @@ class Graph:
                 continue
             model = ENTITY_MODELS[kind]
             rows = list(session.scalars(select(model).where(model.id.in_(keys))))  # type: ignore[attr-defined]
-            visible = self.records.visible_ids(model, [r.id for r in rows])  # type: ignore[attr-defined]
-            silent = self._silent_reports(rows)
-            for row in rows:
-                ref = make_ref(kind, row.id)  # type: ignore[attr-defined]
-                report_id = row.id if kind == "report" else getattr(row, "report_id", None)  # type: ignore[attr-defined]
-                seen = row.id in visible  # type: ignore[attr-defined]
-                told = judge(
-                    self.records.viewer,
-                    visible=seen,
-                    holder=row.agency_id,
-                    marking=row.marking,
-                    silent=report_id in silent,
-                )
-                private = told in (Disclosure.TELL_HOLDER, Disclosure.NOTHING)
-                self.nodes[ref] = NodeInfo(
-                    ref, kind, _label(kind, row), row.agency_id, seen, private
-                )
+            self.add_rows(kind, rows)
+
+    def add_rows(self, kind: str, rows: list[Any]) -> None:
+        """Judge entities of one kind (not selectors) that the caller has already read, so
+        that they are not read again (the review listing reads them for their names)."""
+        model = ENTITY_MODELS[kind]
+        visible = self.records.visible_ids(model, [r.id for r in rows])
+        silent = self._silent_reports(rows)
+        for row in rows:
+            ref = make_ref(kind, row.id)
+            report_id = row.id if kind == "report" else getattr(row, "report_id", None)
+            seen = row.id in visible
+            told = judge(
+                self.records.viewer,
+                visible=seen,
+                holder=row.agency_id,
+                marking=row.marking,
+                silent=report_id in silent,
+            )
+            private = told in (Disclosure.TELL_HOLDER, Disclosure.NOTHING)
+            self.nodes[ref] = NodeInfo(ref, kind, _label(kind, row), row.agency_id, seen, private)
 
     def _silent_reports(self, rows: list[Any]) -> set[uuid.UUID]:
         ids = {getattr(r, "report_id", None) for r in rows} | {

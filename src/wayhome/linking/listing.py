@@ -94,9 +94,11 @@ def describe(records: Records, rows: Sequence[IdentityAssertion]) -> list[LinkVi
     of their records are audited as a listing of those records."""
     refs = {ref for row in rows for ref in (row.left_ref, row.right_ref)}
     graph = Graph(records)
-    graph.load(refs)
+    loaded = _rows(records, refs)
+    for kind, kind_rows in loaded.items():
+        graph.add_rows(kind, kind_rows)
     codes = graph.codes()
-    names = _names(records, refs)
+    names = _names(records, loaded)
     deciders = _deciders(records, [r.decided_by for r in rows if r.decided_by is not None])
 
     def end(ref: str) -> LinkEnd:
@@ -158,21 +160,29 @@ def _deciders(records: Records, ids: list[uuid.UUID]) -> dict[uuid.UUID, tuple[s
     return {uid: (name, agency) for uid, name, agency in records.session.execute(stmt)}
 
 
-def _names(records: Records, refs: set[str]) -> dict[str, tuple[NameReading, ...]]:
-    """Each record's names as written (a person's every variant, a register person's name, a
-    persona's handle and display name), read once per kind and audited as a listing."""
+def _rows(records: Records, refs: set[str]) -> dict[str, list[Any]]:
+    """The records behind these references, read once per kind (the graph judges these same
+    rows, and their names are read from them)."""
     wanted: dict[str, list[Any]] = {}
     for ref in refs:
         kind, key = parse_ref(ref)
         wanted.setdefault(kind, []).append(key)
-    out: dict[str, tuple[NameReading, ...]] = {}
     session = records.session
-    for kind, keys in wanted.items():
-        model = ENTITY_MODELS[kind]
-        rows: list[Any] = list(session.scalars(select(model).where(model.id.in_(keys))))  # type: ignore[attr-defined]
+    return {
+        kind: list(session.scalars(select(model).where(model.id.in_(keys))))  # type: ignore[attr-defined]
+        for kind, keys in wanted.items()
+        for model in (ENTITY_MODELS[kind],)
+    }
+
+
+def _names(records: Records, loaded: dict[str, list[Any]]) -> dict[str, tuple[NameReading, ...]]:
+    """Each record's names as written (a person's every variant, a register person's name, a
+    persona's handle and display name), audited as a listing of those records."""
+    out: dict[str, tuple[NameReading, ...]] = {}
+    for kind, rows in loaded.items():
         for row in rows:
             out[f"{kind}:{row.id}"] = tuple(read_name(text) for text in _texts(row))
-        records.audit_listing(model, rows, {"shown_with": "identity links"})
+        records.audit_listing(ENTITY_MODELS[kind], rows, {"shown_with": "identity links"})
     return out
 
 
