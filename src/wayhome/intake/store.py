@@ -367,14 +367,17 @@ def _store_parts(records: Records, new: list[_NewReport], placement: Placement) 
     )
     _store_personas(records, new, placement)
     _store_locations(records, new, placement)
+    persons = []
     for entry in new:
         for parsed_person in entry.parsed.persons:
             assert entry.report_id is not None
-            person = _person(records, entry.report_id, parsed_person, entry.marking, placement)
-            session.add(person)
-            if placement.scope is Scope.NAMED:
-                session.flush()
-                records.share([person], placement.shared_with)
+            persons.append(
+                _person(records, entry.report_id, parsed_person, entry.marking, placement)
+            )
+    session.add_all(persons)
+    if persons and placement.scope is Scope.NAMED:
+        session.flush()  # the persons' ids, once for all of them
+        records.share(persons, placement.shared_with)
     search_id = _search.c.report_id
     insert_rows(
         session,
