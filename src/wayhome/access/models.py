@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wayhome.access.markings import Marking, Scope
@@ -41,6 +41,10 @@ class User(IdMixin, TimestampMixin, Base):
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     totp_confirmed_at: Mapped[datetime | None]
     totp_last_step: Mapped[int | None]
+    # The workspace: the UI language chosen (None: the browser's) and an IANA time zone
+    # (None: UTC) in which the pages show times.
+    locale: Mapped[str | None] = mapped_column(String(8))
+    time_zone: Mapped[str | None] = mapped_column(String(64))
 
     agency: Mapped[Agency] = relationship(lazy="joined")
 
@@ -48,6 +52,20 @@ class User(IdMixin, TimestampMixin, Base):
     def totp_enrolled(self) -> bool:
         """Whether signing in needs a code from the user's authenticator."""
         return self.totp_secret is not None and self.totp_confirmed_at is not None
+
+
+class SavedView(IdMixin, Base):
+    """A user's named filter of a list page (`page`: "cases", "inbox", ...; `query`: the
+    list's query string), offered beside that list."""
+
+    __tablename__ = "saved_views"
+    __table_args__ = (UniqueConstraint("user_id", "page", "name"),)
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    page: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(80))
+    query: Mapped[str] = mapped_column(String(2000))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class ApiToken(IdMixin, Base):
