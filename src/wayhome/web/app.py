@@ -29,6 +29,7 @@ from wayhome.hashing.live import LivePdqIndex
 from wayhome.inbox import api as inbox_api
 from wayhome.intake import api as intake_api
 from wayhome.intake import pages as intake_pages
+from wayhome.leads import pages as leads_pages
 from wayhome.linking import api as linking_api
 from wayhome.linking import pages as linking_pages
 from wayhome.locate import api as locate_api
@@ -114,6 +115,7 @@ def create_app(
         locate_pages,
         linking_pages,
         watches_pages,
+        leads_pages,
     ):
         app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=HERE / "static", check_dir=False), name="static")
