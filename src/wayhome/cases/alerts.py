@@ -13,13 +13,13 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from wayhome import clock
 from wayhome.access.markings import Marking, Scope
 from wayhome.access.models import MarkedMixin, Role, User
-from wayhome.access.records import Records
+from wayhome.access.records import Page, Records
 from wayhome.access.visibility import READING_ROLES
 from wayhome.agencies.models import Agency
 from wayhome.audit import services as audit
@@ -254,6 +254,53 @@ def pending_for(records: Records) -> list[Pending]:
     ]
     records.audit_listing(Case, [p.case for p in found], {"view": "pending alerts"})
     return found
+
+
+ALERT_SORTS = ("notified", "case")
+
+
+def received(
+    records: Records,
+    *,
+    pending_only: bool = False,
+    text: str = "",
+    sort: str = "notified",
+    descending: bool = True,
+    limit: int = 50,
+    offset: int = 0,
+) -> Page[Pending]:
+    """The alerts sent to the caller's agency about cases it may see — each with its message —
+    filtered (pending only; text in the case's title or reference or the message), sorted and
+    paged; the total counts only alerts about visible cases."""
+    if records.viewer.role not in READING_ROLES:
+        return Page([], 0, limit, offset)
+    visible = records.visibility.clause(Case)
+    stmt = (
+        select(AlertRecipient, Alert, Agency, Case)
+        .join(Alert, Alert.id == AlertRecipient.alert_id)
+        .join(Agency, Agency.id == Alert.agency_id)
+        .join(Case, Case.id == Alert.case_id)
+        .where(AlertRecipient.agency_id == records.viewer.agency_id, visible)
+    )
+    if pending_only:
+        stmt = stmt.where(AlertRecipient.acknowledged_at.is_(None))
+    words = text.strip()
+    if words:
+        pattern = "%" + words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        stmt = stmt.where(
+            Case.title.ilike(pattern, escape="\\")
+            | Case.reference.ilike(pattern, escape="\\")
+            | Alert.message.ilike(pattern, escape="\\")
+        )
+    total = records.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    column = Case.title if sort == "case" else AlertRecipient.notified_at
+    order = column.desc() if descending else column.asc()
+    rows = records.session.execute(
+        stmt.order_by(order, AlertRecipient.id).limit(limit).offset(offset)
+    ).all()
+    found = [Pending(alert, case, recipient, agency) for recipient, alert, agency, case in rows]
+    records.audit_listing(Case, [p.case for p in found], {"view": "alerts received"})
+    return Page(found, int(total), limit, offset)
 
 
 def pending_seconds(recipient: AlertRecipient, now: datetime) -> int | None:

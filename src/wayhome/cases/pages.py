@@ -11,6 +11,7 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from sqlalchemy import select
+from starlette.datastructures import QueryParams
 
 from wayhome import clock
 from wayhome.access.markings import Marking, Scope
@@ -42,6 +43,7 @@ from wayhome.hashing.matches import deconfliction
 from wayhome.inbox import services as inbox
 from wayhome.intake import services as intake
 from wayhome.leads.services import case_leads
+from wayhome.web import listing
 from wayhome.web.pages import CsrfChecked, PageRecords, redirect, render
 
 router = APIRouter(include_in_schema=False)
@@ -50,35 +52,72 @@ T = TypeVar("T")
 
 @router.get("/", response_class=HTMLResponse)
 def dashboard(request: Request, records: PageRecords) -> Response:
-    """What needs attention: open cases and the newest intelligence the user may see."""
-    cases = services.list_cases(records, limit=10, offset=0)
-    open_cases = [c for c in cases.items if c.status is not CaseStatus.CLOSED]
+    """What needs attention: the most urgent open cases, the alerts awaiting the user's
+    agency, and the newest intelligence the user may see."""
+    urgent = services.search_cases(
+        records, services.CaseQuery(open_only=True, sort="urgency"), limit=10, offset=0
+    )
+    counts = services.open_case_counts(records)
     reports = intake.list_reports(records, None, limit=10, offset=0)
+    pending = alerts.pending_for(records)
     return render(
         request,
         "dashboard.html",
         {
-            "cases": open_cases,
-            "case_total": cases.total,
+            "cases": urgent.items,
+            "case_total": urgent.total,
+            "counts": counts,
+            "levels": list(Priority),
             "reports": reports.items,
             "report_total": reports.total,
             "hash_links": deconfliction(records, limit=10),
-            "pending_alerts": alerts.pending_for(records)[:10],
+            "pending_alerts": pending[:10],
+            "pending_total": len(pending),
             "messages": inbox.for_viewer(records.session, records.viewer, limit=10),
             "now": clock.now(),
         },
     )
 
 
+def case_query(params: QueryParams) -> services.CaseQuery:
+    """The case list's filters and sort from its query string; a bad one names the field."""
+    statuses = listing.enums_param(params, "status", CaseStatus)
+    return services.CaseQuery(
+        statuses=statuses,
+        open_only=params.get("open", "") == "1",
+        urgency=listing.enum_param(params, "urgency", Priority),
+        agency=listing.text_param(params, "agency", 40) or None,
+        marking=listing.enum_param(params, "marking", Marking),
+        kind=listing.enum_param(params, "kind", CaseKind),
+        opened_from=listing.date_param(params, "from"),
+        opened_to=listing.date_param(params, "to"),
+        text=listing.text_param(params, "q"),
+        sort=listing.choice_param(params, "sort", services.CASE_SORTS, "urgency"),
+        descending=listing.choice_param(params, "dir", ("asc", "desc"), "desc") == "desc",
+    )
+
+
 @router.get("/cases", response_class=HTMLResponse)
-def cases_page(request: Request, records: PageRecords, offset: int = 0) -> Response:
-    """All cases the user may see."""
-    page = services.list_cases(records, limit=50, offset=max(offset, 0))
+def cases_page(request: Request, records: PageRecords) -> Response:
+    """The cases the user may see: filtered, sorted (most urgent first), paged, with totals
+    and the user's saved views."""
+    params = request.query_params
+    query = case_query(params)
+    window = listing.window_param(params)
+    page = services.search_cases(records, query, window.limit, window.offset)
+    agencies = list(records.session.scalars(select(Agency).order_by(Agency.code)))
     return render(
         request,
         "cases.html",
         {
             "page": page,
+            "query": query,
+            "params": params,
+            "pager": listing.pager(params, page.total, window),
+            "sort_url": lambda key: listing.sort_url(params, key, query.sort, query.descending),
+            "views": listing.views_of(records.session, records.viewer.user_id, "cases"),
+            "statuses": list(CaseStatus),
+            "agencies": agencies,
             "kinds": list(CaseKind),
             "priorities": list(Priority),
             "markings": list(Marking),
@@ -346,11 +385,39 @@ def set_notice(
 
 @router.get("/alerts", response_class=HTMLResponse)
 def alerts_page(request: Request, records: PageRecords) -> Response:
-    """Alerts awaiting this agency's acknowledgement."""
+    """Alerts awaiting this agency's acknowledgement, and every alert it received with its
+    message: filtered, sorted, paged."""
+    params = request.query_params
+    state = listing.choice_param(params, "state", ("all", "pending"), "all")
+    sort = listing.choice_param(params, "sort", alerts.ALERT_SORTS, "notified")
+    descending = listing.choice_param(params, "dir", ("asc", "desc"), "desc") == "desc"
+    text = listing.text_param(params, "q")
+    window = listing.window_param(params)
+    page = alerts.received(
+        records,
+        pending_only=state == "pending",
+        text=text,
+        sort=sort,
+        descending=descending,
+        limit=window.limit,
+        offset=window.offset,
+    )
+    pending = alerts.pending_for(records)
     return render(
         request,
         "cases/alerts.html",
-        {"pending": alerts.pending_for(records), "now": clock.now()},
+        {
+            "pending": pending,
+            "received": page,
+            "state": state,
+            "text": text,
+            "sort": sort,
+            "descending": descending,
+            "params": params,
+            "pager": listing.pager(params, page.total, window),
+            "views": listing.views_of(records.session, records.viewer.user_id, "alerts"),
+            "now": clock.now(),
+        },
     )
 
 

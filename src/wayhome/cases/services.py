@@ -5,11 +5,28 @@ from __future__ import annotations
 import secrets
 import unicodedata
 import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, or_, select
 
 from wayhome import clock
+from wayhome.access.markings import Marking
 from wayhome.access.records import Page, Records
-from wayhome.cases.models import Case, Event, Person, PersonName
+from wayhome.agencies.models import Agency
+from wayhome.cases.models import (
+    Case,
+    CaseKind,
+    CaseStatus,
+    Event,
+    Person,
+    PersonName,
+    PersonRole,
+    Priority,
+)
 from wayhome.cases.schemas import CaseIn, EventIn, NameIn, PersonIn
+from wayhome.cases.urgency import RANK, Urgency, assess
 
 SCRIPT_CODES = {
     "LATIN": "Latn",
@@ -77,6 +94,192 @@ def open_case(records: Records, data: CaseIn) -> Case:
 def list_cases(records: Records, limit: int, offset: int) -> Page[Case]:
     """Cases the caller may see, newest first."""
     return records.find(Case, order_by=[Case.opened_at.desc()], limit=limit, offset=offset)
+
+
+# -- the case list: filters, sorting, paging ------------------------------------------------------
+# Statuses of a case still being worked ("open" in the list's status filter).
+OPEN_STATUSES = frozenset(
+    {CaseStatus.REPORTED, CaseStatus.ALERT_ISSUED, CaseStatus.ACTIVE_SEARCH, CaseStatus.LOCATED}
+)
+CASE_SORTS = ("urgency", "opened", "reference", "title", "status")
+_COLUMNS: dict[str, Any] = {
+    "opened": Case.opened_at,
+    "reference": Case.reference,
+    "title": Case.title,
+    "status": Case.status,
+}
+
+
+@dataclass(frozen=True)
+class CaseQuery:
+    """What the case list is asked for; every field optional (None: no filter)."""
+
+    statuses: tuple[CaseStatus, ...] = ()
+    open_only: bool = False
+    urgency: Priority | None = None
+    agency: str | None = None  # an agency's code
+    marking: Marking | None = None
+    kind: CaseKind | None = None
+    opened_from: date | None = None
+    opened_to: date | None = None
+    text: str = ""  # reference, title or a visible missing child's name
+    sort: str = "urgency"
+    descending: bool = True
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    """One listed case and its urgency now."""
+
+    case: Case
+    urgency: Urgency
+
+
+@dataclass
+class CaseCounts:
+    """How many visible cases are open, per urgency level."""
+
+    open: int = 0
+    by_urgency: dict[Priority, int] = field(default_factory=dict)
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _case_filters(records: Records, query: CaseQuery) -> list[ColumnElement[bool]]:
+    """The SQL conditions of a query (visibility is added by the caller's select)."""
+    where: list[ColumnElement[bool]] = []
+    if query.statuses:
+        where.append(Case.status.in_(query.statuses))
+    if query.open_only:
+        where.append(Case.status.in_(OPEN_STATUSES))
+    if query.agency:
+        owner = select(Agency.id).where(Agency.code == query.agency.strip().lower())
+        where.append(Case.agency_id.in_(owner))
+    if query.marking is not None:
+        where.append(Case.marking == query.marking)
+    if query.kind is not None:
+        where.append(Case.kind == query.kind)
+    if query.opened_from is not None:
+        where.append(Case.opened_at >= datetime.combine(query.opened_from, time(), UTC))
+    if query.opened_to is not None:
+        end = datetime.combine(query.opened_to + timedelta(days=1), time(), UTC)
+        where.append(Case.opened_at < end)
+    text = query.text.strip()
+    if text:
+        pattern = _like(text)
+        # A child's name counts only where the caller may see that person: a hidden record
+        # must not make a case match.
+        named = (
+            select(Person.case_id)
+            .join(PersonName, PersonName.person_id == Person.id)
+            .where(
+                records.visibility.clause(Person),
+                Person.role == PersonRole.MISSING_CHILD,
+                PersonName.full_name.ilike(pattern, escape="\\"),
+            )
+        )
+        where.append(
+            or_(
+                Case.reference.ilike(pattern, escape="\\"),
+                Case.title.ilike(pattern, escape="\\"),
+                Case.id.in_(named),
+            )
+        )
+    return where
+
+
+def _births(records: Records, case_ids: list[uuid.UUID]) -> dict[uuid.UUID, date]:
+    """The visible missing children's dates of birth, per case."""
+    born: dict[uuid.UUID, date] = {}
+    for first in range(0, len(case_ids), 900):
+        stmt = (
+            select(Person.case_id, Person.date_of_birth)
+            .where(
+                records.visibility.clause(Person),
+                Person.role == PersonRole.MISSING_CHILD,
+                Person.case_id.in_(case_ids[first : first + 900]),
+                Person.date_of_birth.is_not(None),
+            )
+            .order_by(Person.created_at.desc())
+        )
+        for case_id, day in records.session.execute(stmt):
+            if case_id is not None and day is not None:
+                born[case_id] = day
+    return born
+
+
+def _urgencies(records: Records, rows: list[Any], now: datetime) -> dict[uuid.UUID, Urgency]:
+    """The urgency of each (id, priority, abduction, online, last seen) row now."""
+    born = _births(records, [row[0] for row in rows])
+    return {
+        case_id: assess(born.get(case_id), abduction, online, seen, now, priority)
+        for case_id, priority, abduction, online, seen, *_ in rows
+    }
+
+
+def search_cases(records: Records, query: CaseQuery, limit: int, offset: int) -> Page[CaseRow]:
+    """A page of the cases the caller may see that match `query`, sorted, with the total of
+    visible matches; sorted by urgency, open cases come first, then the most urgent."""
+    if limit < 1 or offset < 0:
+        records.find(Case, limit=limit, offset=offset)  # the gate's own error
+    if query.sort not in CASE_SORTS:
+        from wayhome.errors import InvalidInput
+
+        raise InvalidInput(f"sort by one of {', '.join(CASE_SORTS)}", location="query.sort")
+    now = clock.now()
+    where = _case_filters(records, query)
+    visible = records.visibility.clause(Case)
+    if query.sort != "urgency" and query.urgency is None:
+        column = _COLUMNS[query.sort]
+        order = [column.desc() if query.descending else column.asc(), Case.id]
+        found = records.find(Case, *where, order_by=order, limit=limit, offset=offset)
+        levels = _urgencies(records, [_light(c) for c in found.items], now)
+        items = [CaseRow(c, levels[c.id]) for c in found.items]
+        return Page(items, found.total, limit, offset)
+    stmt = select(
+        Case.id, Case.priority, Case.suspected_abduction, Case.online_link, Case.last_seen_at,
+        Case.status, Case.opened_at, Case.reference, Case.title,
+    ).where(visible, *where)  # fmt: skip
+    rows = list(records.session.execute(stmt))
+    levels = _urgencies(records, rows, now)
+    if query.urgency is not None:
+        rows = [row for row in rows if levels[row[0]].priority is query.urgency]
+    rows.sort(key=lambda row: _sort_key(query.sort, row, levels[row[0]]), reverse=True)
+    if not query.descending:
+        rows.reverse()
+    chosen = [row[0] for row in rows[offset : offset + limit]]
+    loaded = {c.id: c for c in records.session.scalars(select(Case).where(Case.id.in_(chosen)))}
+    cases = [loaded[i] for i in chosen]
+    records.audit_listing(Case, cases, {"view": "case list"})
+    return Page([CaseRow(c, levels[c.id]) for c in cases], len(rows), limit, offset)
+
+
+def _light(case: Case) -> tuple[Any, ...]:
+    return (case.id, case.priority, case.suspected_abduction, case.online_link, case.last_seen_at)
+
+
+def _sort_key(sort: str, row: Any, urgency: Urgency) -> tuple[Any, ...]:
+    """Descending sort key of a light row: open first, then the level, score and age."""
+    if sort == "urgency":
+        is_open = row[5] in OPEN_STATUSES
+        return (is_open, RANK[urgency.priority], urgency.score, row[6], str(row[0]))
+    column = {"opened": 6, "reference": 7, "title": 8, "status": 5}[sort]
+    return (str(row[column]), str(row[0]))
+
+
+def open_case_counts(records: Records) -> CaseCounts:
+    """The visible open cases, counted per urgency level now."""
+    stmt = select(
+        Case.id, Case.priority, Case.suspected_abduction, Case.online_link, Case.last_seen_at
+    ).where(records.visibility.clause(Case), Case.status.in_(OPEN_STATUSES))
+    rows = list(records.session.execute(stmt))
+    counts = CaseCounts(open=len(rows))
+    for urgency in _urgencies(records, rows, clock.now()).values():
+        counts.by_urgency[urgency.priority] = counts.by_urgency.get(urgency.priority, 0) + 1
+    return counts
 
 
 def get_case(records: Records, case_id: uuid.UUID) -> Case:

@@ -1,4 +1,7 @@
-"""Urgency of a missing-child case from its risk factors: pure, typed, explained."""
+"""Urgency of a case: its stated priority and, for a missing child, the risk factors — one
+level, pure, typed, explained. The level is never below the priority the case was opened
+with, and the reasons say where it comes from, so a page never shows a priority beside an
+urgency that contradicts it."""
 
 from __future__ import annotations
 
@@ -10,7 +13,8 @@ from wayhome.cases.models import Priority
 
 @dataclass(frozen=True)
 class Urgency:
-    """A priority, the score it comes from, and the reasons (one per risk factor)."""
+    """A level, the risk score behind it, and the reasons (one per risk factor, and the stated
+    priority when it sets the level)."""
 
     priority: Priority
     score: int
@@ -23,14 +27,25 @@ def age_on(born: date, day: date) -> int:
     return years - ((day.month, day.day) < (born.month, born.day))
 
 
+# Most urgent first: the sort key of a level.
+RANK: dict[Priority, int] = {
+    Priority.CRITICAL: 3,
+    Priority.HIGH: 2,
+    Priority.NORMAL: 1,
+    Priority.LOW: 0,
+}
+
+
 def assess(
     born: date | None,
     suspected_abduction: bool,
     online_link: bool,
     last_seen_at: datetime | None,
     now: datetime,
+    stated: Priority | None = None,
 ) -> Urgency:
-    """Score the risk factors (age, abduction, online link, time elapsed) into a priority."""
+    """Score the risk factors (age, abduction, online link, time elapsed) into a level; with
+    the case's `stated` priority, the higher of the two (the reasons say which it was)."""
     score = 0
     reasons: list[str] = []
     if born is not None:
@@ -59,4 +74,6 @@ def assess(
         priority = Priority.NORMAL
     else:
         priority = Priority.LOW
+    if stated is not None and RANK[stated] > RANK[priority]:
+        return Urgency(stated, score, [f"stated priority {stated.value}", *reasons])
     return Urgency(priority, score, reasons)

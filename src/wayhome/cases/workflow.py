@@ -175,10 +175,17 @@ def missing_child(records: Records, case: Case) -> Person | None:
 
 
 def urgency_of(records: Records, case: Case) -> Urgency:
-    """The case's urgency now (it grows with the time elapsed)."""
+    """The case's urgency now (it grows with the time elapsed, never below its priority)."""
     child = missing_child(records, case)
     born = child.date_of_birth if child else None
-    return assess(born, case.suspected_abduction, case.online_link, case.last_seen_at, clock.now())
+    return assess(
+        born,
+        case.suspected_abduction,
+        case.online_link,
+        case.last_seen_at,
+        clock.now(),
+        case.priority,
+    )
 
 
 # -- status -----------------------------------------------------------------------------------

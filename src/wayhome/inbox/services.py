@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -101,6 +102,57 @@ def for_viewer(
     else:
         stmt = stmt.order_by(Notification.created_at.desc())
     return list(session.scalars(stmt.limit(limit)))
+
+
+@dataclass(frozen=True)
+class InboxPage:
+    """One page of the viewer's messages and how many match in all."""
+
+    items: list[Notification]
+    total: int
+
+
+def page_for_viewer(
+    session: Session,
+    viewer: Viewer,
+    *,
+    kind: str = "",
+    unread_only: bool = False,
+    text: str = "",
+    since: datetime | None = None,
+    until: datetime | None = None,
+    descending: bool = True,
+    limit: int = 50,
+    offset: int = 0,
+) -> InboxPage:
+    """A filtered page of the viewer's messages (his agency's and his own), newest first
+    unless asked otherwise, with the total that match."""
+    if viewer.role not in READING_ROLES:
+        return InboxPage([], 0)
+    stmt = select(Notification).where(_mine(viewer))
+    if kind:
+        stmt = stmt.where(Notification.kind == kind)
+    if unread_only:
+        stmt = stmt.where(Notification.read_at.is_(None))
+    if text.strip():
+        words = text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        stmt = stmt.where(Notification.subject.ilike(f"%{words}%", escape="\\"))
+    if since is not None:
+        stmt = stmt.where(Notification.created_at >= since)
+    if until is not None:
+        stmt = stmt.where(Notification.created_at < until)
+    total = int(session.scalar(select(func.count()).select_from(stmt.subquery())) or 0)
+    order = Notification.created_at.desc() if descending else Notification.created_at.asc()
+    rows = list(session.scalars(stmt.order_by(order, Notification.id).limit(limit).offset(offset)))
+    return InboxPage(rows, total)
+
+
+def kinds_for_viewer(session: Session, viewer: Viewer) -> list[str]:
+    """The kinds of message the viewer has, for the inbox's filter."""
+    if viewer.role not in READING_ROLES:
+        return []
+    stmt = select(Notification.kind).where(_mine(viewer)).distinct()
+    return sorted(session.scalars(stmt))
 
 
 def unread_count(session: Session, viewer: Viewer) -> int:

@@ -602,7 +602,7 @@ def refresh_leads(records: Records, case_id: uuid.UUID) -> CaseLeads | None:
     if not leads.suspects:
         return leads
     top = leads.suspects[0]
-    subject = f"Case {leads.reference} ({case_id}): a suspect is ranked from your records"
+    subject = f"Case {leads.reference}: a suspect is ranked from your records"
     agencies = {a.code: a for a in records.session.scalars(select(Agency))}
     for code in top.agencies:
         agency = agencies.get(code)
@@ -614,7 +614,13 @@ def refresh_leads(records: Records, case_id: uuid.UUID) -> CaseLeads | None:
             LEAD_KIND,
             str(case_id),
             subject,
-            {"case_id": str(case_id), "reference": leads.reference},
+            # The subject is the case: pages link to it and name it where the reader may see it.
+            {
+                "case_id": str(case_id),
+                "reference": leads.reference,
+                "record_kind": "case",
+                "record_id": str(case_id),
+            },
         )
     leads.alerts = _alerts(records, case_id, leads.contributors)
     return leads

@@ -9,7 +9,8 @@ import logging
 import uuid
 from collections import deque
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Header, Request
@@ -19,14 +20,19 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from wayhome.access.models import MarkedMixin
+from wayhome.access.records import Records
 from wayhome.access.services import viewer_of
-from wayhome.access.visibility import Viewer
+from wayhome.access.visibility import READING_ROLES, Viewer
+from wayhome.cases.models import Case, Person
 from wayhome.errors import Unauthenticated, WayhomeError
 from wayhome.inbox import services as inbox
 from wayhome.inbox.models import Notification
+from wayhome.intake.models import Report
 from wayhome.watches import services
 from wayhome.watches.alerts import as_event_data, event_id
 from wayhome.watches.broker import BROKER, Event
+from wayhome.web import listing
 from wayhome.web.deps import SettingsDep, optional_caller
 from wayhome.web.pages import CsrfChecked, PageRecords, PageUser, redirect, render
 
@@ -83,13 +89,118 @@ def remove_watch(
     return redirect("/watches")
 
 
+@dataclass(frozen=True)
+class Subject:
+    """What a message is about, as its reader may see it: a name and, where he may open it,
+    the page of it."""
+
+    label: str
+    href: str | None
+
+
+# The pages of the records a message may be about: its kind → (model, path).
+SUBJECT_PAGES: dict[str, tuple[type[MarkedMixin], str]] = {
+    "case": (Case, "/cases/{}"),
+    "person": (Person, "/persons/{}"),
+    "report": (Report, "/reports/{}"),
+}
+
+
+def subjects_of(records: Records, notes: list[Notification]) -> dict[uuid.UUID, Subject]:
+    """Each message's subject named and linked through the gate: a case by its reference and
+    title, a person by name, a report by title; a record the reader may not see keeps the
+    words its message already had (a case's reference) and no link."""
+    wanted: dict[str, set[uuid.UUID]] = {}
+    refs: dict[uuid.UUID, tuple[str, uuid.UUID]] = {}
+    for note in notes:
+        detail = note.detail or {}
+        kind = str(detail.get("record_kind") or ("case" if detail.get("case_id") else ""))
+        raw = detail.get("record_id") if detail.get("record_kind") else detail.get("case_id")
+        if kind not in SUBJECT_PAGES or not raw:
+            continue
+        try:
+            key = uuid.UUID(str(raw))
+        except ValueError:
+            continue
+        wanted.setdefault(kind, set()).add(key)
+        refs[note.id] = (kind, key)
+    labels: dict[tuple[str, uuid.UUID], str] = {}
+    for kind, ids in wanted.items():
+        model, _ = SUBJECT_PAGES[kind]
+        visible = records.visible_ids(model, ids)
+        if not visible:
+            continue
+        key_column = model.id  # type: ignore[attr-defined]
+        for row in records.session.scalars(select(model).where(key_column.in_(visible))):
+            labels[(kind, row.id)] = _label(row)  # type: ignore[attr-defined]
+    found: dict[uuid.UUID, Subject] = {}
+    for note in notes:
+        if note.id not in refs:
+            continue
+        kind, key = refs[note.id]
+        label = labels.get((kind, key))
+        if label is None:
+            reference = (note.detail or {}).get("reference")
+            if reference:
+                found[note.id] = Subject(f"{reference} (held by another agency)", None)
+            continue
+        found[note.id] = Subject(label, SUBJECT_PAGES[kind][1].format(key))
+    return found
+
+
+def _label(row: object) -> str:
+    if isinstance(row, Case):
+        return f"{row.reference} · {row.title}"
+    if isinstance(row, Person):
+        names = [n.full_name for n in row.names]
+        return " / ".join(names[:2]) or row.role.value.replace("_", " ")
+    return str(getattr(row, "title", "") or getattr(row, "id", ""))
+
+
+INBOX_SORTS = ("desc", "asc")
+
+
 @router.get("/inbox", response_class=HTMLResponse)
 def inbox_page(request: Request, records: PageRecords, user: PageUser) -> Response:
-    """The user's alerts and his agency's messages; new ones arrive live."""
+    """The user's alerts and his agency's messages — filtered, paged, each naming and linking
+    its subject; new ones arrive live."""
     viewer = viewer_of(user)
-    notes = inbox.for_viewer(records.session, viewer, limit=100)
+    params = request.query_params
+    kind = listing.text_param(params, "kind", 40)
+    unread_only = params.get("unread", "") == "1"
+    text = listing.text_param(params, "q")
+    since = listing.date_param(params, "from")
+    until = listing.date_param(params, "to")
+    descending = listing.choice_param(params, "dir", INBOX_SORTS, "desc") == "desc"
+    window = listing.window_param(params)
+    page = inbox.page_for_viewer(
+        records.session,
+        viewer,
+        kind=kind,
+        unread_only=unread_only,
+        text=text,
+        since=datetime.combine(since, time(), UTC) if since else None,
+        until=datetime.combine(until + timedelta(days=1), time(), UTC) if until else None,
+        descending=descending,
+        limit=window.limit,
+        offset=window.offset,
+    )
     unread = inbox.unread_count(records.session, viewer)
-    return render(request, "watches/inbox.html", {"notes": notes, "unread": unread})
+    return render(
+        request,
+        "watches/inbox.html",
+        {
+            "notes": page.items,
+            "subjects": subjects_of(records, page.items),
+            "unread": unread,
+            "kinds": inbox.kinds_for_viewer(records.session, viewer),
+            "filters": {"kind": kind, "unread": unread_only, "q": text, "from": since, "to": until},
+            "descending": descending,
+            "params": params,
+            "pager": listing.pager(params, page.total, window),
+            "views": listing.views_of(records.session, viewer.user_id, "inbox"),
+        },
+    )
 
 
 @router.post("/inbox/read", dependencies=[CsrfChecked])
@@ -156,19 +267,29 @@ def parse_event_id(text: str | None) -> tuple[datetime, uuid.UUID] | None:
 def _since(
     factory: sessionmaker[Session], viewer: Viewer, after: tuple[datetime, uuid.UUID]
 ) -> list[Event]:
-    """The viewer's own alerts after a (time, id), oldest first (a stream resuming)."""
+    """The viewer's alerts and his agency's messages after a (time, id), oldest first (a
+    stream resuming)."""
     with factory() as session:
         notes = inbox.for_viewer(session, viewer, RESUME_LIMIT, after=after)
         return [
             Event(event_id(n), viewer.user_id, as_event_data(n))
             for n in notes
-            if n.user_id == viewer.user_id
+            if n.user_id in (None, viewer.user_id)
         ]
 
 
-def _recent(factory: sessionmaker[Session], users: list[uuid.UUID]) -> list[Event]:
-    """Alerts of the connected users written in the last CATCH_UP_WINDOW seconds."""
+def _recent(
+    factory: sessionmaker[Session], users: list[uuid.UUID], viewers: dict[uuid.UUID, Viewer]
+) -> list[Event]:
+    """What the connected users' pages are told of, written in the last CATCH_UP_WINDOW
+    seconds: each user's own alerts, and the messages to his whole agency (a case alert, an
+    acknowledgement, "a suspect is ranked from your records") for each reading user of it."""
     since = datetime.now(UTC) - timedelta(seconds=CATCH_UP_WINDOW)
+    readers: dict[uuid.UUID, list[uuid.UUID]] = {}
+    for viewer in viewers.values():
+        if viewer.role in READING_ROLES:
+            readers.setdefault(viewer.agency_id, []).append(viewer.user_id)
+    agencies = list(readers)
     found: list[Event] = []
     with factory() as session:
         for first in range(0, len(users), 500):
@@ -181,6 +302,17 @@ def _recent(factory: sessionmaker[Session], users: list[uuid.UUID]) -> list[Even
                 for n in session.scalars(stmt)
                 if n.user_id is not None
             ]
+        for first in range(0, len(agencies), 500):
+            stmt = select(Notification).where(
+                Notification.agency_id.in_(agencies[first : first + 500]),
+                Notification.user_id.is_(None),
+                Notification.created_at >= since,
+            )
+            found += [
+                Event(event_id(n), user_id, as_event_data(n))
+                for n in session.scalars(stmt)
+                for user_id in readers.get(n.agency_id, [])
+            ]
     return found
 
 
@@ -192,6 +324,8 @@ class CatchUp:
     def __init__(self, factory: sessionmaker[Session]) -> None:
         self.factory = factory
         self.task: asyncio.Task[None] | None = None
+        # Who each connected user is (his agency and role), for his agency's messages.
+        self.viewers: dict[uuid.UUID, Viewer] = {}
 
     def ensure(self) -> None:
         """Start the task on the running loop unless it runs."""
@@ -207,12 +341,19 @@ class CatchUp:
                 return
             await self.poll(users)
 
+    def forget_gone(self) -> None:
+        """Drop the viewers without an open stream."""
+        connected = set(BROKER.users())
+        for user_id in [u for u in self.viewers if u not in connected]:
+            self.viewers.pop(user_id, None)
+
     async def poll(self, users: list[uuid.UUID]) -> bool:
         """Publish the users' recent alerts; False when the database could not be read (the
         write lock held past the busy timeout by a long import, a lost connection): the task
         goes on and the next poll catches up, instead of ending with the error."""
         try:
-            events = await run_in_threadpool(_recent, self.factory, users)
+            known = {u: self.viewers[u] for u in users if u in self.viewers}
+            events = await run_in_threadpool(_recent, self.factory, users, known)
         except SQLAlchemyError:
             log.warning("alert catch-up poll failed; next try in %s s", POLL_SECONDS, exc_info=True)
             return False
@@ -255,6 +396,7 @@ async def stream(
 
     async def events() -> AsyncIterator[str]:
         queue = BROKER.connect(viewer.user_id)
+        catch_up.viewers[viewer.user_id] = viewer
         catch_up.ensure()
         sent: deque[str] = deque(maxlen=2000)
         after = start or (datetime.now(UTC), uuid.UUID(int=0))
@@ -283,6 +425,7 @@ async def stream(
                     yield ": keep-alive\n\n"
         finally:
             BROKER.disconnect(viewer.user_id, queue)
+            catch_up.forget_gone()
 
     headers = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
     return StreamingResponse(events(), media_type="text/event-stream", headers=headers)

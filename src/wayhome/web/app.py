@@ -39,7 +39,7 @@ from wayhome.settings import Environment, Settings, get_settings
 from wayhome.watches import api as watches_api
 from wayhome.watches import pages as watches_pages
 from wayhome.watches.worker import run_forever as run_deliveries
-from wayhome.web import apidocs, errors, ops
+from wayhome.web import apidocs, errors, listing, ops
 from wayhome.web.admission import Admission, AdmissionState
 from wayhome.web.limits import BodySizeLimit
 
@@ -118,6 +118,7 @@ def create_app(
         leads_pages,
     ):
         app.include_router(pages.router)
+    app.include_router(listing.router)  # saved views of the list pages
     app.mount("/static", StaticFiles(directory=HERE / "static", check_dir=False), name="static")
     errors.install(app)
 

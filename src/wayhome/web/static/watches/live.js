@@ -1,35 +1,33 @@
-// Live alerts: the inbox listens to /events/stream (server-sent events) and prepends each alert.
+// Live pages: listen to /events/stream (server-sent events) and, on each alert, have the
+// page's live parts re-read themselves through htmx (the server renders them, through the
+// need-to-know gate, with names and links). A part marked data-live="any" is re-read on every
+// alert; data-live-case="<id>" only on alerts about that case.
 (function () {
   "use strict";
-  var list = document.getElementById("alerts");
   var status = document.querySelector("[data-testid=live-status]");
-  if (!list || !window.EventSource) { return; }
+  if (!window.EventSource) { return; }
+  function setStatus(text) {
+    if (status) { status.textContent = text; status.dataset.state = text; }
+  }
+  function aboutCase(alert) {
+    var detail = alert.detail || {};
+    if (detail.case_id) { return String(detail.case_id); }
+    if (detail.record_kind === "case" && detail.record_id) { return String(detail.record_id); }
+    return "";
+  }
   var source = new EventSource("/events/stream");
-  source.onopen = function () { status.textContent = "live"; };
-  source.onerror = function () { status.textContent = "reconnecting…"; };
+  source.onopen = function () { setStatus("live"); };
+  source.onerror = function () { setStatus("reconnecting…"); };
   source.addEventListener("alert", function (message) {
     var alert = JSON.parse(message.data);
-    var empty = list.querySelector(".empty");
-    if (empty) { empty.remove(); }
-    var item = document.createElement("li");
-    item.className = "alert unread";
-    item.dataset.kind = alert.kind;
-    var when = document.createElement("small");
-    when.textContent = alert.created_at.replace("T", " ").slice(0, 19) + " · " + alert.kind;
-    item.appendChild(when);
-    item.appendChild(document.createElement("br"));
-    var text = document.createTextNode(alert.subject);
-    var detail = alert.detail || {};
-    if (detail.record_id && (detail.record_kind === "report" || detail.record_kind === "case")) {
-      var link = document.createElement("a");
-      link.href = "/" + detail.record_kind + "s/" + encodeURIComponent(detail.record_id);
-      link.appendChild(text);
-      item.appendChild(link);
-    } else {
-      item.appendChild(text);
+    var caseId = aboutCase(alert);
+    document.body.dataset.lastAlert = alert.id;
+    var parts = document.querySelectorAll("[data-live], [data-live-case]");
+    for (var i = 0; i < parts.length; i++) {
+      var part = parts[i];
+      var wanted = part.dataset.live === "any" || (caseId && part.dataset.liveCase === caseId);
+      if (wanted && window.htmx) { window.htmx.trigger(part, "wayhome-refresh"); }
     }
-    list.insertBefore(item, list.firstChild);
-    var unread = document.querySelector("[data-testid=unread]");
-    if (unread) { unread.textContent = String((parseInt(unread.textContent, 10) || 0) + 1); }
+    document.body.dispatchEvent(new CustomEvent("wayhome-alert", { detail: alert }));
   });
 })();
