@@ -8,11 +8,13 @@ system: the server's operator is outside these duties.
 
 from __future__ import annotations
 
+import functools
 import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
+from zoneinfo import available_timezones
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -186,6 +188,40 @@ def change_account(
         },
     )
     return target
+
+
+# -- the workspace: language and time zone -----------------------------------------------------
+# The languages of the interface (web/locale holds a catalogue of each but English, the source).
+INTERFACE_LANGUAGES = ("en", "ru", "de", "nl")
+
+
+@functools.cache
+def _zone_names() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def set_preferences(session: Session, user: User, locale: str, time_zone: str) -> User:
+    """Save the user's own language and time zone (empty: the browser's language, UTC);
+    an unknown one is refused, naming the field, and nothing changes."""
+    locale, time_zone = locale.strip(), time_zone.strip()
+    if locale and locale not in INTERFACE_LANGUAGES:
+        raise InvalidInput(
+            f"{locale!r} is not one of {', '.join(INTERFACE_LANGUAGES)}", location="locale"
+        )
+    if time_zone and time_zone not in _zone_names():
+        raise InvalidInput(f"{time_zone!r} is not an IANA time zone", location="time_zone")
+    user.locale = locale or None
+    user.time_zone = time_zone or None
+    session.flush()
+    audit.record(
+        session,
+        actor_of(user),
+        "update",
+        "user",
+        str(user.id),
+        {"username": user.username, "locale": user.locale, "time_zone": user.time_zone},
+    )
+    return user
 
 
 # -- password resets ---------------------------------------------------------------------------

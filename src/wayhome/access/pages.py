@@ -16,6 +16,7 @@ from wayhome.agencies.models import Agency, AgencyKind
 from wayhome.errors import Forbidden, InvalidInput, NotFound, WayhomeError
 from wayhome.settings import Settings
 from wayhome.web.deps import SESSION_COOKIE, SessionDep, SettingsDep
+from wayhome.web.i18n import request_translations, time_zones
 from wayhome.web.pages import (
     LOGIN_CSRF_COOKIE,
     CsrfChecked,
@@ -79,7 +80,7 @@ def login(
             {
                 "login_csrf": token,
                 "next": _safe_next(next),
-                "error": error.detail,
+                "error": request_translations(request).gettext(error.detail),
                 "username": username,
                 "ask_code": error.location == "code",
             },
@@ -224,8 +225,25 @@ def reset_password(
 # -- the account's own page: the second factor --------------------------------------------------
 @router.get("/account", response_class=HTMLResponse)
 def account_page(request: Request, user: PageUser) -> Response:
-    """The signed-in user's account and second factor."""
-    return render(request, "account.html", {})
+    """The signed-in user's account: language, time zone and second factor."""
+    return render(request, "account.html", {"time_zones": time_zones()})
+
+
+@router.post("/account/preferences", dependencies=[CsrfChecked])
+def save_preferences(
+    request: Request,
+    session: SessionDep,
+    user: PageUser,
+    locale: Annotated[str, Form()] = "",
+    time_zone: Annotated[str, Form()] = "",
+) -> Response:
+    """Save the language and time zone in which the pages are shown."""
+    try:
+        accounts.set_preferences(session, user, locale, time_zone)
+    except InvalidInput as error:
+        context = {"time_zones": time_zones(), "preferences_error": error}
+        return render(request, "account.html", context, status_code=error.status)
+    return redirect("/account")
 
 
 @router.post("/account/totp", dependencies=[CsrfChecked], response_class=HTMLResponse)

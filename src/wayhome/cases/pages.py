@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
@@ -16,35 +16,33 @@ from starlette.datastructures import QueryParams
 from wayhome import clock
 from wayhome.access.markings import Marking, Scope
 from wayhome.agencies.models import Agency
-from wayhome.cases import alerts, services, workflow
+from wayhome.cases import alerts, missing_form, services, workflow
+from wayhome.cases.missing_form import REQUIRED, FieldError, MissingChildForm
 from wayhome.cases.models import (
     CaseKind,
     CaseStatus,
     NoticeVisibility,
     Outcome,
     Priority,
-    Sex,
     TaskKind,
     TaskState,
 )
 from wayhome.cases.schemas import (
     AlertIn,
     CaseIn,
-    ChildIn,
-    GuardianIn,
-    MissingChildIn,
-    NameIn,
     StatusIn,
     TaskIn,
     TaskUpdate,
 )
-from wayhome.errors import InvalidInput, NotFound
+from wayhome.cases.vocabularies import EYE_COLOURS, HAIR_COLOURS
+from wayhome.errors import InvalidInput, NotFound, WayhomeError
 from wayhome.hashing.matches import deconfliction
 from wayhome.inbox import services as inbox
 from wayhome.intake import services as intake
 from wayhome.leads.services import case_leads
 from wayhome.web import listing
-from wayhome.web.pages import CsrfChecked, PageRecords, redirect, render
+from wayhome.web.i18n import request_translations, zone
+from wayhome.web.pages import CsrfChecked, PageRecords, PageUser, redirect, render
 
 router = APIRouter(include_in_schema=False)
 T = TypeVar("T")
@@ -197,17 +195,34 @@ def _checked(build: Callable[[], T]) -> T:
         raise InvalidInput(first["msg"], location=f"form.{where}") from None
 
 
-def _codes(text: str) -> list[str]:
-    return [c.strip() for c in text.replace(";", ",").split(",") if c.strip()]
-
-
 @router.get("/cases/missing/new", response_class=HTMLResponse)
 def missing_child_form(request: Request, records: PageRecords) -> Response:
     """The intake form for a missing child."""
+    return _missing_form(request, MissingChildForm(), {})
+
+
+def _missing_form(
+    request: Request, form: MissingChildForm, errors: dict[str, FieldError], status_code: int = 200
+) -> Response:
+    """The form, with what was typed and each error, in the reader's language, by its field."""
+    catalogue = request_translations(request)
     return render(
         request,
         "cases/missing_form.html",
-        {"markings": list(Marking), "scopes": list(Scope), "sexes": list(Sex)},
+        {
+            "markings": list(Marking),
+            "scopes": missing_form.SCOPE_LABELS,
+            "sexes": missing_form.SEX_LABELS,
+            "eye_colours": EYE_COLOURS,
+            "hair_colours": HAIR_COLOURS,
+            "required": REQUIRED,
+            "values": form.model_dump(),
+            "errors": {
+                name: catalogue.gettext(error.message) % error.params
+                for name, error in errors.items()
+            },
+        },
+        status_code=status_code,
     )
 
 
@@ -215,78 +230,27 @@ def missing_child_form(request: Request, records: PageRecords) -> Response:
 def open_missing_child(
     request: Request,
     records: PageRecords,
-    full_name: Annotated[str, Form()],
-    date_of_birth: Annotated[date, Form()],
-    last_seen_at: Annotated[datetime, Form()],
-    last_seen_place: Annotated[str, Form()],
-    last_seen_country: Annotated[str, Form()],
-    marking: Annotated[Marking, Form()],
-    scope: Annotated[Scope, Form()],
-    sex: Annotated[Sex, Form()] = Sex.UNKNOWN,
-    other_name: Annotated[str, Form()] = "",
-    nationalities: Annotated[str, Form()] = "",
-    languages: Annotated[str, Form()] = "",
-    height_cm: Annotated[int | None, Form()] = None,
-    weight_kg: Annotated[int | None, Form()] = None,
-    eye_colour: Annotated[str, Form()] = "",
-    hair_colour: Annotated[str, Form()] = "",
-    distinguishing_marks: Annotated[str, Form()] = "",
-    description: Annotated[str, Form()] = "",
-    circumstances: Annotated[str, Form()] = "",
-    suspected_abduction: Annotated[bool, Form()] = False,
-    online_link: Annotated[bool, Form()] = False,
-    guardian_name: Annotated[str, Form()] = "",
-    guardian_relation: Annotated[str, Form()] = "",
-    guardian_phone: Annotated[str, Form()] = "",
-    guardian_email: Annotated[str, Form()] = "",
+    user: PageUser,
+    form: Annotated[MissingChildForm, Form()],
     portrait: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
-    """Open a missing-child case from the form, with the portrait if one was chosen."""
+    """Open a missing-child case from the form, with the portrait if one was chosen; a wrong
+    field gives the form again (422), its error beside it, what was typed kept."""
     settings = request.app.state.settings
-    seen = last_seen_at if last_seen_at.tzinfo else last_seen_at.replace(tzinfo=UTC)
-    names = [n for n in (full_name, other_name) if n.strip()]
-    guardians = (
-        [
-            GuardianIn(
-                name=guardian_name,
-                relation=guardian_relation,
-                phone=guardian_phone,
-                email=guardian_email,
-            )
-        ]
-        if guardian_name.strip()
-        else []
-    )
-    data = _checked(
-        lambda: MissingChildIn(
-            child=ChildIn(
-                names=[NameIn(full_name=n) for n in names],
-                date_of_birth=date_of_birth,
-                sex=sex,
-                nationalities=_codes(nationalities),
-                languages=_codes(languages),
-                height_cm=height_cm,
-                weight_kg=weight_kg,
-                eye_colour=eye_colour or None,
-                hair_colour=hair_colour or None,
-                distinguishing_marks=distinguishing_marks,
-                description=description,
-            ),
-            last_seen_at=seen,
-            last_seen_place=last_seen_place,
-            last_seen_country=last_seen_country,
-            circumstances=circumstances,
-            suspected_abduction=suspected_abduction,
-            online_link=online_link,
-            guardians=guardians,
-            marking=marking,
-            scope=scope,
-        )
-    )
+    data, errors = missing_form.read(form, zone(user.time_zone))
+    if data is None:
+        return _missing_form(request, form, errors, 422)
     picture = None
     if portrait is not None and portrait.filename:
         picture = portrait.file.read(settings.portrait_max_bytes + 1)
-    case = workflow.open_missing_child(records, data, settings, picture)
+    try:
+        case = workflow.open_missing_child(records, data, settings, picture)
+    except WayhomeError as refused:
+        field_error = missing_form.workflow_error(refused)
+        if field_error is None:
+            raise
+        name, error = field_error
+        return _missing_form(request, form, {name: error}, refused.status)
     return redirect(f"/cases/{case.id}")
 
 

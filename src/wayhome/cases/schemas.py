@@ -6,8 +6,10 @@ import uuid
 from datetime import UTC, date, datetime
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from wayhome.access.schemas import MarkingIn, MarkingOut, Strict
+from wayhome.cases import vocabularies
 from wayhome.cases.models import (
     CaseKind,
     CaseStatus,
@@ -99,10 +101,7 @@ class PersonIn(MarkingIn):
     @field_validator("nationalities")
     @classmethod
     def _iso_countries(cls, value: list[str]) -> list[str]:
-        for code in value:
-            if len(code) != 2 or not code.isalpha():
-                raise ValueError(f"{code!r} is not an ISO 3166-1 alpha-2 code")
-        return [c.upper() for c in value]
+        return [country_code(code) for code in value]
 
     @model_validator(mode="after")
     def _ages(self) -> PersonIn:
@@ -190,11 +189,35 @@ class GuardianIn(Strict):
     email: str = Field("", max_length=320)
 
 
-def _codes(value: list[str], length: int, what: str) -> list[str]:
-    for code in value:
-        if len(code) != length or not code.isalpha():
-            raise ValueError(f"{code!r} is not {what}")
-    return [c.upper() for c in value]
+def country_code(code: str) -> str:
+    """An ISO 3166-1 alpha-2 code, upper case; any other value is refused, naming it."""
+    if not vocabularies.is_country(code):
+        raise PydanticCustomError(
+            "country_code", "'{code}' is not an ISO 3166-1 alpha-2 country code", {"code": code}
+        )
+    return code.upper()
+
+
+def language_code(code: str) -> str:
+    """An ISO 639-2 (or 639-3) language code, upper case; any other value is refused."""
+    if not vocabularies.is_language(code):
+        raise PydanticCustomError(
+            "language_code", "'{code}' is not an ISO 639-2 language code", {"code": code}
+        )
+    return code.upper()
+
+
+def _coded(code: str | None, vocabulary: dict[str, str]) -> str | None:
+    """A code of one of the project's vocabularies (cases/vocabularies.py), upper case."""
+    if code is None:
+        return None
+    if code.upper() not in vocabulary:
+        raise PydanticCustomError(
+            "vocabulary_code",
+            "'{code}' is not one of {allowed}",
+            {"code": code, "allowed": ", ".join(vocabulary)},
+        )
+    return code.upper()
 
 
 class ChildIn(Strict):
@@ -209,20 +232,34 @@ class ChildIn(Strict):
     )
     height_cm: int | None = Field(None, ge=30, le=230)
     weight_kg: int | None = Field(None, ge=1, le=250)
-    eye_colour: str | None = Field(None, pattern=r"^[A-Za-z]{3}$", description="e.g. BLU, BRO.")
-    hair_colour: str | None = Field(None, pattern=r"^[A-Za-z]{3}$", description="e.g. BLA, BLO.")
+    eye_colour: str | None = Field(
+        None, description=f"One of {', '.join(vocabularies.EYE_COLOURS)}."
+    )
+    hair_colour: str | None = Field(
+        None, description=f"One of {', '.join(vocabularies.HAIR_COLOURS)}."
+    )
     distinguishing_marks: str = Field("", max_length=2000)
     description: str = Field("", max_length=5000)
 
     @field_validator("nationalities")
     @classmethod
     def _countries(cls, value: list[str]) -> list[str]:
-        return _codes(value, 2, "an ISO 3166-1 alpha-2 code")
+        return [country_code(code) for code in value]
 
     @field_validator("languages")
     @classmethod
     def _languages(cls, value: list[str]) -> list[str]:
-        return _codes(value, 3, "an ISO 639-2 code")
+        return [language_code(code) for code in value]
+
+    @field_validator("eye_colour")
+    @classmethod
+    def _eyes(cls, value: str | None) -> str | None:
+        return _coded(value, vocabularies.EYE_COLOURS)
+
+    @field_validator("hair_colour")
+    @classmethod
+    def _hair(cls, value: str | None) -> str | None:
+        return _coded(value, vocabularies.HAIR_COLOURS)
 
 
 class MissingChildIn(MarkingIn):
@@ -232,11 +269,16 @@ class MissingChildIn(MarkingIn):
     title: str | None = Field(None, min_length=3, max_length=300)
     last_seen_at: AwareDatetime
     last_seen_place: str = Field(min_length=1, max_length=300)
-    last_seen_country: str = Field(min_length=2, max_length=2, pattern=r"^[A-Za-z]{2}$")
+    last_seen_country: str = Field(description="ISO 3166-1 alpha-2, e.g. NL.")
     circumstances: str = Field("", max_length=20000)
     suspected_abduction: bool = False
     online_link: bool = False
     guardians: list[GuardianIn] = Field(default_factory=list, max_length=10)
+
+    @field_validator("last_seen_country")
+    @classmethod
+    def _country(cls, value: str) -> str:
+        return country_code(value)
 
 
 class UrgencyOut(BaseModel):

@@ -39,7 +39,7 @@ from wayhome.settings import Environment, Settings, get_settings
 from wayhome.watches import api as watches_api
 from wayhome.watches import pages as watches_pages
 from wayhome.watches.worker import run_forever as run_deliveries
-from wayhome.web import apidocs, errors, listing, ops
+from wayhome.web import apidocs, errors, i18n, listing, ops
 from wayhome.web.admission import Admission, AdmissionState
 from wayhome.web.limits import BodySizeLimit
 
@@ -83,7 +83,11 @@ def create_app(
     app.state.session_factory = session_factory
     # Filled from the database on the first match, then kept in step (hashing/live.py).
     app.state.hash_index = LivePdqIndex()
-    templates = Jinja2Templates(directory=HERE / "templates")
+    # Every page in the reader's language and time zone (web/i18n.py).
+    templates = Jinja2Templates(
+        directory=HERE / "templates", context_processors=[i18n.page_context]
+    )
+    i18n.install(templates.env)
     templates.env.globals["version"] = __version__
     app.state.templates = templates
 

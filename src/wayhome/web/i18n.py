@@ -1,0 +1,223 @@
+"""The pages in the reader's language and time zone: Babel gettext catalogues, the language
+negotiated from the account's setting or the browser's Accept-Language, times labelled with
+the user's zone.
+
+The catalogues are the `.po` files under `web/locale/<ll>/LC_MESSAGES/`; they are compiled in
+memory when first used (no `.mo` build step, so a checkout always serves what it holds).
+`tests/web/test_i18n_catalogues.py` extracts the marked messages (babel.cfg) and fails when a
+catalogue lacks one or keeps a fuzzy or stale entry.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import UTC, datetime, tzinfo
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from babel.dates import format_datetime
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
+from fastapi import Request
+from sqlalchemy import inspect
+
+from wayhome.access.accounts import INTERFACE_LANGUAGES
+
+LOCALE_DIR = Path(__file__).parent / "locale"
+DEFAULT_LOCALE = "en"
+# The languages of the interface, each named in itself (the account page's choice).
+LANGUAGES = dict(
+    zip(INTERFACE_LANGUAGES, ("English", "Русский", "Deutsch", "Nederlands"), strict=True)
+)
+DOMAIN = "messages"
+
+
+def N_(message: str) -> str:
+    """Mark a message for extraction; it is translated where it is shown."""
+    return message
+
+
+# Words said below the web layer (wayhome/errors.py's titles, the sign-in's refusals), marked
+# here for the catalogues; the pages translate them where they show them (`i18n.gettext`).
+SHOWN_MESSAGES = (
+    N_("Bad request"),
+    N_("Invalid input"),
+    N_("Not found"),
+    N_("Forbidden"),
+    N_("Authentication required"),
+    N_("Conflict"),
+    N_("Payload too large"),
+    N_("Too many requests"),
+    N_("Service busy"),
+    N_("Malformed request"),
+    N_("Method not allowed"),
+    N_("Error"),
+    N_("too many failed sign-ins; wait a few minutes and try again"),
+    N_("unknown username or wrong password"),
+    N_("this account needs the code from its authenticator app"),
+    N_("wrong or already used authenticator code"),
+)
+
+
+@functools.cache
+def translations(locale: str) -> NullTranslations:
+    """The compiled catalogue of a language (fuzzy entries left out); English is the source."""
+    path = LOCALE_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if locale == DEFAULT_LOCALE or not path.exists():
+        return NullTranslations()
+    with path.open("rb") as handle:
+        catalog = read_po(handle, locale=locale, domain=DOMAIN)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog, use_fuzzy=False)
+    compiled.seek(0)
+    return Translations(compiled, domain=DOMAIN)
+
+
+def accepted_languages(header: str) -> list[str]:
+    """The primary language tags of an Accept-Language header, most wanted first (q=0 out)."""
+    ranked: list[tuple[float, int, str]] = []
+    for position, part in enumerate(header.split(",")):
+        tag, _, params = part.strip().partition(";")
+        quality = 1.0
+        for param in params.split(";"):
+            name, _, value = param.strip().partition("=")
+            if name.strip() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        language = tag.strip().split("-")[0].split("_")[0].lower()
+        if language and language != "*" and quality > 0:
+            ranked.append((-quality, position, language))
+    return [language for _, _, language in sorted(ranked)]
+
+
+def negotiate(chosen: str | None, accept_language: str) -> str:
+    """The interface language: the account's choice, else the browser's first one we have."""
+    if chosen in LANGUAGES:
+        return chosen
+    for language in accepted_languages(accept_language):
+        if language in LANGUAGES:
+            return language
+    return DEFAULT_LOCALE
+
+
+@functools.cache
+def time_zones() -> list[str]:
+    """The IANA zone names a user may choose, sorted."""
+    return sorted(available_timezones())
+
+
+def zone(name: str | None) -> tzinfo:
+    """The zone of a stored name; none, or one this system does not know, is UTC."""
+    if not name:
+        return UTC
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return UTC
+
+
+def zone_label(moment: datetime) -> str:
+    """The zone of an aware time as readers know it: "MSK", "CET", "UTC", else "+03:00"."""
+    name = moment.tzname() or ""
+    if name.isalpha():
+        return name
+    offset = moment.utcoffset()
+    minutes = int(offset.total_seconds() // 60) if offset else 0
+    sign = "-" if minutes < 0 else "+"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"{sign}{hours:02d}:{rest:02d}"
+
+
+def local_time(
+    moment: datetime | None, time_zone: tzinfo, locale: str, seconds: bool = False
+) -> str:
+    """A stored time (naive ones are UTC) in the reader's zone, labelled with it."""
+    if moment is None:
+        return ""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    here = aware.astimezone(time_zone)
+    pattern = "yyyy-MM-dd HH:mm:ss" if seconds else "yyyy-MM-dd HH:mm"
+    return f"{format_datetime(here, pattern, locale=locale)} {zone_label(here)}"
+
+
+def _preferences(request: Request) -> tuple[str | None, str | None]:
+    """The signed-in user's stored language and zone, read without touching the database
+    (an error page may be drawn after the request's session was rolled back)."""
+    caller = getattr(request.state, "caller", None)
+    if caller is None:
+        return None, None
+    loaded = inspect(caller.user).dict
+    return loaded.get("locale"), loaded.get("time_zone")
+
+
+@dataclass(frozen=True)
+class Reader:
+    """Who the page being drawn is for: the language, its catalogue and the time zone."""
+
+    lang: str
+    catalogue: NullTranslations
+    time_zone: tzinfo
+
+
+# Set by `page_context` just before a template is drawn (Starlette runs the context processor
+# and the rendering in one call), so that `_`, `gettext` and `localtime` follow the reader in
+# every template, macros imported without context included.
+_READER: ContextVar[Reader | None] = ContextVar("wayhome_reader", default=None)
+_SOURCE = Reader(DEFAULT_LOCALE, NullTranslations(), UTC)  # outside a request: English, UTC
+
+
+def _reader() -> Reader:
+    return _READER.get() or _SOURCE
+
+
+def page_context(request: Request) -> dict[str, Any]:
+    """What every template gets: the language (`lang`), its catalogue and the time zone."""
+    chosen, zone_name = _preferences(request)
+    lang = negotiate(chosen, request.headers.get("accept-language", ""))
+    time_zone = zone(zone_name)
+    catalogue = translations(lang)
+    _READER.set(Reader(lang, catalogue, time_zone))
+    now = datetime.now(UTC)
+    return {
+        "now_utc": now,
+        "lang": lang,
+        "i18n": catalogue,
+        "time_zone": time_zone,
+        "time_zone_label": zone_label(now.astimezone(time_zone)),
+        "time_zone_name": zone_name or "UTC",
+    }
+
+
+def request_translations(request: Request) -> NullTranslations:
+    """The catalogue for a request, for messages put together in Python."""
+    chosen, _ = _preferences(request)
+    return translations(negotiate(chosen, request.headers.get("accept-language", "")))
+
+
+def _gettext(message: str) -> str:
+    return _reader().catalogue.gettext(message)
+
+
+def _ngettext(singular: str, plural: str, count: int) -> str:
+    return _reader().catalogue.ngettext(singular, plural, count)
+
+
+def _localtime(moment: datetime | None, seconds: bool = False) -> str:
+    reader = _reader()
+    return local_time(moment, reader.time_zone, reader.lang, seconds)
+
+
+def install(environment: Any) -> None:
+    """Give a Jinja environment `{% trans %}`, `_`/`gettext` from the reader's catalogue and
+    the `localtime` filter (times in the reader's zone, labelled)."""
+    environment.add_extension("jinja2.ext.i18n")
+    environment.install_gettext_callables(_gettext, _ngettext, newstyle=True)
+    environment.filters["localtime"] = _localtime
+    environment.globals["languages"] = LANGUAGES

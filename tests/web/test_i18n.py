@@ -1,0 +1,101 @@
+"""The reader's language and time zone: negotiation, the catalogues in use, labelled local times,
+and the account's setting saved (or refused, changing nothing)."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from tests.access.test_authentication import _csrf, _sign_in
+from tests.conftest import World
+from wayhome.access.models import Role
+from wayhome.web import i18n
+
+
+@pytest.mark.parametrize(
+    ("chosen", "header", "expected"),
+    [
+        (None, "ru-RU,ru;q=0.9,en-US;q=0.8,en;q=0.7", "ru"),
+        (None, "fr-FR, de;q=0.8, en;q=0.5", "de"),  # French is not offered: the next one
+        (None, "en;q=0.3, nl-BE;q=0.9", "nl"),  # by quality, not by position
+        (None, "ru;q=0, de", "de"),  # q=0 means "not this one"
+        (None, "fr, it", "en"),  # nothing offered: the source language
+        (None, "", "en"),
+        ("de", "ru-RU,ru;q=0.9", "de"),  # the account's choice wins over the browser
+        ("xx", "nl", "nl"),  # a stored value that is not offered is ignored
+    ],
+)
+def test_negotiation(chosen: str | None, header: str, expected: str) -> None:
+    assert i18n.negotiate(chosen, header) == expected
+
+
+def test_local_time_is_labelled_with_the_zone() -> None:
+    moment = datetime(2026, 12, 7, 11, 5, tzinfo=UTC)
+    assert i18n.local_time(moment, ZoneInfo("Europe/Moscow"), "ru") == "2026-12-07 14:05 MSK"
+    assert i18n.local_time(moment, ZoneInfo("Europe/Berlin"), "de") == "2026-12-07 12:05 CET"
+    # A zone known by its offset only is labelled with the offset.
+    assert i18n.local_time(moment, ZoneInfo("Europe/Istanbul"), "en") == "2026-12-07 14:05 +03:00"
+    assert i18n.local_time(moment, ZoneInfo("America/St_Johns"), "en").endswith("NST")
+    assert i18n.local_time(moment.replace(tzinfo=None), UTC, "en") == "2026-12-07 11:05 UTC"
+    assert i18n.local_time(None, UTC, "en") == ""
+
+
+def test_catalogues_translate_and_english_is_the_source() -> None:
+    assert i18n.translations("ru").gettext("Dashboard") == "Обзор"
+    assert i18n.translations("de").gettext("Dashboard") == "Übersicht"
+    assert i18n.translations("nl").gettext("Dashboard") == "Overzicht"
+    assert i18n.translations("en").gettext("Dashboard") == "Dashboard"
+
+
+def test_russian_browser_gets_russian_pages(client: TestClient) -> None:
+    page = client.get("/login", headers={"Accept-Language": "ru-RU,ru;q=0.9,en;q=0.5"})
+    assert '<html lang="ru">' in page.text
+    assert "Войти" in page.text and "Имя пользователя" in page.text
+    english = client.get("/login", headers={"Accept-Language": "fr-FR"})
+    assert '<html lang="en">' in english.text and "Username" in english.text
+
+
+def test_account_setting_overrides_the_browser_and_shows_local_times(
+    client: TestClient, world: World, db: Session
+) -> None:
+    user = world.user(world.agency("i18n-de", "DE"), Role.ANALYST)
+    db.commit()
+    assert _sign_in(client, user.username) == 303
+    token = _csrf(client, "/account")
+    saved = client.post(
+        "/account/preferences",
+        data={"csrf_token": token, "locale": "de", "time_zone": "Europe/Moscow"},
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303
+    db.refresh(user)
+    assert (user.locale, user.time_zone) == ("de", "Europe/Moscow")
+    page = client.get("/account", headers={"Accept-Language": "ru"}).text
+    assert '<html lang="de">' in page and "Sprache und Zeitzone" in page
+    assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d MSK", page), "the time is labelled MSK"
+    assert '<option value="Europe/Moscow" selected>' in page
+    form = client.get("/cases/missing/new").text
+    assert "Wann (Europe/Moscow, MSK)" in form and "(UTC)" not in form
+
+
+def test_bad_preferences_are_refused_naming_the_field(
+    client: TestClient, world: World, db: Session
+) -> None:
+    user = world.user(world.agency("i18n-nl", "NL"), Role.ANALYST)
+    db.commit()
+    assert _sign_in(client, user.username) == 303
+    token = _csrf(client, "/account")
+    for data, field in (
+        ({"locale": "fr", "time_zone": ""}, "locale"),
+        ({"locale": "nl", "time_zone": "Mars/Olympus"}, "time_zone"),
+    ):
+        refused = client.post("/account/preferences", data={"csrf_token": token, **data})
+        assert refused.status_code == 422
+        assert f"{field}: " in refused.text
+    db.refresh(user)
+    assert (user.locale, user.time_zone) == (None, None)  # nothing changed
