@@ -160,6 +160,8 @@ def test_evidence_reads_in_words() -> None:
     hidden = {**step, "edge": {"kind": "hidden", "hidden": True, "agency": "uk-cop"}}
     words = step_words(hidden)
     assert words.hidden and "held by uk-cop (not disclosed)" in words.text
+    said = step_words({**step, "words": "the persona uses the handle"})  # the case page's
+    assert said.text == "forum:molchun_14 → handle forum:molchun_14: the persona uses the handle"
 
 
 def test_dossier_render_time_on_the_small_world(

@@ -186,8 +186,13 @@ def evidence_words(piece: str) -> str:
 
 
 def step_words(step: dict[str, Any]) -> Step:
-    """A path step (`path_out`'s shape) as a sentence; a hidden step names only its holder."""
+    """A path step (`path_out`'s shape) as a sentence; a hidden step names only its holder.
+    The words the case page shows (`words`, linking/wording.py) are used when the step has
+    them, so the dossier and the page say the same."""
     edge, left, right = step["edge"], step["from"], step["to"]
+    if step.get("words"):
+        text = f"{left['label']} → {right['label']}: {step['words']}"
+        return Step(text, None, bool(edge["hidden"]))  # the words name the agency
     if edge["hidden"]:
         holder = edge.get("agency") or "another agency"
         text = f"{left['label']} — a link held by {holder} (not disclosed) — {right['label']}"
