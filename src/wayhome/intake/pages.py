@@ -1,4 +1,5 @@
-"""Report, selector, search and import pages."""
+"""Report, selector and import pages (the search box is leads/entity_pages.py: it searches
+every engine)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ from wayhome.errors import WayhomeError
 from wayhome.intake import correlation, services
 from wayhome.intake.api import looked_up_value
 from wayhome.intake.models import Report
-from wayhome.intake.search import search_reports
 from wayhome.intake.selectors.types import SelectorType
 from wayhome.intake.store import Placement
 from wayhome.web.deps import SettingsDep
@@ -44,13 +44,6 @@ def selector_page(
         records, kind, canonical, overcommon_threshold=settings.overcommon_threshold
     )
     return render(request, "selector.html", {"found": found})
-
-
-@router.get("/search", response_class=HTMLResponse)
-def search_page(request: Request, records: PageRecords, q: str = "", offset: int = 0) -> Response:
-    """Search box and ranked results."""
-    result = search_reports(records, q, 50, max(offset, 0)) if q.strip() else None
-    return render(request, "search.html", {"q": q, "result": result, "offset": offset})
 
 
 @router.get("/import", response_class=HTMLResponse)

@@ -11,9 +11,22 @@ types is offered as both: 40 hex digits are a PGP fingerprint and a SHA-1.
 from __future__ import annotations
 
 import re
+import uuid
 from dataclasses import dataclass, field
 
-from sqlalchemy import Float, Integer, Uuid, func, literal, select, text, tuple_, union_all
+from sqlalchemy import (
+    Float,
+    Integer,
+    Select,
+    Subquery,
+    Uuid,
+    func,
+    literal,
+    select,
+    text,
+    tuple_,
+    union_all,
+)
 
 from wayhome.access.records import Records
 from wayhome.db.dialect import search_query_sql, search_terms_param
@@ -153,6 +166,27 @@ def _holding_reports(records: Records, value_id: int) -> int:
     return int(records.session.scalar(select(func.count()).select_from(capped)) or 0)
 
 
+def _words(records: Records, terms: list[str]) -> Subquery:
+    """The full-text match of the terms: report ids and their rank (negative, best lowest)."""
+    dialect = records.session.get_bind().dialect.name
+    return (
+        text(search_query_sql(dialect))
+        .bindparams(terms=search_terms_param(dialect, terms))
+        .columns(report_id=Uuid(), rank=Float())
+        .subquery("words")
+    )
+
+
+def report_matches(records: Records, query: str) -> Select[tuple[uuid.UUID]] | None:
+    """The ids of every report, seen or not, whose text holds every word of the query (for the
+    disclosure rule to judge the hidden ones); None when the query has no words."""
+    terms = list(dict.fromkeys(stems(query.strip())))[:MAX_TERMS]
+    if not terms:
+        return None
+    words = _words(records, terms)
+    return select(words.c.report_id)
+
+
 def search_reports(records: Records, query: str, limit: int, offset: int) -> SearchResult:
     """Reports that hold the selector the query is, then those whose text holds every word
     of the query (in any word form), best first."""
@@ -172,13 +206,7 @@ def search_reports(records: Records, query: str, limit: int, offset: int) -> Sea
     words = None
     parts = []
     if terms:
-        dialect = records.session.get_bind().dialect.name
-        words = (
-            text(search_query_sql(dialect))
-            .bindparams(terms=search_terms_param(dialect, terms))
-            .columns(report_id=Uuid(), rank=Float())
-            .subquery("words")
-        )
+        words = _words(records, terms)
         parts.append(select(words.c.report_id, literal(0, Integer).label("held")))
     if values:
         parts.append(

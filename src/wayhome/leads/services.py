@@ -31,6 +31,7 @@ from wayhome.inbox import services as inbox
 from wayhome.inbox.models import Notification
 from wayhome.intake.models import Report
 from wayhome.linking.graph import MAX_PATH_NODES, STRONG_SELECTOR_KINDS, Edge, Graph
+from wayhome.linking.wording import step_words
 from wayhome.locate.clues import Clue
 from wayhome.locate.evidence import agency_codes, case_clues, located
 from wayhome.locate.fusion import LocateConfig, LocateResult, locate
@@ -248,9 +249,9 @@ def path_out(
     steps, node = [], start
     for edge in chain:
         nxt = edge.other(node)
-        steps.append(
-            {"from": graph.node_out(node), "to": graph.node_out(nxt), "edge": graph.edge_out(edge)}
-        )
+        ends = {"from": graph.node_out(node), "to": graph.node_out(nxt)}
+        step = {**ends, "edge": graph.edge_out(edge)}
+        steps.append({**step, "words": step_words(step)})  # the step as a reader says it
         node = nxt
     return {
         "from_ref": start,
@@ -277,10 +278,11 @@ def aliases_of(
             if kinds.get(other) == "persona" and other not in on_chain and better:
                 found[other] = (edge.score, persona, edge)
     ordered = sorted(found.items(), key=lambda item: (-item[1][0], item[0]))
-    return [
+    said = [
         {"from": graph.node_out(via), "to": graph.node_out(other), "edge": graph.edge_out(edge)}
         for other, (_, via, edge) in ordered
     ]
+    return [{**alias, "words": step_words(alias)} for alias in said]
 
 
 def step_agencies(path: dict[str, Any], aliases: Sequence[dict[str, Any]] = ()) -> list[str]:

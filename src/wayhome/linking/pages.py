@@ -1,5 +1,5 @@
-"""Pages of identity resolution: the link graph (Cytoscape.js) and the review queue, where
-links are decided one at a time or many at once."""
+"""Pages of identity resolution: the review queue, where links are decided one at a time or
+many at once (the link graph's page is leads/entity_pages.py: its path is the case page's)."""
 
 from __future__ import annotations
 
@@ -13,25 +13,11 @@ from fastapi.responses import HTMLResponse, Response
 from wayhome.access.records import Records
 from wayhome.errors import InvalidInput, WayhomeError
 from wayhome.linking import services
-from wayhome.linking.graph import parse_ref
 from wayhome.linking.reading import LinkState
 from wayhome.web.pages import CsrfChecked, PageRecords, redirect, render
 from wayhome.web.paging import MAX_OFFSET
 
 router = APIRouter(include_in_schema=False)
-
-
-@router.get("/links/graph", response_class=HTMLResponse)
-def graph_page(
-    request: Request,
-    records: PageRecords,
-    ref: Annotated[str, Query(max_length=200)],
-    to: Annotated[str | None, Query(max_length=200)] = None,
-) -> Response:
-    """The link graph around an entity; the page draws it from the graph API."""
-    kind, key = parse_ref(ref, "query.ref")
-    root = services.neighbourhood(records, f"{kind}:{key}", 1)
-    return render(request, "linking/graph.html", {"root": root, "to": to or ""})
 
 
 QUEUE_PAGE = 50

@@ -8,7 +8,9 @@ reviewer reads "Dates of birth: same date of birth — for (+6.2 bits)" rather t
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from typing import Any
 
 from wayhome.errors import InvalidInput
 from wayhome.linking.translit import script_of, transliterations
@@ -93,3 +95,131 @@ def evidence_sentence(kind: str, detail: str, contribution: float) -> str:
     subject = SUBJECTS.get(kind) or kind.split(":", 1)[-1].replace("_", " ").capitalize()
     found = detail.strip() or "no detail"
     return f"{subject}: {found} — {weighing(contribution)} ({contribution:+.1f} bits)."
+
+
+# -- a chain of evidence in words ---------------------------------------------------------------
+# Bits at which one piece of evidence reads as moderate or strong.
+MODERATE_BITS = 3.0
+_PIECE = re.compile(
+    r"^(?P<kind>[a-z_]+(?::[a-z_]+)?): (?P<detail>.*) \((?P<bits>[+-]?\d+(?:\.\d+)?) bits\)$"
+)
+_UUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b")
+_SELECTOR_WORDS = {
+    "pgp": "PGP key",
+    "pgp_fingerprint": "PGP key fingerprint",
+    "pgp_key_id": "PGP key ID",
+    "email": "e-mail address",
+    "phone": "phone number",
+    "wallet": "wallet",
+    "btc_address": "Bitcoin address",
+    "eth_address": "Ethereum address",
+    "handle": "handle",
+    "onion": "onion address",
+}
+
+
+def strength(bits: float) -> str:
+    """How strongly a piece of evidence speaks, in one word: strong, moderate, weak, or against."""
+    if bits < 0:
+        return "against"
+    if bits >= STRONG_BITS:
+        return "very strong"
+    if bits >= MODERATE_BITS:
+        return "strong"
+    if bits >= WEAK_BITS:
+        return "moderate"
+    return "weak"
+
+
+def selector_words(kind: str) -> str:
+    """A selector kind as a reader says it ("pgp_fingerprint" → "PGP key fingerprint")."""
+    return _SELECTOR_WORDS.get(kind, kind.replace("_", " "))
+
+
+def _piece_words(kind: str, detail: str) -> str:
+    """What one piece of a link's evidence found, without the machine's names."""
+    detail = _UUID.sub("", detail).replace("  ", " ").strip()
+    if kind == "person_match:name":
+        if "transliteration" in detail or "script" in detail:
+            return "names match across scripts"
+        return f"names: {detail}"
+    if kind == "shared_selector":
+        found = detail.removeprefix("same strong selector:").strip()
+        words = [
+            f"{selector_words(part.split(' ', 1)[0])} {part.split(' ', 1)[1]}"
+            if " " in part
+            else part
+            for part in (p.strip() for p in found.split(","))
+        ]
+        return "share the " + ", ".join(words)
+    if kind == "handle" and detail.startswith("identical handle"):
+        return "use the same handle " + detail.removeprefix("identical handle").strip()
+    if kind == "named_holder":
+        return "a report names this account and this person as its holder"
+    if kind.startswith("person_match:") and detail.startswith("same "):
+        return detail
+    subject = SUBJECTS.get(kind) or kind.split(":", 1)[-1].replace("_", " ").capitalize()
+    return f"{subject.lower()}: {detail}" if detail else subject.lower()
+
+
+def evidence_words(piece: str) -> str:
+    """One stored piece of a link's evidence ("person_match:name: same name after
+    transliteration (+9.7 bits)") in words ("names match across scripts (strong)")."""
+    found = _PIECE.match(piece.strip())
+    if found is None:
+        return piece
+    bits = float(found["bits"])
+    return f"{_piece_words(found['kind'], found['detail'])} ({strength(bits)})"
+
+
+def selector_label(label: str) -> str:
+    """A selector node's label ("pgp_fingerprint B957…") as a reader says it."""
+    kind, _, value = label.partition(" ")
+    return f"{selector_words(kind)} {value}" if value else label
+
+
+def _quoted(node: dict[str, Any]) -> str:
+    return f"“{node.get('label', '')}”"
+
+
+def _by(edge: dict[str, Any]) -> str:
+    return f" by {edge['agency']}" if edge.get("agency") else ""
+
+
+def step_words(step: dict[str, Any]) -> str:
+    """One step of an evidence path (`{"from", "to", "edge"}` as the link graph gives it) as a
+    sentence: "filed in report “Tip …” by uk-cop", "uses the handle dozor_85", "names match
+    across scripts (strong)"; a hidden step says only who holds it."""
+    edge, ends = step["edge"], (step["from"], step["to"])
+    kind = edge.get("kind")
+    if edge.get("hidden"):
+        holder = edge.get("agency") or "another agency"
+        return f"a link you may not see, held by {holder} (ask them through channels)"
+    by_kind = {n.get("kind"): n for n in ends}
+    if kind == "filed_to":
+        return f"filed in report {_quoted(by_kind.get('report', ends[0]))}{_by(edge)}"
+    if kind == "in_case":
+        return f"a person of the case, recorded{_by(edge)}"
+    if kind == "in_report":
+        return f"named in report {_quoted(by_kind.get('report', ends[0]))}{_by(edge)}"
+    if kind == "own_handle":
+        label = str(by_kind.get("selector", ends[1]).get("label", ""))
+        return f"uses the handle {label.removeprefix('handle ')}"
+    if kind == "posted_by":
+        label = selector_label(str(by_kind.get("selector", ends[1]).get("label", "")))
+        if any("only account" in e for e in edge.get("evidence", [])):
+            return f"the only account named with the {label} in a report{_by(edge)}"
+        return f"posted the {label} in a report{_by(edge)}"
+    if kind == "same_report":
+        return f"appear together in one report{_by(edge)}"
+    if kind == "same_key":
+        return "the PGP key ID is part of the key's fingerprint"
+    if kind == "co_occurrence":
+        return f"appear together in reports{_by(edge)}"
+    if kind == "assertion":
+        pieces = [evidence_words(p) for p in edge.get("evidence", [])]
+        state = edge.get("state")
+        said = {"accepted": "accepted link", "proposed": "proposed link, awaiting review"}
+        head = said.get(str(state), f"{state} link" if state else "link")
+        return f"{head}: " + "; ".join(pieces) if pieces else head
+    return "; ".join(edge.get("evidence", [])) or str(kind)

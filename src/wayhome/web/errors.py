@@ -111,7 +111,11 @@ def problem_response(
         return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
     templates = request.app.state.templates
     return templates.TemplateResponse(  # type: ignore[no-any-return]
-        request, "error.html", {"problem": body}, status_code=status
+        request,
+        "error.html",
+        # The navigation stays (the user as read before the request's session rolled back).
+        {"problem": body, "user": getattr(request.state, "nav_user", None)},
+        status_code=status,
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from types import SimpleNamespace
 from typing import Annotated, Any
 
 from fastapi import Depends, Form, Request
@@ -17,11 +18,27 @@ from wayhome.web.deps import SESSION_COOKIE, OptionalCallerDep, SessionDep, Sett
 LOGIN_CSRF_COOKIE = "wayhome_login_csrf"
 
 
-async def page_user(caller: OptionalCallerDep) -> User:
+async def page_user(request: Request, caller: OptionalCallerDep) -> User:
     """The signed-in user of a page; anonymous visitors are sent to the sign-in page."""
     if caller is None or caller.via_token:
         raise Unauthenticated("sign in to continue")
+    request.state.nav_user = nav_user(caller.user)
     return caller.user
+
+
+def nav_user(user: User) -> SimpleNamespace:
+    """What the navigation shows of a user, read while the request's session holds him: an
+    error page, rendered after the session rolled back, keeps the navigation from this."""
+    agency = SimpleNamespace(code=user.agency.code, name=user.agency.name)
+    return SimpleNamespace(
+        id=user.id,
+        username=user.username,
+        display_name=user.display_name,
+        role=user.role,
+        agency=agency,
+        locale=getattr(user, "locale", None),
+        time_zone=getattr(user, "time_zone", None),
+    )
 
 
 PageUser = Annotated[User, Depends(page_user)]

@@ -58,38 +58,19 @@
     status.textContent = e.data("kind") + ": " + e.data("evidence") + (e.data("agency") ? " (" + e.data("agency") + ")" : "");
   });
 
-  async function findPath(to) {
-    const url = api + "/path?from_ref=" + encodeURIComponent(root.dataset.root) + "&to_ref=" + encodeURIComponent(to);
-    const response = await fetch(url, { credentials: "same-origin" });
-    const list = document.getElementById("path-steps");
-    list.replaceChildren();
-    if (!response.ok) { status.textContent = "No path: " + response.status; return; }
-    const path = await response.json();
-    if (!path.found) { status.textContent = "No chain of evidence found"; return; }
-    const graph = { nodes: [], edges: [] };
-    for (const step of path.steps) {
-      graph.nodes.push(step.from, step.to);
-      graph.edges.push(step.edge);
-      const item = document.createElement("li");
-      item.textContent = step.from.label + " → " + step.to.label + ": " + step.edge.evidence.join("; ") +
-        (step.edge.agency ? " [" + step.edge.agency + "]" : "");
-      list.appendChild(item);
-    }
-    add(graph);
+  // The evidence path is the server's (the case page's own path, in words): draw and mark it.
+  function markPath() {
+    const pairs = JSON.parse(root.dataset.path || "[]");
+    if (!pairs.length) return;
+    add(JSON.parse(root.dataset.pathGraph || '{"nodes": [], "edges": []}'));
     cy.elements().removeClass("on-path");
-    for (const step of path.steps) {
-      cy.getElementById(step.from.id).addClass("on-path");
-      cy.getElementById(step.to.id).addClass("on-path");
-      cy.getElementById(step.from.id).edgesWith(cy.getElementById(step.to.id)).addClass("on-path");
+    for (const [from, to] of pairs) {
+      cy.getElementById(from).addClass("on-path");
+      cy.getElementById(to).addClass("on-path");
+      cy.getElementById(from).edgesWith(cy.getElementById(to)).addClass("on-path");
     }
-    status.textContent = path.steps.length + " steps, confidence " + path.confidence;
-    list.dataset.steps = String(path.steps.length);
+    status.textContent += "; evidence path: " + pairs.length + " steps";
   }
 
-  document.getElementById("path-form").addEventListener("submit", (event) => {
-    event.preventDefault();
-    const to = document.getElementById("path-to").value.trim();
-    if (to) findPath(to);
-  });
-  expand(root.dataset.root);
+  expand(root.dataset.root).then(markPath);
 })();

@@ -1,0 +1,303 @@
+"""Entity pages: a person, a register record, a persona (an online account), as one viewer may
+see them — the record's details, its names in both scripts, where it appears, its links to
+other persons and accounts with their state and evidence in words, the agencies that hold more
+(hit/no-hit, from the link graph), and the history of decisions on its links.
+
+Also resolves what a user types where the link graph wants an entity (a name, a selector, a
+case reference) to the entity it most plausibly means.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+from sqlalchemy import or_, select
+
+from wayhome.access.records import Records
+from wayhome.agencies.models import Agency
+from wayhome.cases.models import Case, Person
+from wayhome.errors import InvalidInput, NotFound
+from wayhome.intake.models import Persona, Report, SelectorValue
+from wayhome.intake.search import recognise_selectors
+from wayhome.leads.search import search
+from wayhome.linking import services as linking
+from wayhome.linking.graph import ENTITY_KINDS
+from wayhome.linking.models import IdentityAssertion, LinkDecision
+from wayhome.linking.wording import NameReading, read_name, selector_label, step_words
+from wayhome.locate.models import RegisterPersonRecord
+
+PAGES = {
+    "person": "/persons/",
+    "register_person": "/register-persons/",
+    "persona": "/personas/",
+    "case": "/cases/",
+    "report": "/reports/",
+}
+
+
+def entity_url(node: dict[str, Any]) -> str | None:
+    """Where a graph node's page is (None for a hidden node)."""
+    if node.get("hidden"):
+        return None
+    kind, _, key = str(node.get("id", "")).partition(":")
+    if kind in PAGES:
+        return PAGES[kind] + key
+    if kind == "selector":
+        selector_kind, _, value = str(node.get("label", "")).partition(" ")
+        return f"/selectors/{selector_kind}/{quote(value, safe='')}" if value else None
+    return None
+
+
+def node_label(node: dict[str, Any]) -> str:
+    """A node's label as a reader says it (selectors by their kind in words)."""
+    label = str(node.get("label", ""))
+    return selector_label(label) if node.get("kind") == "selector" else label
+
+
+@dataclass(frozen=True)
+class LinkLine:
+    """One link of the entity to another: the other end, its page, the link in words."""
+
+    other: dict[str, Any]
+    url: str | None
+    kind: str
+    state: str | None
+    words: str
+    hidden: bool
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    """One decision on one of the entity's links."""
+
+    at: Any
+    agency: str
+    decision: str
+    reason: str
+    other: str
+
+
+@dataclass
+class EntityPage:
+    """Everything an entity page shows."""
+
+    ref: str
+    kind: str
+    title: str
+    record: Any
+    agency: str | None
+    names: list[NameReading] = field(default_factory=list)
+    details: list[tuple[str, str]] = field(default_factory=list)
+    appears_in: list[tuple[str, str, str]] = field(default_factory=list)  # kind, title, url
+    links: list[LinkLine] = field(default_factory=list)
+    holders: list[str] = field(default_factory=list)
+    history: list[HistoryLine] = field(default_factory=list)
+
+
+def _code(records: Records, agency_id: uuid.UUID | None) -> str | None:
+    if agency_id is None:
+        return None
+    agency = records.session.get(Agency, agency_id)
+    return agency.code if agency else None
+
+
+def _surroundings(records: Records, page: EntityPage) -> None:
+    """Links, places of appearance and the holders of what the viewer may not see, from the
+    entity's neighbourhood in the link graph (judged there by the disclosure rule)."""
+    found = linking.neighbourhood(records, page.ref, 1)
+    nodes = {n["id"]: n for n in found["nodes"]}
+    root = nodes.get(page.ref, {"id": page.ref, "label": page.title, "kind": page.kind})
+    holders: set[str] = set()
+    seen_appearances = {url for _, _, url in page.appears_in}
+    for edge in found["edges"]:
+        if page.ref not in (edge["source"], edge["target"]):
+            continue
+        other_id = edge["target"] if edge["source"] == page.ref else edge["source"]
+        other = nodes.get(other_id, {"id": other_id, "label": other_id, "kind": "hidden"})
+        if edge["hidden"] or other.get("hidden"):
+            holders.update(h for h in (other.get("holders") or [edge.get("agency")]) if h)
+        url = entity_url(other)
+        if other.get("kind") in ("report", "case") and not other.get("hidden"):
+            if url and url not in seen_appearances:
+                page.appears_in.append((str(other["kind"]), str(other["label"]), url))
+                seen_appearances.add(url)
+            continue
+        words = step_words({"from": root, "to": other, "edge": edge})
+        page.links.append(
+            LinkLine(
+                {**other, "label": node_label(other)},
+                url,
+                str(edge["kind"]),
+                edge.get("state"),
+                words,
+                bool(edge["hidden"] or other.get("hidden")),
+            )
+        )
+    page.links.sort(key=lambda line: (line.hidden, line.kind != "assertion", line.words))
+    page.holders = sorted(h for code in holders for h in str(code).split(", ") if h)
+
+
+def _history(records: Records, page: EntityPage) -> None:
+    """Decisions on the entity's links the viewer may see, newest first."""
+    stmt = (
+        select(LinkDecision, IdentityAssertion, Agency.code)
+        .join(IdentityAssertion, IdentityAssertion.id == LinkDecision.assertion_id)
+        .join(Agency, Agency.id == LinkDecision.agency_id)
+        .where(
+            or_(IdentityAssertion.left_ref == page.ref, IdentityAssertion.right_ref == page.ref),
+            records.visibility.clause(IdentityAssertion),
+        )
+        .order_by(LinkDecision.at.desc())
+        .limit(50)
+    )
+    for decision, assertion, code in records.session.execute(stmt):
+        other = assertion.right_ref if assertion.left_ref == page.ref else assertion.left_ref
+        page.history.append(
+            HistoryLine(decision.at, code, decision.decision, decision.reason, other)
+        )
+    # Each link as it was raised (by the engine or an analyst), then its decisions.
+    raised = (
+        select(IdentityAssertion, Agency.code)
+        .join(Agency, Agency.id == IdentityAssertion.agency_id)
+        .where(
+            or_(IdentityAssertion.left_ref == page.ref, IdentityAssertion.right_ref == page.ref),
+            records.visibility.clause(IdentityAssertion),
+        )
+        .order_by(IdentityAssertion.created_at.desc())
+        .limit(50)
+    )
+    for assertion, code in records.session.execute(raised):
+        other = assertion.right_ref if assertion.left_ref == page.ref else assertion.left_ref
+        maker = assertion.made_by.partition(":")[0]
+        made = {"model": "the matcher raised", "report": "a report raised"}.get(maker, "raised")
+        kind = assertion.link_kind.replace("_", "–")
+        said = f"{made} a {kind} link, now {assertion.state.value}"
+        page.history.append(HistoryLine(assertion.created_at, code, said, "", other))
+    page.history.sort(key=lambda line: line.at, reverse=True)
+
+
+def _finish(records: Records, page: EntityPage) -> EntityPage:
+    _surroundings(records, page)
+    _history(records, page)
+    return page
+
+
+def _visible_title(records: Records, model: Any, record_id: uuid.UUID | None) -> Any:
+    if record_id is None or not records.visible_ids(model, [record_id]):
+        return None
+    return records.session.get(model, record_id)
+
+
+def person_page(records: Records, person_id: uuid.UUID) -> EntityPage:
+    """A case's or a report's person (404 when hidden or absent)."""
+    person = records.get(Person, person_id)
+    names = [read_name(n.full_name) for n in person.names]
+    title = " / ".join(n.full_name for n in person.names) or "unnamed person"
+    page = EntityPage(
+        f"person:{person.id}", "person", title, person, _code(records, person.agency_id), names
+    )
+    born = person.date_of_birth.isoformat() if person.date_of_birth else None
+    ages = f"{person.age_min}–{person.age_max}" if person.age_min or person.age_max else None
+    details = [
+        ("Role", person.role.value.replace("_", " ")),
+        ("Born", born),
+        ("Age", ages),
+        ("Sex", person.sex.value if person.sex.value != "unknown" else None),
+        ("Nationalities", ", ".join(person.nationalities) or None),
+        ("Languages", ", ".join(person.languages) or None),
+        ("Height", f"{person.height_cm} cm" if person.height_cm else None),
+        ("Identifiers", ", ".join(person.identifiers) or None),
+        ("Description", person.description or None),
+        ("Distinguishing marks", person.distinguishing_marks or None),
+    ]
+    places = [str(p.get("name") or p.get("place") or "") for p in person.places or []]
+    details.append(("Places", ", ".join(p for p in places if p) or None))
+    page.details = [(label, value) for label, value in details if value]
+    case = _visible_title(records, Case, person.case_id)
+    if case is not None:
+        page.appears_in.append(("case", f"{case.reference} · {case.title}", f"/cases/{case.id}"))
+    report = _visible_title(records, Report, person.report_id)
+    if report is not None:
+        page.appears_in.append(("report", report.title, f"/reports/{report.id}"))
+    return _finish(records, page)
+
+
+def register_person_page(records: Records, record_id: uuid.UUID) -> EntityPage:
+    """A register record (404 when hidden or absent)."""
+    row = records.get(RegisterPersonRecord, record_id)
+    page = EntityPage(
+        f"register_person:{row.id}",
+        "register_person",
+        row.full_name,
+        row,
+        _code(records, row.agency_id),
+        [read_name(row.full_name)],
+    )
+    details = [
+        ("Born", row.birth_date.isoformat()),
+        ("Sex", {"m": "male", "f": "female"}.get(row.sex.lower(), row.sex)),
+        ("Registered in", row.residence),
+        ("Identifiers", ", ".join(row.identifiers or []) or None),
+        ("Register reference", row.person_ref),
+    ]
+    page.details = [(label, value) for label, value in details if value]
+    return _finish(records, page)
+
+
+def persona_page(records: Records, persona_id: uuid.UUID) -> EntityPage:
+    """An online account (404 when hidden or absent)."""
+    persona = records.get(Persona, persona_id)
+    page = EntityPage(
+        f"persona:{persona.id}",
+        "persona",
+        f"{persona.platform}:{persona.handle}",
+        persona,
+        _code(records, persona.agency_id),
+        [read_name(persona.display_name)] if persona.display_name else [],
+    )
+    details = [
+        ("Platform", persona.platform),
+        ("Handle", persona.handle),
+        ("Display name", persona.display_name),
+    ]
+    page.details = [(label, value) for label, value in details if value]
+    report = _visible_title(records, Report, persona.report_id)
+    if report is not None:
+        page.appears_in.append(("report", report.title, f"/reports/{report.id}"))
+    return _finish(records, page)
+
+
+# -- what a user types where an entity is wanted -------------------------------------------------
+def resolve_entity(records: Records, text: str, location: str) -> str:
+    """An entity reference from what the user typed: `kind:id` as it is, else a selector value
+    (`kind:value` or a value the search recognises), a case reference, or a name — the first
+    visible match. Nothing visible matches: InvalidInput naming the field."""
+    text = " ".join(text.split())
+    if not text:
+        raise InvalidInput("type a name, a case reference or a selector", location=location)
+    kind, sep, key = text.partition(":")
+    if sep and kind in ENTITY_KINDS:
+        try:
+            uuid.UUID(key) if kind != "selector" else int(key)
+        except ValueError:
+            pass
+        else:
+            return text
+    for selector in recognise_selectors(text):
+        value_id = records.session.scalar(
+            select(SelectorValue.id).where(
+                SelectorValue.kind == selector.type.value,
+                SelectorValue.canonical == selector.value,
+            )
+        )
+        if value_id is not None:
+            return f"selector:{value_id}"
+    found = search(records, text)
+    for group in ("cases", "register", "persons", "personas"):
+        hits = found.group(group)
+        if hits and hits.items:
+            return hits.items[0].ref
+    raise NotFound(f"nothing you may see matches {text!r}; try the search")
