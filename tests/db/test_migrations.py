@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 from tests.conftest import DatabaseFactory
 from wayhome.cli.main import app as cli
 from wayhome.db import migrate
-from wayhome.db.dialect import is_unmanaged_table
+from wayhome.db.dialect import include_in_diff, is_unmanaged_table
 from wayhome.db.engine import make_engine
 from wayhome.db.models import Base
 from wayhome.settings import get_settings
@@ -67,6 +67,9 @@ def test_models_and_migrations_agree(database_url: str) -> None:
                     "compare_type": True,
                     "include_name": lambda name, kind, _p: (
                         not (kind == "table" and is_unmanaged_table(name))
+                    ),
+                    "include_object": lambda obj, name, kind, _r, _o: include_in_diff(
+                        connection.dialect.name, obj, name, kind
                     ),
                 },
             )

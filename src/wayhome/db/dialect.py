@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, cast
 
 from sqlalchemy import ColumnClause, ColumnElement, Table, Uuid, case, event, func
@@ -213,6 +213,31 @@ def is_unmanaged_table(name: str | None) -> bool:
     return bool(name) and str(name).startswith(SEARCH_TABLE)
 
 
+# Foreign keys the models declare that PostgreSQL checks once per statement instead (migration
+# 0014: statement triggers over transition tables); SQLite keeps them as declared.
+SET_CHECKED_KEYS = frozenset(
+    {
+        "fk_selectors_report_id_reports",
+        "fk_selectors_value_id_selector_values",
+        "fk_selectors_agency_id_agencies",
+        "fk_selector_holders_value_id_selector_values",
+        "fk_selector_holders_agency_id_agencies",
+    }
+)
+
+
+def include_in_diff(dialect_name: str, obj: Any, name: str | None, kind: str) -> bool:
+    """Whether Alembic's model/database comparison looks at an object: not the unmanaged
+    tables (`is_unmanaged_table`), nor on PostgreSQL the set-checked foreign keys."""
+    if kind == "table" and is_unmanaged_table(name):
+        return False
+    return not (
+        kind == "foreign_key_constraint"
+        and dialect_name == "postgresql"
+        and name in SET_CHECKED_KEYS
+    )
+
+
 def bind_processor(session: Session, column: ColumnClause[Any]) -> Callable[[Any], Any] | None:
     """How the column's type converts a Python value for this session's driver (None: as is)."""
     processor: Callable[[Any], Any] | None = column.type._cached_bind_processor(
@@ -380,6 +405,50 @@ def insert_absent(
         )
         found += fetch_rows(session, sql, params)
     return found
+
+
+def copy_rows(
+    session: Session, table_name: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> None:
+    """PostgreSQL: stream driver-ready tuples into a table with COPY (psycopg 3's `copy`): one
+    round trip and no statement to parse or plan, however many rows."""
+    cursor = cast(Any, session.connection().connection.cursor())
+    try:
+        with cursor.copy(f"COPY {table_name} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    finally:
+        cursor.close()
+
+
+def merge_keys(
+    session: Session, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> list[tuple[Any, ...]]:
+    """PostgreSQL: the ids of distinct keys (driver-ready tuples of `columns`, a unique key of
+    a table with an integer `id`), inserting the absent ones; each result row is the key's
+    values, its id, and whether this call inserted it.
+
+    One set-based statement for all the keys, sent as one array per column: the keys are
+    joined to the table, the ones not found inserted with ON CONFLICT DO NOTHING. A key
+    another transaction inserted meanwhile is neither (its insert was skipped, and this
+    statement's snapshot does not see it): the caller reads its id afterwards.
+    """
+    if not rows:
+        return []
+    names = ", ".join(columns)
+    same = " AND ".join(f"t.{name} = k.{name}" for name in columns)
+    keyed = ", ".join(f"k.{name}" for name in columns)
+    arrays = [list(values) for values in zip(*rows, strict=True)]
+    sql = (
+        f"WITH k AS (SELECT * FROM unnest({', '.join(_array_casts(session, table, columns))}) "  # noqa: S608
+        f"AS k({names})), "
+        f"looked AS (SELECT {keyed}, t.id FROM k LEFT JOIN {table.name} t ON {same}), "
+        f"added AS (INSERT INTO {table.name} ({names}) SELECT {names} FROM looked "
+        f"WHERE id IS NULL ON CONFLICT DO NOTHING RETURNING {names}, id) "
+        f"SELECT {names}, id, false FROM looked WHERE id IS NOT NULL "
+        f"UNION ALL SELECT {names}, id, true FROM added"
+    )
+    return fetch_rows(session, sql, arrays)
 
 
 def add_counts(

@@ -27,11 +27,14 @@ from wayhome.db.base import new_id, utcnow
 from wayhome.db.dialect import (
     SEARCH_TABLE,
     bind_processor,
+    copy_rows,
     driver_value,
     fetch_in_chunks,
     insert_absent,
     insert_many,
     insert_rows,
+    is_sqlite,
+    merge_keys,
 )
 from wayhome.errors import InvalidInput
 from wayhome.intake.models import (
@@ -124,6 +127,8 @@ def value_ids(
     """Ids of selector values (kind, canonical), inserting the ones not yet held; and the ids
     this call inserted (values nobody else can hold yet)."""
     wanted = list(dict.fromkeys(keys))
+    if not is_sqlite(session.get_bind().dialect.name):
+        return _merge_value_ids(session, wanted)
     found = known_value_ids(session, wanted)
     missing = [k for k in wanted if k not in found]
     fresh: set[int] = set()
@@ -136,6 +141,26 @@ def value_ids(
         late = [k for k in missing if k not in found]
         if late:
             found.update(known_value_ids(session, late))
+    return found, fresh
+
+
+def _merge_value_ids(
+    session: Session, wanted: list[tuple[str, str]]
+) -> tuple[dict[tuple[str, str], int], set[int]]:
+    """PostgreSQL: the values looked up and the absent ones added in one statement."""
+    found: dict[tuple[str, str], int] = {}
+    fresh: set[int] = set()
+    if not wanted:
+        return found, fresh
+    values = cast(Table, SelectorValue.__table__)
+    for kind, canonical, vid, added in merge_keys(session, values, ["kind", "canonical"], wanted):
+        found[kind, canonical] = vid
+        if added:
+            fresh.add(vid)
+    # A value another transaction inserted meanwhile was skipped: read its id.
+    late = [k for k in wanted if k not in found]
+    if late:
+        found.update(known_value_ids(session, late))
     return found, fresh
 
 
@@ -357,7 +382,10 @@ def _store_parts(records: Records, new: list[_NewReport], placement: Placement) 
                     scope,
                 )
             )
-    insert_rows(session, selectors, SELECTOR_COLUMNS, rows)
+    if is_sqlite(session.get_bind().dialect.name):
+        insert_rows(session, selectors, SELECTOR_COLUMNS, rows)
+    else:
+        copy_rows(session, selectors.name, SELECTOR_COLUMNS, rows)
     insert_rows(
         session,
         cast(Table, SelectorHolder.__table__),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from wayhome.db.dialect import is_unmanaged_table
+from wayhome.db.dialect import include_in_diff, is_unmanaged_table
 from wayhome.db.engine import make_engine
 from wayhome.db.models import Base
 
@@ -25,6 +25,9 @@ def run_migrations() -> None:
             compare_type=True,
             include_name=lambda name, kind, _parent: (
                 not (kind == "table" and is_unmanaged_table(name))
+            ),
+            include_object=lambda obj, name, kind, _reflected, _other: include_in_diff(
+                connection.dialect.name, obj, name, kind
             ),
         )
         with context.begin_transaction():
