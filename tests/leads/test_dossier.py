@@ -170,8 +170,10 @@ def test_dossier_render_time_on_the_small_world(
     loaded, _ = small_world
     _sign_in(client, "ru.investigator")
     client.get(f"/cases/{loaded.case_id}/dossier.pdf")  # the first loads WeasyPrint and fonts
-    begun = time.perf_counter()
+    # CPU time of this process (the app runs in it): a shared CI machine's load does not
+    # count, the work does (about 2 s here: composition ~0.3 s, WeasyPrint's layout the rest).
+    begun = time.process_time()
     answer = client.get(f"/cases/{loaded.case_id}/dossier.pdf")
-    seconds = time.perf_counter() - begun
+    seconds = time.process_time() - begun
     assert answer.status_code == 200
-    assert seconds < 15, f"the dossier took {seconds:.1f} s"
+    assert seconds < 10, f"the dossier took {seconds:.1f} s of CPU"
