@@ -19,6 +19,7 @@ import argparse
 import ipaddress
 import os
 import platform
+import random
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -50,7 +51,7 @@ from wayhome.locate.scenarios import ScenarioGenerator, ScenarioSettings
 from wayhome.locate.sources import load_default_gazetteer
 
 sys.path.insert(0, str(Path(__file__).parent))
-from locate_scenarios_independent import IndependentGenerator
+from locate_scenarios_independent import IndependentGenerator, IndependentScenario, Town
 
 FloatArray = npt.NDArray[np.float64]
 REMOVABLE = ("sites", "ip", "times", "phone", "text")
@@ -61,6 +62,13 @@ CALIBRATION_GRID = (1.0, 1.25, 1.5, 2.0)
 CALIBRATION_USED = [CALIBRATION]
 SITE_MEDIAN_GRID = (8.0, 15.0, 25.0)
 SITE_SIGMA_GRID = (0.7, 1.0, 1.4)
+# The commuter rule (likelihood.py): city size, distance of the sites' centroid, error rate.
+COMMUTER_GRID = tuple(
+    (people, km, error)
+    for people in (300_000, 1_000_000)
+    for km in (15.0, 25.0, 50.0)
+    for error in (0.5, 0.8, 0.9)
+)
 
 
 @dataclass
@@ -228,6 +236,65 @@ def independent_cases(gazetteer: Gazetteer, count: int) -> tuple[list[Case], int
     return cases, refused
 
 
+class _Recording(IndependentGenerator):
+    """The independent generator, noting which towns each scenario's lines name."""
+
+    said: list[Town]
+
+    def _say(self, rng: random.Random, town: Town) -> str:
+        self.said.append(town)
+        return super()._say(rng, town)
+
+
+def _km_to(latitudes: FloatArray, longitudes: FloatArray, lat: float, lon: float) -> FloatArray:
+    """Haversine km from arrays of points to one point (the independent generator's formula)."""
+    p1, p2 = np.radians(latitudes), np.radians(lat)
+    a = (
+        np.sin((p2 - p1) / 2) ** 2
+        + np.cos(p1) * np.cos(p2) * np.sin(np.radians(lon - longitudes) / 2) ** 2
+    )
+    return np.asarray(2 * 6371.0 * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0))))
+
+
+def independent_ceiling(count: int) -> list[float]:
+    """Ranks of the home under the independent generator's OWN law: its list of possible homes,
+    its site distances (uniform 5-60 km, so per km² 1/d) and its mention habits (30 % home,
+    50 % district town, 20 % regional capital, 70 % without a district town), the wrong line
+    left out. No model can know
+    that much; it bounds what any method can reach on these scenarios. Phone, IP and posting
+    times are left out (they would add a little)."""
+    generator = _Recording()
+    homes = generator.homes
+    lat = np.array([t.latitude for t in homes])
+    lon = np.array([t.longitude for t in homes])
+    district = [generator._district_town(t) for t in homes]
+    capital = [generator.capitals.get(t.region) for t in homes]
+    index = {t.geonameid: i for i, t in enumerate(homes)}
+    ranks = []
+    for seed in range(count):
+        generator.said = []
+        scenario: IndependentScenario = generator.generate(seed)
+        named = generator.said[:-1] if scenario.wrong == "text" else generator.said
+        log_l = np.zeros(len(homes))
+        for site_lat, site_lon in scenario.sites:
+            d = _km_to(lat, lon, site_lat, site_lon)
+            inside = (d >= 5.0) & (d <= 60.0)
+            log_l += np.where(inside, -np.log(np.maximum(d, 1e-9)), -np.inf)
+        for town in named:
+            chance = np.array(
+                [
+                    0.3 * (homes[i] is town)
+                    + 0.5 * (district[i] is town)
+                    + (0.2 if district[i] is not None else 0.7) * (capital[i] is town)
+                    for i in range(len(homes))
+                ]
+            )
+            log_l += np.log(chance + 1e-4)
+        home = index[scenario.home]
+        ranks.append(float(np.sum(log_l > log_l[home]) + (np.sum(log_l == log_l[home]) + 1) / 2.0))
+    return ranks
+
+
 def table(title: str, out: Outcome) -> None:
     """Print one Markdown table: top-k shares, median rank and coverage of the areas."""
     print(f"### {title}")
@@ -309,6 +376,24 @@ def tune(gazetteer: Gazetteer, count: int) -> float:
             scored.append((score[0], median_km, sigma))
     _, median_km, sigma = min(scored)
     _set_sites(median_km, sigma)
+    commuter = (
+        likelihood.COMMUTER_POPULATION,
+        likelihood.COMMUTER_KM,
+        likelihood.COMMUTER_ERROR,
+    )
+    chosen_commuter, best_commuter = commuter, np.inf
+    for people, km, error in COMMUTER_GRID:
+        likelihood.COMMUTER_POPULATION, likelihood.COMMUTER_KM = people, km
+        likelihood.COMMUTER_ERROR = error
+        score = _score(gazetteer, cases, PRIOR_EXPONENT)
+        print(_row(f"commuter: {people:,}+ people within {km:g} km, error {error:g}", score))
+        if score[0] < best_commuter:
+            chosen_commuter, best_commuter = (people, km, error), score[0]
+    (
+        likelihood.COMMUTER_POPULATION,
+        likelihood.COMMUTER_KM,
+        likelihood.COMMUTER_ERROR,
+    ) = chosen_commuter
     best, best_score = PRIOR_EXPONENT, np.inf
     for exponent in PRIOR_GRID:
         score = _score(gazetteer, cases, exponent)
@@ -332,8 +417,9 @@ def tune(gazetteer: Gazetteer, count: int) -> float:
     print()
     print(
         f"Chosen: sites median {median_km:g} km, sigma {sigma:g} (library: {defaults[0]:g}, "
-        f"{defaults[1]:g}); prior exponent {best:g} (library: {PRIOR_EXPONENT:g}); calibration "
-        f"{chosen_calibration:g} (library: {CALIBRATION:g})."
+        f"{defaults[1]:g}); commuter {chosen_commuter} (library: {commuter}); prior exponent "
+        f"{best:g} (library: {PRIOR_EXPONENT:g}); calibration {chosen_calibration:g} (library: "
+        f"{CALIBRATION:g})."
     )
     print()
     return best
@@ -374,6 +460,11 @@ def main() -> None:
         cases, refused = make()
         out = run(gazetteer, cases, prior)
         seconds += out.seconds
+        if title.startswith("Independent"):
+            out.scenario = 0
+            for index, rank in enumerate(independent_ceiling(args.scenarios)):
+                out.scenario = index
+                out.add("ceiling: the generator's own law (sites + mentions)", rank)
         table(f"{title}, prior exponent {prior}", out)
         if refused:
             print(f"Clues the library refused (not enterable): {refused}.")

@@ -70,6 +70,16 @@ SITE_ERROR = 0.1
 # known sites are the case's own facts, so they keep more of their pull than a chat's mention.
 WRONG_LEVEL = 0.05
 SITES_WRONG_LEVEL = 0.005
+# Canter & Larkin's commuter hypothesis ("The environmental range of serial rapists", J. Env.
+# Psych. 13, 1993): some offenders travel to an area away from home to offend; big cities draw
+# them (the issue's case: a child taken in Moscow by a man living 298 km away). When the sites'
+# centroid lies within COMMUTER_KM of a city of COMMUTER_POPULATION or more, the sites may say
+# where he went rather than where he lives, so the clue's error rate rises to COMMUTER_ERROR.
+# The three were chosen on training seeds of the project's generator (grid 300,000/1,000,000
+# people, 15/25/50 km, error 0.5/0.8/0.9; lowest mean log rank; bench/RESULTS.md).
+COMMUTER_POPULATION = 1_000_000
+COMMUTER_KM = 25.0
+COMMUTER_ERROR = 0.9
 
 
 @dataclass(frozen=True)
@@ -289,16 +299,44 @@ def _sites(clue: KnownSitesClue, gazetteer: Gazetteer) -> ClueLikelihood:
     values = np.exp(log_values - log_values.max())
     nearest = SITE_MEDIAN_KM * np.exp(-SITE_SIGMA)
     farthest = SITE_MEDIAN_KM * np.exp(SITE_SIGMA)
-    note = f"{len(clue.sites)} site(s); home most likely {nearest:.0f}-{farthest:.0f} km from each"
+    notes = [
+        f"{len(clue.sites)} site(s); home most likely {nearest:.0f}-{farthest:.0f} km from each"
+    ]
+    error_rate = clue.error_rate
+    city = commuter_city(gazetteer, clue)
+    if city is not None and error_rate < COMMUTER_ERROR:
+        error_rate = COMMUTER_ERROR
+        notes.append(
+            f"the sites lie within {COMMUTER_KM:.0f} km of {gazetteer.names[city]} "
+            f"({int(gazetteer.populations[city]):,} people): he may have travelled there to "
+            "offend, so they weigh less"
+        )
     return ClueLikelihood(
         clue.label,
         "known sites",
         values,
-        clue.error_rate,
+        error_rate,
         False,
-        (note,),
+        tuple(notes),
         wrong_level=SITES_WRONG_LEVEL,
     )
+
+
+def commuter_city(gazetteer: Gazetteer, clue: KnownSitesClue) -> int | None:
+    """Return the row of the biggest city of COMMUTER_POPULATION+ people within COMMUTER_KM of
+    the sites' centroid (a commuter's destination), or None."""
+    latitude = float(np.mean([site.latitude for site in clue.sites]))
+    # The mean of longitudes on the shorter side of the antimeridian.
+    first = clue.sites[0].longitude
+    longitude = first + float(
+        np.mean([(site.longitude - first + 180.0) % 360.0 - 180.0 for site in clue.sites])
+    )
+    longitude = (longitude + 180.0) % 360.0 - 180.0
+    rows, _ = near_rows(gazetteer, latitude, longitude, COMMUTER_KM)
+    if not rows.size:
+        return None
+    biggest = int(rows[np.argmax(gazetteer.populations[rows])])
+    return biggest if int(gazetteer.populations[biggest]) >= COMMUTER_POPULATION else None
 
 
 def _place_name(clue: PlaceNameClue, gazetteer: Gazetteer) -> ClueLikelihood:
