@@ -99,3 +99,15 @@ def test_bad_preferences_are_refused_naming_the_field(
         assert f"{field}: " in refused.text
     db.refresh(user)
     assert (user.locale, user.time_zone) == (None, None)  # nothing changed
+
+
+def test_error_pages_are_translated(client: TestClient, world: World, db: Session) -> None:
+    user = world.user(world.agency("i18n-ru", "RU"), Role.INVESTIGATOR)
+    db.commit()
+    assert _sign_in(client, user.username) == 303
+    page = client.get(
+        "/cases/00000000-0000-4000-8000-000000000000", headers={"Accept-Language": "ru"}
+    )
+    assert page.status_code == 404
+    assert '<html lang="ru">' in page.text and "404 · Не найдено" in page.text
+    assert "Вернуться к обзору" in page.text and "следователь" in page.text

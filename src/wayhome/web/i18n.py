@@ -61,6 +61,22 @@ SHOWN_MESSAGES = (
     N_("unknown username or wrong password"),
     N_("this account needs the code from its authenticator app"),
     N_("wrong or already used authenticator code"),
+    # a case's priority and status (cases/models.py), as the lists show them
+    N_("critical"),
+    N_("high"),
+    N_("normal"),
+    N_("low"),
+    N_("reported"),
+    N_("alert issued"),
+    N_("active search"),
+    N_("located"),
+    N_("reunited"),
+    N_("closed"),
+    # the roles (access/models.py), as the navigation names the signed-in user's
+    N_("investigator"),
+    N_("analyst"),
+    N_("supervisor"),
+    N_("admin"),
 )
 
 
