@@ -57,7 +57,7 @@ def detect_script(text: str) -> str:
     return "Zyyy"
 
 
-def _new_reference() -> str:
+def new_reference() -> str:
     # Random, not sequential: a reference must not reveal how many cases an agency holds.
     year = clock.now().year
     return f"WH-{year}-{secrets.token_hex(3).upper()}"
@@ -68,7 +68,7 @@ def open_case(records: Records, data: CaseIn) -> Case:
     records.require_writer()
     records.check_marking(data.marking, data.scope, data.shared_with, "body")
     case = Case(
-        reference=_new_reference(),
+        reference=new_reference(),
         title=data.title.strip(),
         summary=data.summary,
         kind=data.kind,

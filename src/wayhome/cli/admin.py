@@ -378,6 +378,9 @@ def demo(
     pace: Annotated[float, typer.Option(help="Seconds between replayed fragments.")] = 4.0,
     seed: Annotated[int, typer.Option(help="Seed of the generated world.")] = 2026,
     noise: Annotated[int, typer.Option(help="Noise of the world: 0 clean … 3 hard.")] = 1,
+    cases: Annotated[
+        int, typer.Option(help="Also open this many synthetic cases (the lists at scale).")
+    ] = 0,
 ) -> None:
     """Migrate, load the generated demo world (once) and serve; --replay feeds it in live."""
     if ctx.invoked_subcommand is not None:
@@ -385,6 +388,6 @@ def demo(
     from wayhome.demo.cli import run_demo
 
     try:
-        run_demo(serve_after, replay, max(pace, 0.0), seed, noise)
+        run_demo(serve_after, replay, max(pace, 0.0), seed, noise, cases)
     except WayhomeError as error:
         raise fail(error) from error

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 import typer
 from sqlalchemy.orm import Session, sessionmaker
 
 from wayhome.db import migrate
-from wayhome.db.engine import make_session_factory, server_engine
+from wayhome.db.engine import make_session_factory, server_engine, session_scope
+from wayhome.demo.bulk import add_cases
 from wayhome.demo.loader import DEMO_NOISE, DEMO_SEED, write_demo_world
 from wayhome.demo.replay import DEMO_PASSWORD, WorldLoad, load_world
 from wayhome.hashing.live import LivePdqIndex
@@ -40,8 +42,18 @@ def _replay(
     return load
 
 
-def run_demo(serve: bool, replay: bool, pace: float, seed: int, noise: int) -> None:
-    """Migrate, load (or replay) the demo world, print the accounts, then serve."""
+def _add_cases(factory: sessionmaker[Session], count: int, seed: int) -> None:
+    """Open `count` synthetic cases beside the world (`demo/bulk.py`), timed."""
+    started = time.perf_counter()
+    with session_scope(factory) as session:
+        added = add_cases(session, count, seed)
+    seconds = time.perf_counter() - started
+    typer.echo(f"{added.cases} synthetic cases opened ({added.agencies} agencies, {seconds:.1f} s)")
+
+
+def run_demo(serve: bool, replay: bool, pace: float, seed: int, noise: int, cases: int = 0) -> None:
+    """Migrate, load (or replay) the demo world and `cases` synthetic cases beside it, print
+    the accounts, then serve."""
     import uvicorn
 
     from wayhome.web.app import create_app
@@ -61,6 +73,8 @@ def run_demo(serve: bool, replay: bool, pace: float, seed: int, noise: int) -> N
                     factory, folder, pace if replay else 0.0, index=index, echo=typer.echo
                 )
                 typer.echo("demo data " + ("loaded" if load.created else "already present"))
+                if cases:
+                    _add_cases(factory, cases, seed)
                 _print_accounts(load.accounts)
                 if not serve:
                     return
@@ -73,6 +87,8 @@ def run_demo(serve: bool, replay: bool, pace: float, seed: int, noise: int) -> N
                     while not server.started and not server.should_exit:
                         threading.Event().wait(0.1)
                     _replay(factory, folder, pace, index)
+                    if cases:
+                        _add_cases(factory, cases, seed)
 
                 threading.Thread(target=feed, name="demo-replay", daemon=True).start()
             typer.secho(

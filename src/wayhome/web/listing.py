@@ -149,7 +149,7 @@ def pager(params: QueryParams, total: int, window: Window) -> Pager:
     has_next = offset + limit < total
     return Pager(
         total=total,
-        first=min(offset + 1, total),
+        first=offset + 1 if offset < total else 0,
         last=min(offset + limit, total),
         page=page,
         pages=pages,
