@@ -6,8 +6,10 @@ from __future__ import annotations
 import io
 import json
 import re
+import threading
 import time
 import uuid
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +29,7 @@ from wayhome.cases.models import CaseKind, Priority
 from wayhome.cases.schemas import CaseIn
 from wayhome.demo.replay import DEMO_PASSWORD, load_world_in
 from wayhome.hashing.models import BankHash, HashMatch
-from wayhome.leads.dossier import evidence_words, step_words
+from wayhome.leads.dossier import evidence_words, step_words, to_pdf
 from wayhome.synth import generate, write
 
 UNDERCOVER = "UK unit files its undercover contact"  # uk-cop's own report (scope owner)
@@ -177,3 +179,32 @@ def test_dossier_render_time_on_the_small_world(
     seconds = time.process_time() - begun
     assert answer.status_code == 200
     assert seconds < 10, f"the dossier took {seconds:.1f} s of CPU"
+
+
+def test_the_renderer_fetches_nothing_a_page_names() -> None:
+    """Offline: a stylesheet or image URL in the HTML (a record's text, say) is never fetched."""
+    asked: list[str] = []
+
+    class Counting(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            asked.append(self.path)
+            self.send_response(404)
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Counting)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        base = f"http://127.0.0.1:{server.server_port}"
+        html = (
+            f'<html><head><link rel="stylesheet" href="{base}/a.css"></head>'
+            f'<body><img src="{base}/b.png"><p>Матвей Кирулищев</p></body></html>'
+        )
+        text = _pdf_text(to_pdf(html))
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert asked == [] and "Матвей Кирулищев" in text
