@@ -4,7 +4,9 @@ Each command runs as a fresh process (the way an analyst runs it), several times
 file is docs/locate-clues-example.json. "cold" runs point WAYHOME_CACHE_DIR at an empty folder,
 so the gazetteer is built from the embedded GeoNames extract and cached; "warm" runs read the
 cache. CPU (user + system) is the figure to compare on a shared machine: wall time also counts
-waiting for a core. Run: .venv/bin/python bench/cli_startup.py [--runs N]
+waiting for a core. `--case REF` also times `wayhome locate REF --user NAME` on the database the
+environment names (it writes the audit entries and the ranking signal a real run writes).
+Run: .venv/bin/python bench/cli_startup.py [--runs N] [--case REF --user NAME]
 """
 
 from __future__ import annotations
@@ -57,6 +59,12 @@ def main() -> None:
         help="Also time `wayhome --help` of another checkout's src/ (e.g. a git worktree of "
         "the commit before the lazy CLI), for a before/after on the same machine.",
     )
+    parser.add_argument(
+        "--case",
+        help="Also time `wayhome locate CASE --user USER` (warm caches) on the database that "
+        "WAYHOME_DATA_DIR / WAYHOME_DATABASE_URL name, e.g. after `wayhome demo --no-serve`.",
+    )
+    parser.add_argument("--user", default="ru.investigator", help="The user for --case.")
     options = parser.parse_args()
     environment = dict(os.environ)
     if options.help_only_src is not None:
@@ -73,6 +81,12 @@ def main() -> None:
         "wayhome locate --clues example.json (warm)",
         [timed(["locate", "--clues", str(EXAMPLE)], environment) for _ in range(options.runs)],
     )
+    if options.case is not None:
+        arguments = ["locate", options.case, "--user", options.user]
+        report(
+            "wayhome locate CASE --user (warm)",
+            [timed(arguments, environment) for _ in range(options.runs)],
+        )
     cold = []
     for _ in range(max(1, options.runs // 2)):
         environment["WAYHOME_CACHE_DIR"] = tempfile.mkdtemp(prefix="wayhome-cold-")
