@@ -69,8 +69,17 @@
       cy.getElementById(to).addClass("on-path");
       cy.getElementById(from).edgesWith(cy.getElementById(to)).addClass("on-path");
     }
-    status.textContent += "; evidence path: " + pairs.length + " steps";
+    status.textContent = cy.nodes().length + " nodes, " + cy.edges().length + " edges; evidence path: " +
+      pairs.length + " steps";
   }
 
+  // Asking again for the path already drawn marks it without reloading the page.
+  document.getElementById("path-search").addEventListener("submit", (event) => {
+    const to = document.getElementById("path-to").value.trim();
+    if (to && to === root.dataset.to && JSON.parse(root.dataset.path || "[]").length) {
+      event.preventDefault();
+      markPath();
+    }
+  });
   expand(root.dataset.root).then(markPath);
 })();
