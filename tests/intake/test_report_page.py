@@ -57,7 +57,10 @@ def test_each_selector_once_with_its_count_and_snippets(
     db.commit()
     assert _sign_in(client, ru.username) == 303
     page = client.get(f"/reports/{created.json()['id']}").text
+    # The handle the text names three times is listed once.
+    assert page.count('href="/selectors/handle/forum%3Adozor_85"') == 1, page
     rows = _rows(page)
+    assert rows
     # Each selector value is one row, whatever the number of times the text names it.
     values = [re.search(r'<a href="/selectors/[^"]+">([^<]+)</a>', row) for row in rows]
     canon = [m.group(1) for m in values if m]
