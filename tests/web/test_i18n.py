@@ -111,3 +111,18 @@ def test_error_pages_are_translated(client: TestClient, world: World, db: Sessio
     assert page.status_code == 404
     assert '<html lang="ru">' in page.text and "404 · Не найдено" in page.text
     assert "Вернуться к обзору" in page.text and "следователь" in page.text
+
+
+def test_dashboard_says_the_urgency_reasons_in_the_readers_language(
+    client: TestClient, world: World, db: Session
+) -> None:
+    from tests.cases.helpers import open_child
+
+    user = world.user(world.agency("i18n-ur", "RU"), Role.INVESTIGATOR)
+    open_child(client, world.headers(user))  # suspected abduction, an online link
+    db.commit()
+    assert _sign_in(client, user.username) == 303
+    russian = client.get("/", headers={"Accept-Language": "ru"}).text
+    assert "подозрение на похищение" in russian and "suspected abduction" not in russian
+    english = client.get("/", headers={"Accept-Language": "en"}).text
+    assert "suspected abduction" in english

@@ -9,6 +9,20 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from wayhome.cases.models import Priority
+from wayhome.cases.vocabularies import N_
+
+
+class Reason(str):
+    """A reason in English words that keeps its message id and values, so that a page can
+    say it in the reader's language (the `translated` filter, web/i18n.py)."""
+
+    message: str
+    params: dict[str, object]
+
+    def __new__(cls, message: str, **params: object) -> Reason:
+        reason = super().__new__(cls, message % params)
+        reason.message, reason.params = message, params
+        return reason
 
 
 @dataclass(frozen=True)
@@ -51,21 +65,23 @@ def assess(
     if born is not None:
         age = age_on(born, now.date())
         if age < 12:
-            score, reasons = score + 3, [*reasons, f"young child ({age})"]
+            score, reasons = score + 3, [*reasons, Reason(N_("young child (%(age)s)"), age=age)]
         elif age < 16:
-            score, reasons = score + 2, [*reasons, f"child aged {age}"]
+            score, reasons = score + 2, [*reasons, Reason(N_("child aged %(age)s"), age=age)]
         elif age < 18:
-            score, reasons = score + 1, [*reasons, f"minor aged {age}"]
+            score, reasons = score + 1, [*reasons, Reason(N_("minor aged %(age)s"), age=age)]
     if suspected_abduction:
-        score, reasons = score + 4, [*reasons, "suspected abduction"]
+        score, reasons = score + 4, [*reasons, Reason(N_("suspected abduction"))]
     if online_link:
-        score, reasons = score + 2, [*reasons, "online link (grooming or contact)"]
+        score, reasons = score + 2, [*reasons, Reason(N_("online link (grooming or contact)"))]
     if last_seen_at is not None:
         hours = (now - last_seen_at).total_seconds() / 3600
         if hours >= 72:
-            score, reasons = score + 2, [*reasons, f"missing {int(hours)} h (over 72 h)"]
+            late = Reason(N_("missing %(hours)s h (over 72 h)"), hours=int(hours))
+            score, reasons = score + 2, [*reasons, late]
         elif hours >= 24:
-            score, reasons = score + 1, [*reasons, f"missing {int(hours)} h (over 24 h)"]
+            late = Reason(N_("missing %(hours)s h (over 24 h)"), hours=int(hours))
+            score, reasons = score + 1, [*reasons, late]
     if score >= 7:
         priority = Priority.CRITICAL
     elif score >= 4:
@@ -75,5 +91,6 @@ def assess(
     else:
         priority = Priority.LOW
     if stated is not None and RANK[stated] > RANK[priority]:
-        return Urgency(stated, score, [f"stated priority {stated.value}", *reasons])
+        said = Reason(N_("stated priority %(priority)s"), priority=stated.value)
+        return Urgency(stated, score, [said, *reasons])
     return Urgency(priority, score, reasons)

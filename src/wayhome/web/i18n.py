@@ -230,10 +230,25 @@ def _localtime(moment: datetime | None, seconds: bool = False) -> str:
     return local_time(moment, reader.time_zone, reader.lang, seconds)
 
 
+def _translated(text: str) -> str:
+    """A message said in Python in English (a `Reason`-like str with `message` and `params`,
+    or a plain marked one) in the reader's language; its word values are translated too."""
+    catalogue = _reader().catalogue
+    message = getattr(text, "message", None)
+    if message is None:
+        return catalogue.gettext(text)
+    params = {
+        name: catalogue.gettext(value) if isinstance(value, str) else value
+        for name, value in getattr(text, "params", {}).items()
+    }
+    return catalogue.gettext(message) % params
+
+
 def install(environment: Any) -> None:
     """Give a Jinja environment `{% trans %}`, `_`/`gettext` from the reader's catalogue and
     the `localtime` filter (times in the reader's zone, labelled)."""
     environment.add_extension("jinja2.ext.i18n")
     environment.install_gettext_callables(_gettext, _ngettext, newstyle=True)
     environment.filters["localtime"] = _localtime
+    environment.filters["translated"] = _translated
     environment.globals["languages"] = LANGUAGES
