@@ -4,12 +4,16 @@ evidence path in words; a 404 keeps the navigation and says what to do."""
 
 from __future__ import annotations
 
+import json
 import re
+import uuid
+from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import screenshot
+from tests.browser.test_accessibility import AXE, _violations
 from tests.browser.test_sign_in import sign_in
 from wayhome.demo.loader import demo_truth
 
@@ -93,3 +97,36 @@ def test_a_page_another_agency_holds_is_a_404_with_navigation(page: Page, live_s
         "you may not see"
     )
     screenshot(page, "not-found-with-navigation")
+
+
+def test_the_new_pages_have_no_serious_accessibility_violation(
+    browser: Browser, live_server: str
+) -> None:
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: run scripts/build-assets.sh (./dev does)")
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    problems: dict[str, list[dict[str, Any]]] = {}
+    try:
+        sign_in(page, live_server, "ru.investigator")
+        _open_case(page, live_server)
+        top = page.get_by_test_id("suspect").first
+        register = top.get_by_test_id("suspect-page").get_attribute("href")
+        graph = top.get_by_test_id("suspect-graph").get_attribute("href")
+        pages = {
+            "search": "/search?q=Gudevushkin",
+            "register record": register,
+            "link graph": graph,
+            "not found": f"/persons/{uuid.uuid4()}",
+        }
+        for name, address in pages.items():
+            page.goto(f"{live_server}{address}")
+            problems[name] = _violations(page)
+        page.goto(f"{live_server}{register}")
+        page.get_by_test_id("links").get_by_role("link").first.click()
+        problems["person"] = _violations(page)
+    finally:
+        context.close()
+    found = {name: v for name, v in problems.items() if v}
+    assert not found, json.dumps(found, indent=1, ensure_ascii=False)
