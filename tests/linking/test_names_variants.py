@@ -58,24 +58,85 @@ def _level(comparison: str, left: PersonRecord, right: PersonRecord) -> str:
     return spec.levels[spec.level_of(a, b)].label
 
 
-def test_a_different_sex_is_decisive_unless_a_name_is_borne_by_both() -> None:
+def test_a_different_sex_is_decisive_unless_both_names_are_borne_by_both() -> None:
     yelena = PersonRecord("a", ("Yelena Savchuk",), sex="f")
     ivan = PersonRecord("b", ("Савчук Иван",), sex="m")
     assert _level("sex", yelena, ivan) == "different sex"
     sasha = PersonRecord("c", ("Sasha Savchuk",), sex="f")
-    assert _level("sex", sasha, ivan) == "different sex, a given name borne by both"
+    sasha_m = PersonRecord("d", ("Савчук Саша",), sex="m")
+    assert _level("sex", sasha, sasha_m) == "different sex, a given name borne by both"
+    # Александр is a boy's name: "Sasha, f" beside him is his sister Александра.
+    aleksandr = PersonRecord("e", ("Савчук Александр",), sex="m")
+    assert _level("sex", sasha, aleksandr) == "different sex"
 
 
 @pytest.mark.parametrize(
-    ("left", "right"),
+    ("left", "right", "label"),
     [
-        ("Матвеев Вадим", "Vadim Prokhorov"),  # a stranger sharing the given name
-        ("Сухеванов Роман Олегович", "Артём Олегович Сухеванов"),  # a twin brother
+        # a stranger sharing the given name
+        (
+            "Матвеев Вадим",
+            "Vadim Prokhorov",
+            "a given name agrees, the other name part clearly different",
+        ),
+        # a twin brother
+        (
+            "Сухеванов Роман Олегович",
+            "Артём Олегович Сухеванов",
+            "one name part agrees, the other clearly different",
+        ),
+        # a twin sister: her surname in its feminine form is the family's
+        (
+            "Черевунов Георгий",
+            "Мария Черевунова",
+            "one name part agrees, the other clearly different",
+        ),
+        # a brother and sister whose given names are one name in its two forms: not a typo
+        (
+            "Иванов Александр",
+            "Иванова Александра",
+            "one name part agrees, the other clearly different",
+        ),
     ],
 )
-def test_one_part_agreeing_and_the_other_clearly_different(left: str, right: str) -> None:
-    label = _level("name", PersonRecord("a", (left,)), PersonRecord("b", (right,)))
-    assert label == "one name part agrees, the other clearly different"
+def test_one_part_agreeing_and_the_other_clearly_different(
+    left: str, right: str, label: str
+) -> None:
+    assert _level("name", PersonRecord("a", (left,)), PersonRecord("b", (right,))) == label
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "label"),
+    [
+        # a woman's surname written in its masculine form is still hers
+        ("Иванова Мария", "Maria Ivanov", "two name parts agree"),
+        ("Достоевская Анна", "Anna Dostoevsky", "two name parts agree"),
+        # and the other way round (a clerk's slip)
+        ("Ivan Petrov", "Ivan Petrova", "two name parts agree"),
+        # a typo of a given name is still a typo (neither is the other's feminine form)
+        ("Ekaterna Petrova", "Екатерина Петрова", "two name parts agree, one with a typo"),
+    ],
+)
+def test_feminine_surnames_meet_their_masculine_form(left: str, right: str, label: str) -> None:
+    assert _level("name", PersonRecord("a", (left,)), PersonRecord("b", (right,))) == label
+
+
+def test_a_twins_shared_birth_date_weighs_nothing_unless_identifiers_tell_them_apart() -> None:
+    roman = PersonRecord("a", ("Сухеванов Роман",), date_of_birth="1987-08-24")
+    artyom = PersonRecord("b", ("Артём Сухеванов",), date_of_birth="1987-08-24")
+    assert _level("birth", roman, artyom) == "same date of birth, another given name (a twin's)"
+    # the same person under a nickname the tables know: the date counts in full
+    roma = PersonRecord("c", ("Roma Sukhevanov",), date_of_birth="1987-08-24")
+    assert _level("birth", roman, roma) == "same date of birth"
+    # both carry document numbers (here two): those decide, and the date counts in full
+    with_id = PersonRecord(
+        "d", ("Сухеванов Роман",), date_of_birth="1987-08-24", identifiers=("AB123456",)
+    )
+    other = PersonRecord(
+        "e", ("Артём Сухеванов",), date_of_birth="1987-08-24", identifiers=("AB654321",)
+    )
+    assert _level("birth", with_id, other) == "same date of birth"
+    assert _level("birth", with_id, artyom) == "same date of birth, another given name (a twin's)"
 
 
 @pytest.fixture(scope="module")
@@ -93,6 +154,8 @@ def test_splink_and_python_agree_on_the_new_levels(model: LinkageModel) -> None:
         (("Матвеев Вадим", "1970-05-19", "m"), ("Vadim Prokhorov", "1970-05-19", "m")),
         (("Савчук Иван", "1990-02-03", "m"), ("Yelena Savchuk", "1990-02", "f")),
         (("Савчук Саша", "1990-02-03", "m"), ("Sasha Savchuk", "1990", "f")),
+        (("Савчук Александр", "1990-02-03", "m"), ("Sasha Savchuk", "1990-02-03", "f")),
+        (("Черевунов Георгий", "1964-10-14", None), ("Мария Черевунова", "1964-10-14", None)),
         (("Орлов Пётр", "1970-05-19", "m"), ("Pjotr Orlov", "1979", None)),
         (("Орлова Анна", "1985-03-12", "f"), ("Anna Orlova", "1958-03-12", "f")),
         (("Жуков Олег", "1985-03-12", "m"), ("Oleg Zhukov", "1985-07-01", "m")),
@@ -122,4 +185,6 @@ def test_splink_and_python_agree_on_the_new_levels(model: LinkageModel) -> None:
         ("sex", "different sex, a given name borne by both"),
         ("patronymic", "same patronymic, another given name (a family's)"),
         ("name", "one name part agrees, the other clearly different"),
+        ("name", "a given name agrees, the other name part clearly different"),
+        ("birth", "same date of birth, another given name (a twin's)"),
     } <= seen

@@ -27,6 +27,11 @@ class LevelSpec:
     test: Test
     is_null: bool = False
     tf_column: str | None = None
+    # Labels of earlier levels whose sampled pairs count toward this level's u as well: where an
+    # earlier level takes some of the pairs that agree (the family's patronymic takes those whose
+    # given names differ), the later level's u must still be the rate at which two strangers
+    # agree at all, or it counts the name comparison's evidence a second time.
+    u_also_counts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -74,12 +79,15 @@ def _else() -> LevelSpec:
     return LevelSpec(label="different", splink=cll.ElseLevel, test=lambda a, b: True)
 
 
-def _exact(column: str, label: str, *, tf: bool = False) -> LevelSpec:
+def _exact(
+    column: str, label: str, *, tf: bool = False, u_also_counts: tuple[str, ...] = ()
+) -> LevelSpec:
     """Same value on both sides."""
     from splink import comparison_level_library as cll
 
     return LevelSpec(
         label=label,
+        u_also_counts=u_also_counts,
         splink=lambda: cll.ExactMatchLevel(column, term_frequency_adjustments=tf),
         test=lambda a, b: _present(a, b, column) and _value(a, column) == _value(b, column),
         tf_column=column if tf else None,
@@ -104,12 +112,15 @@ def _in_common(column: str) -> Any:
     return InCommonLevel(column, 1)
 
 
-def _shared(column: str, label: str, at_least: int = 1) -> LevelSpec:
+def _shared(
+    column: str, label: str, at_least: int = 1, *, u_also_counts: tuple[str, ...] = ()
+) -> LevelSpec:
     """At least `at_least` values in common between two lists."""
     from splink import comparison_level_library as cll
 
     return LevelSpec(
         label=label,
+        u_also_counts=u_also_counts,
         splink=lambda: (
             _in_common(column) if at_least == 1 else cll.ArrayIntersectLevel(column, at_least)
         ),
@@ -202,6 +213,8 @@ def _other_part_likeness(a: PersonFeatures, b: PersonFeatures) -> float | None:
     left, right = _rest(a, b), _rest(b, a)
     if len(left) != 1 or len(right) != 1:
         return None
+    if _sister_names(left[0][0], right[0][0]):
+        return 0.0
     x, y = _label(left[0][0]), _label(right[0][0])
     scores = [_typo_likeness(x, y)]
     scores += [_typo_likeness(x, k) for k in right[0] if not k.startswith("g:")]
@@ -214,6 +227,13 @@ def _other_part_likeness(a: PersonFeatures, b: PersonFeatures) -> float | None:
 # pass when the letters are this alike (a swap costs two: Bonadr and Бндар, 0.89).
 TYPO_EDITS = 2
 TYPO_EDITS_ALIKE = 0.85
+
+
+def _sister_names(x: str, y: str) -> bool:
+    """Two known given names that are a name and its feminine form (Александр and Александра,
+    Евгений and Евгения, Валентин and Валентина, as group keys): a brother and a sister, not a
+    typo, however alike the letters."""
+    return x.startswith("g:") and y.startswith("g:") and (x + "a" == y or y + "a" == x)
 
 
 def _label(primary: str) -> str:
@@ -253,8 +273,26 @@ def _other_part_different(a: PersonFeatures, b: PersonFeatures, threshold: float
     return likeness is not None and likeness < threshold
 
 
+# The records share a known given name (a "g:" group key; DuckDB, Spark).
+_SHARED_GIVEN_NAME = {
+    "duckdb": "list_has_any(list_filter(name_keys_l, lambda k: k LIKE 'g:%'), name_keys_r)",
+    "spark": "arrays_overlap(filter(name_keys_l, k -> k LIKE 'g:%'), name_keys_r)",
+}
+
+
+def _shared_given_name(a: PersonFeatures, b: PersonFeatures) -> bool:
+    """The records share a known given name (a "g:" group key)."""
+    held = set(b.name_keys)
+    return any(k.startswith("g:") and k in held for k in a.name_keys)
+
+
 def _one_part_other_similar(
-    threshold: float, label: str, *, below: bool = False, fixed_m: float | None = None
+    threshold: float,
+    label: str,
+    *,
+    below: bool = False,
+    fixed_m: float | None = None,
+    given_name_agrees: bool = False,
 ) -> LevelSpec:
     """One name part agrees and the other is similar (Jaro–Winkler at the threshold): a typo on
     top of another scheme ("Tarulunova" vs "Тарууунова", "Ekaterna" vs "Екатерина"). With
@@ -281,9 +319,12 @@ def _one_part_other_similar(
                 of_x = _typo_likeness_sql(x, "k", similarity)
                 of_y = _typo_likeness_sql(y, "k", similarity)
                 return (
-                    f"greatest({_typo_likeness_sql(x, y, similarity)}, "
+                    f"CASE WHEN {px}[{first}] LIKE 'g:%' AND {py}[{first}] LIKE 'g:%' "
+                    f"AND ({px}[{first}] || 'a' = {py}[{first}] "
+                    f"OR {py}[{first}] || 'a' = {px}[{first}]) THEN 0 "
+                    f"ELSE greatest({_typo_likeness_sql(x, y, similarity)}, "
                     f"{best.format(keys=py, likeness=of_x)}, "
-                    f"{best.format(keys=px, likeness=of_y)})"
+                    f"{best.format(keys=px, likeness=of_y)}) END"
                 )
 
             if dialect == "duckdb":
@@ -306,23 +347,36 @@ def _one_part_other_similar(
             """The level's label."""
             return label
 
+    class SharedGivenNameLevel(ComparisonLevelCreator):
+        """The records share a known given name."""
+
+        def create_sql(self, sql_dialect: Any) -> str:
+            """The level's SQL in the backend's dialect."""
+            dialect = sql_dialect.sql_dialect_str
+            return _SHARED_GIVEN_NAME.get(dialect, _SHARED_GIVEN_NAME["duckdb"])
+
+        def create_label_for_charts(self) -> str:
+            """The level's label."""
+            return "a given name in common"
+
     compare = "<" if below else ">="
 
     def level() -> Any:
-        created = cll.And(_in_common("name_keys"), OtherPartSimilarLevel())
+        shared = SharedGivenNameLevel() if given_name_agrees else _in_common("name_keys")
+        created = cll.And(shared, OtherPartSimilarLevel()).configure(label_for_charts=label)
         if fixed_m is None:
             return created
         return created.configure(m_probability=fixed_m, fix_m_probability=True)
 
-    return LevelSpec(
-        label=label,
-        splink=level,
-        test=(
-            (lambda a, b: _other_part_different(a, b, threshold))
-            if below
-            else (lambda a, b: _other_part_similar(a, b, threshold))
-        ),
-    )
+    def alike(a: PersonFeatures, b: PersonFeatures) -> bool:
+        """The Python twin of the level."""
+        if given_name_agrees and not _shared_given_name(a, b):
+            return False
+        if below:
+            return _other_part_different(a, b, threshold)
+        return _other_part_similar(a, b, threshold)
+
+    return LevelSpec(label=label, splink=level, test=alike)
 
 
 def _edits(column: str, edits: int, label: str) -> LevelSpec:
@@ -435,19 +489,35 @@ def _far_apart(a: PersonFeatures, b: PersonFeatures) -> bool:
 
 # Sex written differently: one record in 10,000 of the same person (a clerical slip), so a
 # disagreement outweighs a shared birth date (Yelena Savchuk, F, is not Иван Савчук, M). A
-# given name borne by both sexes (Саша, Женя) keeps a trained level of its own.
+# given name borne by both sexes on both records (Саша and Женя) keeps a trained level of its
+# own; where one record writes a name of one sex (Александр), a "Саша, f" beside it is his
+# sister Александра, not a slip: twins of opposite sex are kept apart.
 SEX_CONFLICT_M = 1e-4
 
 # One name part agrees and the other is less alike than this (best Jaro–Winkler over its
-# spellings, within a typo's reach; a typo on top of another scheme stays above it): a sibling,
-# a twin, or a stranger who shares a given name. Its m is fixed: one record in 1,000 of the
-# same person gives a wholly different given name or surname. Trained, EM took the same-date
-# decoys of its date-of-birth block for matches (+1.9 bits; without the split "one part
-# agrees" was +2.4 whichever part agreed); FEBRL4 replaces a given name in one true pair in a
-# hundred, and links those on their address and identifier at this rate.
+# spellings, within a typo's reach; a typo on top of another scheme stays above it): where the
+# part that agrees is not a known given name (see `OTHER_SURNAME_M` for that), a brother, sister
+# or twin: the surname agrees and the given names are two names. Its m is stated, not trained
+# (EM took the same-date decoys of its date-of-birth block for matches, +1.9 bits): one record
+# in 100,000. Twins share a surname, birth date, patronymic, town and address, so none of
+# those may outweigh two different given names; at 1 in 1,000 (the level's u, once strangers
+# sharing a given name went to their own level, fell to the share of strangers sharing a
+# surname, and the level to -1.1 bits) twins of `synthetic.identity_decoy_dataset`'s training
+# seeds were linked at 0.88. FEBRL4 replaces a given name in about one true pair in a hundred;
+# those are linked on their identifier (a document number twins do not share) and address.
 OTHER_PART_DIFFERENT = 0.8
 OTHER_PART_DIFFERENT_LABEL = "one name part agrees, the other clearly different"
 OTHER_PART_DIFFERENT_M = 1e-3
+
+# The same, where the part that agrees is a known given name (the surname is the one that
+# differs): a stranger who shares a given name. One record in 10,000 of the same person names
+# another family: a child is not married, and a surname written in the other sex's form, in
+# another script or with a typo is not "clearly different". Stated apart from the level above
+# because the two differ in u as well as in m (two strangers share a given name far more often
+# than a surname); at 1 in 1,000 strangers sharing a given name, patronymic and birth date
+# were linked on the training seeds of `synthetic.identity_decoy_dataset`.
+OTHER_SURNAME_LABEL = "a given name agrees, the other name part clearly different"
+OTHER_SURNAME_M = 1e-4
 
 # Two full dates of birth in the same year, or within `FAR_APART_YEARS`, that are neither a
 # typo nor a swap of day and month: one record in 200 of the same person (EM, floored at
@@ -590,6 +660,58 @@ def _family_patronymic() -> LevelSpec:
     )
 
 
+_TWIN_LABEL = "same date of birth, another given name (a twin's)"
+
+# At least one record carries no document identifier (an empty list is NULL): where both do,
+# the identifier comparison tells twins apart (two numbers: -4.5 bits on FEBRL4).
+_NO_IDENTIFIERS = "(identifiers_l IS NULL OR identifiers_r IS NULL)"
+
+
+def _twin_birth_date() -> LevelSpec:
+    """The same date of birth where both records name known given names and share none, and
+    one of them carries no document identifier: twins share the date (and their surname,
+    patronymic, town and address), so it says nothing for or against (m = u, 0 bits), as the
+    family's patronymic. Counted, two different given names (-1 bit once strangers sharing a
+    given name have their own level) did not outweigh it, and twins were linked at 0.88 on the
+    training seeds. Where both records carry identifiers, those tell twins apart and the date
+    keeps its weight: FEBRL4 replaces a given name and the identifier of some true pairs
+    (Michael / Benjamin Goldsworthy, same date and address) and links them on the rest."""
+    from splink.internals.comparison_level_creator import ComparisonLevelCreator
+
+    class TwinLevel(ComparisonLevelCreator):
+        """Same full date, known given names on both sides and none shared, an identifier
+        missing."""
+
+        def create_sql(self, sql_dialect: Any) -> str:
+            """The level's SQL in the backend's dialect."""
+            dialect = sql_dialect.sql_dialect_str
+            other = _OTHER_GIVEN_NAME.get(dialect, _OTHER_GIVEN_NAME["duckdb"])
+            return f"dob_l = dob_r AND {_NO_IDENTIFIERS} AND {other}"
+
+        def create_label_for_charts(self) -> str:
+            """The level's label."""
+            return _TWIN_LABEL
+
+    def level() -> Any:
+        return TwinLevel().configure(
+            m_probability=0.5,
+            u_probability=0.5,
+            fix_m_probability=True,
+            fix_u_probability=True,
+        )
+
+    return LevelSpec(
+        label=_TWIN_LABEL,
+        splink=level,
+        test=lambda a, b: (
+            bool(a.dob)
+            and a.dob == b.dob
+            and (not a.identifiers or not b.identifiers)
+            and _other_given_name(a, b)
+        ),
+    )
+
+
 def _text_null(column: str) -> LevelSpec:
     """Either side empty for a joined-text column."""
     return _null(column)
@@ -615,6 +737,13 @@ PERSON_COMPARISONS: tuple[ComparisonSpec, ...] = (
             _one_part_other_similar(0.8, "one name part agrees, the other alike"),
             _one_part_other_similar(
                 OTHER_PART_DIFFERENT,
+                OTHER_SURNAME_LABEL,
+                below=True,
+                fixed_m=OTHER_SURNAME_M,
+                given_name_agrees=True,
+            ),
+            _one_part_other_similar(
+                OTHER_PART_DIFFERENT,
                 OTHER_PART_DIFFERENT_LABEL,
                 below=True,
                 fixed_m=OTHER_PART_DIFFERENT_M,
@@ -630,7 +759,11 @@ PERSON_COMPARISONS: tuple[ComparisonSpec, ...] = (
         (
             _null("patronymics"),
             _family_patronymic(),
-            _shared("patronymics", "same patronymic"),
+            # Its u is the share of strangers with one patronymic whatever their given names:
+            # counted only where the given names do not differ, it was the chance of sharing
+            # both (+8.8 bits where the patronymic alone is worth about +5), and strangers
+            # sharing a given name, patronymic and birth date were linked.
+            _shared("patronymics", "same patronymic", u_also_counts=(_FAMILY_LABEL,)),
             _else(),
         ),
     ),
@@ -639,7 +772,9 @@ PERSON_COMPARISONS: tuple[ComparisonSpec, ...] = (
         "Date of birth, birth year or age range",
         (
             _birth_null(),
-            _exact("dob", "same date of birth"),
+            _twin_birth_date(),
+            # Its u is the share of strangers born the same day whatever their given names.
+            _exact("dob", "same date of birth", u_also_counts=(_TWIN_LABEL,)),
             _custom(
                 "(substr(dob_l, 1, 4) = substr(dob_r, 1, 4) "
                 "AND substr(dob_l, 6, 2) = substr(dob_r, 9, 2) "
@@ -690,9 +825,9 @@ PERSON_COMPARISONS: tuple[ComparisonSpec, ...] = (
             _null("sex"),
             _exact("sex", "same sex"),
             _custom(
-                "(unisex_name_l = 1 OR unisex_name_r = 1)",
+                "(unisex_name_l = 1 AND unisex_name_r = 1)",
                 "different sex, a given name borne by both",
-                lambda a, b: bool(a.unisex_name or b.unisex_name),
+                lambda a, b: bool(a.unisex_name and b.unisex_name),
             ),
             _custom(
                 "TRUE",

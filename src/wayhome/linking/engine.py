@@ -685,18 +685,22 @@ def estimate_u(
             result = [tuple(row) for row in spark.sql(sql).collect()]
         finally:
             spark.catalog.dropTempView(name)
+    specs = {spec.name: spec for spec in PERSON_COMPARISONS}
     for position, comparison in enumerate(comparisons):
         levels = comparison["comparison_levels"]
         counts = Counter[int]()
         for row in result:
             counts[row[position]] += row[-1]
+        spec_levels = specs[comparison["output_column_name"]].levels
+        label_index = {level.label: i for i, level in enumerate(spec_levels)}
         # A level with a stated u (`comparisons._family_patronymic`) keeps it.
         non_null = [i for i, level in enumerate(levels) if not level.get("is_null_level")]
         total = sum(counts[i] for i in non_null)
         for i in non_null:
             if levels[i].get("fix_u_probability"):
                 continue
-            levels[i]["u_probability"] = counts[i] / total if counts[i] else LEVEL_NOT_OBSERVED_TEXT
+            seen = counts[i] + sum(counts[label_index[x]] for x in spec_levels[i].u_also_counts)
+            levels[i]["u_probability"] = seen / total if seen else LEVEL_NOT_OBSERVED_TEXT
 
 
 @_collector_paused_during

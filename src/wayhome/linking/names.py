@@ -163,6 +163,25 @@ def split_name(name: str, *, location: str = "name") -> list[str]:
     return [w for w in words if w]
 
 
+# Feminine endings of East Slavic surnames and the masculine form each stands beside (as
+# skeletons): Иванова/Иванов, Ковальова/Ковальов, Пушкина/Пушкин, Достоевская/Достоевский. A
+# woman's surname written in the masculine form (a clerk, a foreign form) is still her surname,
+# and a brother and sister share it.
+_FEMININE_ENDINGS = (("ova", "ov"), ("eva", "ev"), ("ina", "in"), ("ska", "ski"), ("cka", "cki"))
+MIN_FEMININE_STEM = 3
+
+
+def _masculine_forms(skeletons: frozenset[str]) -> frozenset[str]:
+    """The masculine skeleton of each feminine-ending surname skeleton (a stem of at least
+    `MIN_FEMININE_STEM` letters: Нина is not a surname "Nin")."""
+    return frozenset(
+        key[: -len(ending)] + base
+        for key in skeletons
+        for ending, base in _FEMININE_ENDINGS
+        if key.endswith(ending) and len(key) - len(ending) >= MIN_FEMININE_STEM
+    )
+
+
 @lru_cache(maxsize=200_000)
 def name_part(word: str, location: str = "name") -> NamePart:
     """Analyse one word of a name into its comparison keys."""
@@ -175,6 +194,8 @@ def name_part(word: str, location: str = "name") -> NamePart:
     for key in skeletons:
         own |= _GROUP_INDEX.get(key, frozenset())
         listed |= dictionary.get(key, frozenset())
+    if not own and not listed:
+        skeletons |= _masculine_forms(skeletons)
     initial = len(word) == 1
     main = _main_skeleton(word) or min(skeletons, key=lambda s: (len(s), s))
     # The project's group names the primary key (stable whatever the spelling); a name only
