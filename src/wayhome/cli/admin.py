@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from sqlalchemy import select
@@ -64,10 +64,19 @@ def db_current() -> None:
 def serve(
     host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=64,
+            help="Server processes sharing the port (with PostgreSQL; docs/deployment.md).",
+        ),
+    ] = 1,
 ) -> None:
     """Serve the web application and the API."""
     import uvicorn
 
+    from wayhome.db.dialect import is_sqlite
     from wayhome.web.app import create_app
     from wayhome.web.ops import configure_logging, uvicorn_options
 
@@ -76,7 +85,33 @@ def serve(
     port = port or settings.port
     configure_logging(settings)
     typer.secho(f"Wayhome is at http://{host}:{port}/", fg=typer.colors.GREEN, bold=True)
-    uvicorn.run(create_app(settings), **uvicorn_options(settings, host, port))
+    if workers == 1:
+        uvicorn.run(create_app(settings), **uvicorn_options(settings, host, port))
+        return
+    if is_sqlite(settings.effective_database_url):
+        typer.secho(
+            "several processes on SQLite write one at a time and learn of each other's alerts "
+            "by polling; PostgreSQL is the database for --workers (docs/deployment.md)",
+            fg=typer.colors.YELLOW,
+        )
+    # Each process builds its own app (worker_app); they share the port, and on PostgreSQL
+    # hear each other's alerts and watches by LISTEN/NOTIFY (watches/broker.py).
+    uvicorn.run(
+        "wayhome.cli.admin:worker_app",
+        factory=True,
+        workers=workers,
+        **uvicorn_options(settings, host, port),
+    )
+
+
+def worker_app() -> Any:
+    """The app of one of `wayhome serve --workers N`'s processes (uvicorn calls it in each)."""
+    from wayhome.web.app import create_app
+    from wayhome.web.ops import configure_logging
+
+    settings = get_settings()
+    configure_logging(settings)
+    return create_app(settings)
 
 
 # -- agencies and users ----------------------------------------------------------------------------

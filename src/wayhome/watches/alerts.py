@@ -37,7 +37,7 @@ from wayhome.inbox.models import Notification
 from wayhome.intake.correlation import notify_silent_holders
 from wayhome.intake.store import known_value_ids
 from wayhome.signals import Signal, SignalKind, Subject, SubjectKind
-from wayhome.watches.broker import BROKER, Event
+from wayhome.watches.broker import BROKER, Event, announce_events
 from wayhome.watches.index import INDEX
 from wayhome.watches.models import Delivery, LocationState, Watch, WebhookEndpoint
 
@@ -189,6 +189,7 @@ def _alert(session: Session, touched: list[_Touched]) -> None:
     agencies: dict[uuid.UUID, Agency | None] = {}
     hooks: dict[uuid.UUID, list[WebhookEndpoint]] = {}
     events: list[Event] = session.info.setdefault(_EVENTS, [])
+    first = len(events)
     for entry in touched:
         signal = entry.signal
         per_user: dict[uuid.UUID, tuple[User, list[Subject], bool]] = {}
@@ -215,6 +216,8 @@ def _alert(session: Session, touched: list[_Touched]) -> None:
             note = _post(session, verdict, signal, source, user, subjects, found)
             events.append(Event(event_id(note), user.id, as_event_data(note)))
             _queue(session, note, user, email, hooks)
+    # The other server processes hear of them at commit (PostgreSQL NOTIFY, broker.py).
+    announce_events(session, events[first:])
 
 
 def _keys(subjects: list[Subject]) -> list[str]:

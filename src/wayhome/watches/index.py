@@ -1,18 +1,27 @@
-"""The in-process index of watched subjects: one set look-up per signal at intake speed."""
+"""The in-process index of watched subjects: one set look-up per signal at intake speed.
+
+On PostgreSQL every process hears of the watches added and removed in the others at their
+commit (`broker.WATCHES`, LISTEN/NOTIFY): an added watch's subject joins its index at once,
+a removal makes it reload on next use. The periodic top-up stays as the fallback (SQLite, or
+while the listener reconnects)."""
 
 from __future__ import annotations
 
 import threading
 import time
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, event, func, select
 from sqlalchemy.orm import Session
 
 from wayhome.signals import Subject, SubjectKind
+from wayhome.watches.broker import LISTENER, WATCHES, announce
 from wayhome.watches.models import Watch
 
 TOP_UP_SECONDS = 5.0
+# While this process hears the others' watch changes (PostgreSQL), the top-up is a safety net.
+LISTENING_TOP_UP_SECONDS = 60.0
 # A watch is stamped before its transaction commits: each top-up reads back this far before
 # the previous check, so a watch committed a little after its stamp is not missed.
 OVERLAP = timedelta(seconds=30)
@@ -36,7 +45,8 @@ class WatchIndex:
     def ensure(self, session: Session) -> None:
         """Load when never loaded; top up when the last check is older than the period."""
         checked = self._checked_at
-        if checked is not None and time.monotonic() - checked < self.top_up_seconds:
+        period = max(self.top_up_seconds, LISTENING_TOP_UP_SECONDS if LISTENER.healthy else 0)
+        if checked is not None and time.monotonic() - checked < period:
             return
         began = datetime.now(UTC)
         shape = tuple(session.execute(select(func.count(), func.max(Watch.created_at))).one())
@@ -80,3 +90,34 @@ class WatchIndex:
 
 
 INDEX = WatchIndex()
+
+
+def _heard(items: list[dict[str, Any]]) -> None:
+    """Watches another process added (into the index at once) or removed (reload)."""
+    for item in items:
+        try:
+            subject = Subject(SubjectKind(item["kind"]), str(item["key"]))
+        except (KeyError, ValueError):
+            continue
+        if item.get("op") == "add":
+            INDEX.add(subject)
+        else:
+            INDEX.invalidate()
+
+
+LISTENER.on(WATCHES, _heard)
+
+
+def _announce(op: str, connection: Connection, watch: Watch) -> None:
+    item = {"op": op, "kind": watch.subject_kind, "key": watch.subject_key}
+    announce(connection, WATCHES, [item])
+
+
+@event.listens_for(Watch, "after_insert")
+def _added(_mapper: Any, connection: Connection, watch: Watch) -> None:
+    _announce("add", connection, watch)
+
+
+@event.listens_for(Watch, "after_delete")
+def _removed(_mapper: Any, connection: Connection, watch: Watch) -> None:
+    _announce("remove", connection, watch)

@@ -11,6 +11,7 @@ from collections import deque
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
+from time import monotonic
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Header, Request
@@ -41,6 +42,7 @@ log = logging.getLogger(__name__)
 router = APIRouter(include_in_schema=False)
 
 POLL_SECONDS = 2.0  # catch up from the table on alerts written by other processes
+TICK_SECONDS = 0.5
 CATCH_UP_WINDOW = 20.0  # ... looking this far back (a commit may lag its rows' times)
 KEEP_ALIVE_SECONDS = 15.0
 RESUME_LIMIT = 500
@@ -333,12 +335,19 @@ class CatchUp:
             self.task = asyncio.get_running_loop().create_task(self.run())
 
     async def run(self) -> None:
-        """Poll until no stream is left."""
+        """Poll until no stream is left: every POLL_SECONDS, or while the other processes'
+        alerts arrive by PostgreSQL NOTIFY (`broker.Listener`) only as a rare safety net
+        and at once when some may have been missed."""
+        last = monotonic()
         while True:
-            await asyncio.sleep(POLL_SECONDS)
+            await asyncio.sleep(TICK_SECONDS)
             users = BROKER.users()
             if not users:
                 return
+            if not BROKER.poll_due(last, POLL_SECONDS):
+                continue
+            last = monotonic()
+            BROKER.caught_up()
             await self.poll(users)
 
     def forget_gone(self) -> None:

@@ -277,6 +277,9 @@ def deliver_due(session: Session, settings: Settings, now: datetime, limit: int 
             .where(Delivery.status == "pending", Delivery.next_attempt_at <= now)
             .order_by(Delivery.next_attempt_at)
             .limit(limit)
+            # Several server processes each run a worker: on PostgreSQL each takes the rows
+            # no other holds (SQLite runs one writing transaction at a time anyway).
+            .with_for_update(skip_locked=True)
         )
     )
     sent = 0

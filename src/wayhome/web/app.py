@@ -11,6 +11,7 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from wayhome import __version__
@@ -38,6 +39,7 @@ from wayhome.notices import api as notices_api
 from wayhome.settings import Environment, Settings, get_settings
 from wayhome.watches import api as watches_api
 from wayhome.watches import pages as watches_pages
+from wayhome.watches.broker import LISTENER
 from wayhome.watches.worker import run_forever as run_deliveries
 from wayhome.web import apidocs, errors, i18n, listing, ops
 from wayhome.web.admission import Admission, AdmissionState
@@ -63,7 +65,15 @@ def create_app(
         worker = None
         if settings.delivery_worker and settings.environment is not Environment.TEST:
             worker = asyncio.create_task(run_deliveries(factory, settings))
+        # On PostgreSQL, hear the other server processes' alerts and watches (broker.py).
+        listening = False
+        bind = getattr(factory, "kw", {}).get("bind")  # tests may hand a plain function
+        if isinstance(bind, Engine) and settings.environment is not Environment.TEST:
+            LISTENER.start(bind)
+            listening = True
         yield
+        if listening:
+            LISTENER.stop()
         if worker is not None:
             worker.cancel()
             with suppress(asyncio.CancelledError):
