@@ -29,11 +29,20 @@ def needs_rehash(password_hash: str) -> bool:
 
 def use_cheapest_parameters() -> None:
     """Switch to argon2's cheapest profile; for test suites only, never for real accounts."""
-    global _hasher, DUMMY_HASH
+    global _hasher, _dummy_hash
     _hasher = PasswordHasher.from_parameters(profiles.CHEAPEST)
-    DUMMY_HASH = _hasher.hash("wayhome-timing-equaliser")
+    _dummy_hash = None
 
 
-# A hash of a random string, verified against when the account does not exist so that
-# a failed sign-in takes the same time whether or not the username is known.
-DUMMY_HASH = _hasher.hash("wayhome-timing-equaliser")
+_dummy_hash: str | None = None
+
+
+def dummy_hash() -> str:
+    """A hash of a fixed string with today's parameters, verified against when the account
+    does not exist so that a failed sign-in takes the same time whether or not the username
+    is known. Made on first use, not at import: every CLI command imports this module and
+    one Argon2 hash costs 0.13-0.17 s."""
+    global _dummy_hash
+    if _dummy_hash is None:
+        _dummy_hash = _hasher.hash("wayhome-timing-equaliser")
+    return _dummy_hash

@@ -85,7 +85,7 @@ def authenticate(
             "too many failed sign-ins; wait a few minutes and try again", location="username"
         )
     user = session.scalar(select(User).where(User.username == username))
-    ok = verify_password(user.password_hash if user else passwords.DUMMY_HASH, password)
+    ok = verify_password(user.password_hash if user else passwords.dummy_hash(), password)
     ok = ok and user is not None and user.active and user.agency.active
     refusal = Unauthenticated("unknown username or wrong password", location="password")
     if ok and user is not None and user.totp_enrolled:
