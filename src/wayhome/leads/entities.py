@@ -26,7 +26,7 @@ from wayhome.leads.search import search
 from wayhome.linking import services as linking
 from wayhome.linking.graph import ENTITY_KINDS
 from wayhome.linking.models import IdentityAssertion, LinkDecision
-from wayhome.linking.wording import NameReading, read_name, selector_label, step_words
+from wayhome.linking.wording import NameReading, node_words, read_name, step_words
 from wayhome.locate.models import RegisterPersonRecord
 
 PAGES = {
@@ -53,8 +53,7 @@ def entity_url(node: dict[str, Any]) -> str | None:
 
 def node_label(node: dict[str, Any]) -> str:
     """A node's label as a reader says it (selectors by their kind in words)."""
-    label = str(node.get("label", ""))
-    return selector_label(label) if node.get("kind") == "selector" else label
+    return node_words(node)
 
 
 @dataclass(frozen=True)

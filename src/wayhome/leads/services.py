@@ -31,7 +31,7 @@ from wayhome.inbox import services as inbox
 from wayhome.inbox.models import Notification
 from wayhome.intake.models import Report
 from wayhome.linking.graph import MAX_PATH_NODES, STRONG_SELECTOR_KINDS, Edge, Graph
-from wayhome.linking.wording import step_words
+from wayhome.linking.wording import node_words, step_words
 from wayhome.locate.clues import Clue
 from wayhome.locate.evidence import agency_codes, case_clues, located
 from wayhome.locate.fusion import LocateConfig, LocateResult, locate
@@ -251,7 +251,9 @@ def path_out(
         nxt = edge.other(node)
         ends = {"from": graph.node_out(node), "to": graph.node_out(nxt)}
         step = {**ends, "edge": graph.edge_out(edge)}
-        steps.append({**step, "words": step_words(step)})  # the step as a reader says it
+        # The step as a reader says it, and its ends' labels in words.
+        said = {"words": step_words(step), "labels": [node_words(n) for n in ends.values()]}
+        steps.append({**step, **said})
         node = nxt
     return {
         "from_ref": start,
@@ -282,7 +284,14 @@ def aliases_of(
         {"from": graph.node_out(via), "to": graph.node_out(other), "edge": graph.edge_out(edge)}
         for other, (_, via, edge) in ordered
     ]
-    return [{**alias, "words": step_words(alias)} for alias in said]
+    return [
+        {
+            **alias,
+            "words": step_words(alias),
+            "labels": [node_words(alias["from"]), node_words(alias["to"])],
+        }
+        for alias in said
+    ]
 
 
 def step_agencies(path: dict[str, Any], aliases: Sequence[dict[str, Any]] = ()) -> list[str]:

@@ -178,6 +178,12 @@ def selector_label(label: str) -> str:
     return f"{selector_words(kind)} {value}" if value else label
 
 
+def node_words(node: dict[str, Any]) -> str:
+    """A graph node's label as a reader says it: a selector by its kind in words."""
+    label = str(node.get("label", ""))
+    return selector_label(label) if node.get("kind") == "selector" else label
+
+
 def _quoted(node: dict[str, Any]) -> str:
     return f"“{node.get('label', '')}”"
 
