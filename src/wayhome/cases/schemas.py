@@ -22,7 +22,7 @@ from wayhome.cases.models import (
     TaskKind,
     TaskState,
 )
-from wayhome.web.paging import Listing
+from wayhome.web.pagefacts import Listing
 
 
 class CaseIn(MarkingIn):

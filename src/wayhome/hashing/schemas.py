@@ -11,7 +11,7 @@ from wayhome.access.schemas import MarkingIn, MarkingOut, Strict
 from wayhome.hashing.index import DEFAULT_MAX_DISTANCE
 from wayhome.hashing.models import PHOTODNA_LENGTH
 from wayhome.intake.schemas import HitOut
-from wayhome.web.paging import Listing
+from wayhome.web.pagefacts import Listing
 
 # Above 47 bits the index falls back to a linear scan of every bank; PDQ matches that far
 # apart are noise anyway (Meta's recommended threshold is 31).

@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import AwareDatetime, BaseModel, Field
 
 from wayhome.access.schemas import MarkingIn, MarkingOut, Strict
-from wayhome.web.paging import Listing
+from wayhome.web.pagefacts import Listing
 
 
 class SelectorIn(Strict):

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 from wayhome.access.markings import Marking, Scope
 from wayhome.linking.decisions import MAX_BULK_DECISIONS
 from wayhome.linking.reading import LinkState
-from wayhome.web.paging import Listing
+from wayhome.web.pagefacts import Listing
 
 
 class EvidenceOut(BaseModel):

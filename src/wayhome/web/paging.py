@@ -1,23 +1,16 @@
-"""Query parameters for paging, with the configured maximum, and the paging facts of every
-list answer (`Listing`)."""
+"""Query parameters for paging, with the configured maximum; the paging facts of every list
+answer (`Listing`) live in pagefacts.py, which imports no FastAPI."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 from fastapi import Depends, Query
-from pydantic import BaseModel
 
 from wayhome.errors import InvalidInput
 from wayhome.web.deps import SettingsDep
-
-
-class Listing(BaseModel):
-    """Paging facts shared by every list answer."""
-
-    total: int
-    limit: int
-    offset: int
+from wayhome.web.pagefacts import MAX_OFFSET as MAX_OFFSET
+from wayhome.web.pagefacts import Listing as Listing
 
 
 class Paging:
@@ -27,9 +20,6 @@ class Paging:
         self.limit = limit
         self.offset = offset
 
-
-# Far past any listing, and below the 64-bit integers both databases take in OFFSET.
-MAX_OFFSET = 1_000_000_000
 
 
 async def paging(
