@@ -126,3 +126,18 @@ def test_dashboard_says_the_urgency_reasons_in_the_readers_language(
     assert "подозрение на похищение" in russian and "suspected abduction" not in russian
     english = client.get("/", headers={"Accept-Language": "en"}).text
     assert "suspected abduction" in english
+
+
+def test_case_page_times_are_in_the_users_zone_labelled_once(
+    client: TestClient, world: World, db: Session
+) -> None:
+    from tests.cases.helpers import open_child
+
+    user = world.user(world.agency("i18n-tz", "RU"), Role.INVESTIGATOR)
+    case = open_child(client, world.headers(user))  # last seen 2026-06-01 08:30 UTC
+    user.time_zone = "Europe/Moscow"
+    db.commit()
+    assert _sign_in(client, user.username) == 303
+    page = client.get(f"/cases/{case['id']}").text
+    assert ">2026-06-01 11:30 MSK</time> at " in page
+    assert "MSK UTC" not in page
