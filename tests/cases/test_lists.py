@@ -300,3 +300,23 @@ def test_inbox_names_and_links_the_case_lead_subject(
     assert "2 of 2" in page
     only_one = client.get(f"/inbox?q={visible.reference}").text
     assert "1–1 of 1" in only_one
+
+
+def test_watches_page_filters_and_pages(client: TestClient, world: World, db: Session) -> None:
+    from wayhome.watches import services as watches
+
+    agency = world.agency("wp-nl", "NL")
+    user = world.user(agency, Role.INVESTIGATOR)
+    records = _records(db, user)
+    for n in range(30):
+        watches.add_watch(records, user, "selector", f"email:person{n:02d}@example.org")
+    watches.add_watch(records, user, "selector", "phone:+31612345678")
+    db.commit()
+    assert _sign_in(client, user.username) == 303
+    first = client.get("/watches?limit=25&sort=subject&dir=asc").text
+    assert "1–25 of 31" in first and "next ›" in first
+    assert first.index("person00@") < first.index("person01@")
+    assert "26–31 of 31" in client.get("/watches?limit=25&offset=25").text
+    found = client.get("/watches?q=phone").text
+    assert "1–1 of 1" in found and "+31612345678" in found
+    assert client.get("/watches?kind=secret").status_code == 422

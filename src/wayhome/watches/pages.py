@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from wayhome.access.models import MarkedMixin
+from wayhome.access.models import MarkedMixin, User
 from wayhome.access.records import Records
 from wayhome.access.services import viewer_of
 from wayhome.access.visibility import READING_ROLES, Viewer
@@ -53,11 +53,41 @@ def _safe_next(next_url: str, fallback: str) -> str:
     return next_url if next_url.startswith("/") and not next_url.startswith("//") else fallback
 
 
+WATCH_KINDS = ("selector", "persona", "person", "bank_series", "case")
+
+
+def _watches_context(request: Request, records: Records, user: User) -> dict[str, object]:
+    """The user's watches, filtered (kind, text), sorted and paged from the query string."""
+    params = request.query_params
+    kind = listing.choice_param(params, "kind", ("", *WATCH_KINDS), "")
+    text = listing.text_param(params, "q")
+    sort = listing.choice_param(params, "sort", services.WATCH_SORTS, "created")
+    descending = listing.choice_param(params, "dir", ("asc", "desc"), "desc") == "desc"
+    window = listing.window_param(params)
+    watches, total = services.page_watches(
+        records.session,
+        user,
+        kind=kind,
+        text=text,
+        sort=sort,
+        descending=descending,
+        limit=window.limit,
+        offset=window.offset,
+    )
+    return {
+        "watches": watches,
+        "kinds": WATCH_KINDS,
+        "filters": {"kind": kind, "q": text, "sort": sort, "descending": descending},
+        "params": params,
+        "pager": listing.pager(params, total, window),
+        "views": listing.views_of(records.session, user.id, "watches"),
+    }
+
+
 @router.get("/watches", response_class=HTMLResponse)
 def watches_page(request: Request, records: PageRecords, user: PageUser) -> Response:
-    """The user's watches and a form to add one."""
-    watches = services.list_watches(records.session, user)
-    return render(request, "watches/list.html", {"watches": watches})
+    """The user's watches (filtered, sorted, paged, saved views) and a form to add one."""
+    return render(request, "watches/list.html", _watches_context(request, records, user))
 
 
 @router.post("/watches", response_class=HTMLResponse, dependencies=[CsrfChecked])
@@ -76,8 +106,7 @@ def add_watch(
         services.add_watch(records, user, kind, value, label=label, email=email)
     except WayhomeError as error:
         records.session.rollback()
-        watches = services.list_watches(records.session, user)
-        context = {"watches": watches, "error": error}
+        context = {**_watches_context(request, records, user), "error": error}
         return render(request, "watches/list.html", context, status_code=error.status)
     return redirect(_safe_next(next_url, "/watches"))
 

@@ -8,7 +8,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from wayhome.access.models import Role, User
@@ -121,6 +121,37 @@ def list_watches(session: Session, user: User) -> list[Watch]:
     """The user's watches, newest first."""
     stmt = select(Watch).where(Watch.user_id == user.id).order_by(Watch.created_at.desc())
     return list(session.scalars(stmt))
+
+
+WATCH_SORTS = ("created", "kind", "subject")
+
+
+def page_watches(
+    session: Session,
+    user: User,
+    *,
+    kind: str = "",
+    text: str = "",
+    sort: str = "created",
+    descending: bool = True,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[Watch], int]:
+    """A filtered, sorted page of the user's watches and how many match in all."""
+    stmt = select(Watch).where(Watch.user_id == user.id)
+    if kind:
+        stmt = stmt.where(Watch.subject_kind == kind)
+    words = text.strip()
+    if words:
+        pattern = "%" + words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        stmt = stmt.where(
+            Watch.subject_key.ilike(pattern, escape="\\") | Watch.label.ilike(pattern, escape="\\")
+        )
+    total = int(session.scalar(select(func.count()).select_from(stmt.subquery())) or 0)
+    column = {"kind": Watch.subject_kind, "subject": Watch.subject_key}.get(sort, Watch.created_at)
+    order = column.desc() if descending else column.asc()
+    rows = session.scalars(stmt.order_by(order, Watch.id).limit(limit).offset(offset))
+    return list(rows), total
 
 
 def find_watch(session: Session, user: User, kind: str, key: str) -> Watch | None:
