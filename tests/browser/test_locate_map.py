@@ -4,6 +4,7 @@ posterior as the case page; a clue switched off recomputes it."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -127,3 +128,61 @@ def test_towns_layer_refuses_a_bad_box(page: Page, live_server: str) -> None:
     assert len(features) == 5
     populations = [f["properties"]["population"] for f in features]
     assert populations == sorted(populations, reverse=True)
+
+
+def test_map_draws_a_new_case_known_sites(page: Page, live_server: str) -> None:
+    """A case whose only clues are two known sites (a STIX bundle's locations): the map opens
+    on them and draws them, each a site marker."""
+    sign_in(page, live_server, "ru.investigator")
+    csrf = page.locator("input[name=csrf_token]").first.get_attribute("value") or ""
+    case = page.request.post(
+        f"{live_server}/api/v1/cases",
+        headers={"X-CSRF-Token": csrf},
+        data={"title": "Sightings near Kolomna", "kind": "exploitation", "marking": "AMBER"},
+    )
+    assert case.status == 201, case.text()
+    case_id = case.json()["id"]
+    bundle = {
+        "type": "bundle",
+        "id": "bundle--5d0c7f4e-6a0e-4c43-9d2b-1d3f0a5e0b11",
+        "objects": [
+            {
+                "type": "location",
+                "spec_version": "2.1",
+                "id": f"location--5d0c7f4e-6a0e-4c43-9d2b-1d3f0a5e0b1{n}",
+                "created": "2026-01-01T00:00:00Z",
+                "modified": "2026-01-01T00:00:00Z",
+                "name": name,
+                "latitude": latitude,
+                "longitude": longitude,
+            }
+            for n, (name, latitude, longitude) in enumerate(
+                [("bus stop", 55.09, 38.77), ("shop", 55.12, 38.80)], start=2
+            )
+        ],
+    }
+    imported = page.request.post(
+        f"{live_server}/api/v1/imports",
+        headers={"X-CSRF-Token": csrf},
+        multipart={
+            "file": {
+                "name": "sites.json",
+                "mimeType": "application/json",
+                "buffer": json.dumps(bundle).encode(),
+            },
+            "marking": "AMBER",
+            "format": "stix",
+            "case_id": case_id,
+        },
+    )
+    assert imported.status == 201, imported.text()
+    page.goto(f"{live_server}/cases/{case_id}/map")
+    expect(page.get_by_test_id("locate-status")).to_have_attribute(
+        "data-state", "ready", timeout=30_000
+    )
+    view = page.get_by_test_id("locate-leaflet")
+    expect(view.locator("path.wh-site")).to_have_count(2)
+    shown = (view.get_attribute("data-view") or "").split(",")
+    south, west, north, east = (float(value) for value in shown)
+    assert south < 55.09 < north and west < 38.77 < east, shown
+    assert south < 55.12 < north and west < 38.80 < east, shown
