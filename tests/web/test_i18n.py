@@ -141,3 +141,6 @@ def test_case_page_times_are_in_the_users_zone_labelled_once(
     page = client.get(f"/cases/{case['id']}").text
     assert ">2026-06-01 11:30 MSK</time> at " in page
     assert "MSK UTC" not in page
+    russian = client.get(f"/cases/{case['id']}", headers={"Accept-Language": "ru"}).text
+    assert "В последний раз видели <time" in russian and "Noginsk, school gate (RU)" in russian
+    assert "Срочность: критическая" in russian and "<h2>Подозреваемые</h2>" in russian
