@@ -144,3 +144,12 @@ def test_case_page_times_are_in_the_users_zone_labelled_once(
     russian = client.get(f"/cases/{case['id']}", headers={"Accept-Language": "ru"}).text
     assert "В последний раз видели <time" in russian and "Noginsk, school gate (RU)" in russian
     assert "Срочность: критическая" in russian and "<h2>Подозреваемые</h2>" in russian
+
+
+def test_case_list_in_german(client: TestClient, world: World, db: Session) -> None:
+    user = world.user(world.agency("i18n-cl", "DE"), Role.INVESTIGATOR)
+    db.commit()
+    assert _sign_in(client, user.username) == 303
+    page = client.get("/cases", headers={"Accept-Language": "de-DE,de;q=0.9"}).text
+    assert "<h1>Fälle</h1>" in page and "Vermisstes Kind melden" in page
+    assert "Aktenzeichen" in page and "Keine Fälle, die Sie sehen dürfen, passen." in page
