@@ -14,7 +14,7 @@ from wayhome.access.records import Records
 from wayhome.errors import InvalidInput, WayhomeError
 from wayhome.leads import entities
 from wayhome.leads.dossier import case_dossier, to_pdf
-from wayhome.leads.search import GROUPS, name_rank, query_name_keys, search
+from wayhome.leads.search import GROUPS, name_rank, query_name_keys, search, warm_names
 from wayhome.leads.services import case_leads
 from wayhome.linking import services as linking
 from wayhome.linking.wording import step_words
@@ -37,6 +37,7 @@ def search_page(
     """One search box: cases, persons, register records, accounts, places, selectors and
     reports the user may see, grouped with their counts; hidden matches as the rule allows."""
     found = None
+    warm_names(records)  # the names parsed while the first query is typed
     if q.strip():
         found = search(
             records,
