@@ -153,3 +153,4 @@ def test_case_list_in_german(client: TestClient, world: World, db: Session) -> N
     page = client.get("/cases", headers={"Accept-Language": "de-DE,de;q=0.9"}).text
     assert "<h1>Fälle</h1>" in page and "Vermisstes Kind melden" in page
     assert "Aktenzeichen" in page and "Keine Fälle, die Sie sehen dürfen, passen." in page
+    assert "Gespeicherte Ansichten" in page and "Seite 1 von 1" in page
