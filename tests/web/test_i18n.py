@@ -154,3 +154,5 @@ def test_case_list_in_german(client: TestClient, world: World, db: Session) -> N
     assert "<h1>Fälle</h1>" in page and "Vermisstes Kind melden" in page
     assert "Aktenzeichen" in page and "Keine Fälle, die Sie sehen dürfen, passen." in page
     assert "Gespeicherte Ansichten" in page and "Seite 1 von 1" in page
+    alerts = client.get("/alerts", headers={"Accept-Language": "nl"}).text
+    assert "<h1>Alerts</h1>" in alerts and "Geen ontvangen alerts komen overeen." in alerts
