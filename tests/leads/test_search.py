@@ -236,3 +236,34 @@ def test_bad_input_names_the_field(
     with pytest.raises(InvalidInput) as refused:
         search(records_of(db, setting.ru_user), query, kind=kind)
     assert refused.value.location == location
+
+
+def test_hidden_cases_and_report_text_are_hits_silent_reports_tell(
+    db: Session, world: World, setting: Setting
+) -> None:
+    ru = records_of(db, setting.ru_user)
+    ru.add(
+        Case(
+            reference="WH-2026-0AB0C1",
+            title="Girl, 12, left with a stranger",
+            kind=CaseKind.MISSING_CHILD,
+            marking=Marking.AMBER,
+            scope=Scope.OWNER,
+        )
+    )
+    _report(ru, "Witness at the quarry", "Witness saw a grey van near the quarry", Scope.OWNER)
+    _report(ru, "Silent note", "An informant mentions the lighthouse", Scope.OWNER, silent=True)
+    db.flush()
+    de = records_of(db, setting.de_user)
+    case = search(de, "WH-2026-0AB0C1")
+    assert _refs(case, "cases") == [] and _hits(case, "cases") == {"ru-s": 1}
+    words = search(de, "quarry van")
+    assert _refs(words, "reports") == [] and _hits(words, "reports") == {"ru-s": 1}
+    silent = search(de, "lighthouse")
+    assert silent.total == 0 and silent.hits == []
+    told = db.scalars(
+        select(Notification).where(
+            Notification.agency_id == setting.ru.id, Notification.kind == SEARCH_HIT
+        )
+    ).all()
+    assert len(told) == 1 and "lighthouse" in told[0].subject
