@@ -266,7 +266,14 @@ def _tell(records: Records, kind: str, query: str, tell: dict[uuid.UUID, list[st
             subject=f"{asking.name if asking else 'An agency'} searched for “{query}”, which "
             f"matches {len(ids)} of your silent or restricted {kind} record"
             f"{'s' if len(ids) != 1 else ''}",
-            detail={"key": key, "kind": kind, "query": query, "ids": sorted(ids)},
+            # One record: the holder's inbox names and links it (watches/pages.py:subjects_of).
+            detail={
+                "key": key,
+                "kind": kind,
+                "query": query,
+                "ids": sorted(ids),
+                **({"record_kind": kind, "record_id": ids[0]} if len(ids) == 1 else {}),
+            },
             record_kind=kind,
             record_id=ids[0] if len(ids) == 1 else None,
             audited={"query": query, "records": len(ids)},
