@@ -61,6 +61,7 @@ def test_a_russian_browser_gets_russian_pages(russian_page: Page, live_server: s
     expect(page.get_by_role("link", name="Дела", exact=True)).to_be_visible()
     expect(page.get_by_text("Самые срочные открытые дела")).to_be_visible()
     expect(page.get_by_test_id("open-cases")).to_contain_text("did not come home from school")
+    expect(page.get_by_test_id("live-status")).to_have_text("на связи")  # live.js, in Russian
     shot = screenshot(page, "ru-dashboard")
     README_SHOTS.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(shot, README_SHOTS / "ru-dashboard.png")
@@ -113,13 +114,17 @@ def test_a_bad_form_shows_each_error_beside_its_field(russian_page: Page, live_s
     expect(page.get_by_test_id("form-errors")).to_contain_text("Дело не открыто")
     country = page.get_by_test_id("error-last_seen_country")
     expect(country).to_have_text(re.compile(r"^«XX» — не код страны"))
-    # Beside its field: the message is inside the field's label, right after the input.
+    # Beside its field: right after the input, which names it, and drawn next to it.
     field = page.locator("input[name=last_seen_country]")
     expect(field).to_have_attribute("aria-invalid", "true")
+    expect(field).to_have_attribute("aria-describedby", "last_seen_country-error")
     expect(field).to_have_value("XX")
+    expect(field.locator("xpath=following-sibling::*[1]")).to_have_attribute(
+        "data-testid", "error-last_seen_country"
+    )
     field_box, error_box = field.bounding_box(), country.bounding_box()
     assert field_box and error_box
-    assert 0 <= error_box["y"] - (field_box["y"] + field_box["height"]) < 40
+    assert field_box["y"] <= error_box["y"] < field_box["y"] + field_box["height"] + 40
     expect(page.get_by_test_id("error-nationalities")).to_contain_text("«XX»")
     expect(page.locator("input[name=full_name]")).to_have_value("Тимофей Веселов")
     expect(page.locator("input[name=last_seen_place]")).to_have_value("Касимов, автовокзал")

@@ -6,8 +6,13 @@
   "use strict";
   var status = document.querySelector("[data-testid=live-status]");
   if (!window.EventSource) { return; }
+  // The words are the page's, in the reader's language (data-say-live, data-say-reconnecting);
+  // data-state keeps the English key.
   function setStatus(text) {
-    if (status) { status.textContent = text; status.dataset.state = text; }
+    if (!status) { return; }
+    var said = text === "live" ? status.dataset.sayLive : status.dataset.sayReconnecting;
+    status.textContent = said || text;
+    status.dataset.state = text;
   }
   function aboutCase(alert) {
     var detail = alert.detail || {};
