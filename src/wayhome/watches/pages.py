@@ -366,18 +366,22 @@ class CatchUp:
     async def run(self) -> None:
         """Poll until no stream is left: every POLL_SECONDS, or while the other processes'
         alerts arrive by PostgreSQL NOTIFY (`broker.Listener`) only as a rare safety net
-        and at once when some may have been missed."""
-        last = monotonic()
+        and at once when some may have been missed. Messages to a whole agency (case alerts,
+        acknowledgements, case leads) are not announced between processes: they are read
+        every POLL_SECONDS in any case."""
+        last = agencies_last = monotonic()
         while True:
             await asyncio.sleep(TICK_SECONDS)
             users = BROKER.users()
             if not users:
                 return
-            if not BROKER.poll_due(last, POLL_SECONDS):
-                continue
-            last = monotonic()
-            BROKER.caught_up()
-            await self.poll(users)
+            if BROKER.poll_due(last, POLL_SECONDS):
+                last = agencies_last = monotonic()
+                BROKER.caught_up()
+                await self.poll(users)
+            elif monotonic() - agencies_last >= POLL_SECONDS:
+                agencies_last = monotonic()
+                await self.poll(users, own=False)
 
     def forget_gone(self) -> None:
         """Drop the viewers without an open stream."""
@@ -385,13 +389,14 @@ class CatchUp:
         for user_id in [u for u in self.viewers if u not in connected]:
             self.viewers.pop(user_id, None)
 
-    async def poll(self, users: list[uuid.UUID]) -> bool:
-        """Publish the users' recent alerts; False when the database could not be read (the
-        write lock held past the busy timeout by a long import, a lost connection): the task
-        goes on and the next poll catches up, instead of ending with the error."""
+    async def poll(self, users: list[uuid.UUID], own: bool = True) -> bool:
+        """Publish the users' recent alerts (with `own` False, only their agencies'
+        messages); False when the database could not be read (the write lock held past the
+        busy timeout by a long import, a lost connection): the task goes on and the next poll
+        catches up, instead of ending with the error."""
         try:
             known = {u: self.viewers[u] for u in users if u in self.viewers}
-            events = await run_in_threadpool(_recent, self.factory, users, known)
+            events = await run_in_threadpool(_recent, self.factory, users if own else [], known)
         except SQLAlchemyError:
             log.warning("alert catch-up poll failed; next try in %s s", POLL_SECONDS, exc_info=True)
             return False
