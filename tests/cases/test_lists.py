@@ -320,3 +320,28 @@ def test_watches_page_filters_and_pages(client: TestClient, world: World, db: Se
     found = client.get("/watches?q=phone").text
     assert "1–1 of 1" in found and "+31612345678" in found
     assert client.get("/watches?kind=secret").status_code == 422
+
+
+def test_cases_api_filters_sorts_and_counts_only_visible(
+    client: TestClient, world: World, db: Session
+) -> None:
+    ru, de = world.agency("api-ru", "RU"), world.agency("api-de", "DE")
+    user = world.user(ru, Role.INVESTIGATOR)
+    mine = _records(db, user)
+    theirs = _records(db, world.user(de, Role.INVESTIGATOR))
+    _case(mine, "Api low case", priority=Priority.LOW, opened=NOW - timedelta(days=3))
+    _case(mine, "Api critical case", priority=Priority.CRITICAL, opened=NOW - timedelta(days=9))
+    _case(theirs, "Api hidden critical case", priority=Priority.CRITICAL)
+    headers = world.headers(user)
+    db.commit()
+    newest = client.get("/api/v1/cases", headers=headers).json()
+    assert newest["total"] == 2 and newest["items"][0]["title"] == "Api low case"
+    urgent = client.get("/api/v1/cases?sort=urgency", headers=headers).json()
+    assert [c["title"] for c in urgent["items"]] == ["Api critical case", "Api low case"]
+    found = client.get("/api/v1/cases?q=critical", headers=headers).json()
+    assert found["total"] == 1 and found["items"][0]["title"] == "Api critical case"
+    by_level = client.get("/api/v1/cases?urgency=low&limit=1", headers=headers).json()
+    assert by_level["total"] == 1 and by_level["limit"] == 1
+    assert client.get("/api/v1/cases?agency=api-de", headers=headers).json()["total"] == 0
+    bad = client.get("/api/v1/cases?status=lost", headers=headers)
+    assert bad.status_code == 422 and "status" in bad.text

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from datetime import datetime
-from typing import Any
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, UploadFile
+from fastapi import APIRouter, Query, UploadFile
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from wayhome import clock
+from wayhome.access.markings import Marking
 from wayhome.access.records import Records
 from wayhome.agencies.models import Agency
 from wayhome.cases import alerts, services, workflow
-from wayhome.cases.models import Alert, Case
+from wayhome.cases.models import Alert, Case, CaseStatus, Priority
 from wayhome.cases.schemas import (
     AlertIn,
     AlertOut,
@@ -51,10 +52,36 @@ router = APIRouter(tags=["cases"])
 
 
 @router.get("/cases", response_model=CaseList, openapi_extra=access("case"))
-def list_cases(records: RecordsDep, page: PagingDep) -> CaseList:
-    """Cases the caller may see."""
-    found = services.list_cases(records, page.limit, page.offset)
-    items = [CaseOut.model_validate(c, from_attributes=True) for c in found.items]
+def list_cases(
+    records: RecordsDep,
+    page: PagingDep,
+    q: Annotated[str, Query(max_length=200, description="Reference, title or child's name")] = "",
+    status: Annotated[list[CaseStatus] | None, Query()] = None,
+    urgency: Annotated[Priority | None, Query(description="The urgency level now")] = None,
+    agency: Annotated[str | None, Query(max_length=40, description="Owning agency's code")] = None,
+    marking: Annotated[Marking | None, Query()] = None,
+    opened_from: Annotated[date | None, Query()] = None,
+    opened_to: Annotated[date | None, Query()] = None,
+    sort: Annotated[
+        Literal["opened", "urgency", "reference", "title", "status"], Query()
+    ] = "opened",
+    descending: Annotated[bool, Query()] = True,
+) -> CaseList:
+    """Cases the caller may see, filtered and sorted (newest first unless asked); `total`
+    counts the visible matches only."""
+    query = services.CaseQuery(
+        statuses=tuple(status or ()),
+        urgency=urgency,
+        agency=agency,
+        marking=marking,
+        opened_from=opened_from,
+        opened_to=opened_to,
+        text=q,
+        sort=sort,
+        descending=descending,
+    )
+    found = services.search_cases(records, query, page.limit, page.offset)
+    items = [CaseOut.model_validate(r.case, from_attributes=True) for r in found.items]
     return CaseList(items=items, total=found.total, limit=found.limit, offset=found.offset)
 
 
