@@ -21,7 +21,6 @@ class Paging:
         self.offset = offset
 
 
-
 async def paging(
     settings: SettingsDep,
     limit: Annotated[int, Query(ge=1)] = 50,
