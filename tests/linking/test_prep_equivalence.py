@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import gzip
 import json
+import random
 from typing import Any
 
 import pytest
 
 from tests.linking import prep_sample
+from wayhome.linking import names
+from wayhome.linking.translit import strip_accents
 
 
 @pytest.fixture(scope="module")
@@ -54,3 +57,16 @@ def test_cross_script_records_prepare_as_before(expected: dict[str, Any]) -> Non
 
 def test_register_names_parse_as_before(expected: dict[str, Any]) -> None:
     _check("names", prep_sample.name_rows(prep_sample.register_names()), expected["names"])
+
+
+def test_skeleton_skips_only_rules_that_cannot_match() -> None:
+    """Every rule applied to every spelling (as before) gives what the skipping `skeleton` gives,
+    on random spellings over the letters the rules look at."""
+    rng = random.Random(16)
+    letters = "abcdefghijklmnopqrstuvwxyzëéSCH-' shchtschkhzhtsczckphffouyoiaie"
+    for _ in range(20_000):
+        spelling = "".join(rng.choice(letters) for _ in range(rng.randint(1, 14)))
+        out = strip_accents(spelling.lower())
+        for pattern, replacement in names._COMPILED_RULES:
+            out = pattern.sub(replacement, out)
+        assert names.skeleton(spelling) == out.lower(), spelling

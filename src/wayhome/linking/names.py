@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 import sys
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import permutations
+from operator import itemgetter
 
 from rigour.text.distance import jaro_winkler
 
@@ -51,13 +52,32 @@ _SKELETON_RULES: list[tuple[str, str]] = [
     (r"(.)\1+", r"\1"),
 ]
 _COMPILED_RULES = [(re.compile(p), r) for p, r in _SKELETON_RULES]
+# For each rule, a text every match of it contains, or None when a match need not hold one
+# text: a rule whose text the spelling lacks cannot change it and is skipped (`in` is cheaper
+# than a pattern's search).
+_RULE_NEEDLES: list[str | None] = [
+    None, "gu", "o", "h", "ch", "h", "zh", "kh", "ch", None, "c", "c", "ck", "x", "ph", "w",
+    "ff", "ou", None, "i", "ie", None,
+]  # fmt: skip
+# A doubled letter's replacement, `\1`, as a C-level callable: a template string costs a call
+# into Python's `re` for every substitution.
+_FIRST_GROUP = itemgetter(1)
+_SKELETON_STEPS: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str], str | None]] = [
+    (pattern, _FIRST_GROUP if replacement == r"\1" else replacement, needle)
+    for (pattern, replacement), needle in zip(_COMPILED_RULES, _RULE_NEEDLES, strict=True)
+]
 
 
+@lru_cache(maxsize=200_000)
 def skeleton(latin: str) -> str:
-    """Reduce a Latin spelling to the key that transliteration schemes agree on."""
+    """Reduce a Latin spelling to the key that transliteration schemes agree on (cached: the
+    schemes mostly agree, and words recur)."""
     out = strip_accents(latin.lower())  # BGN/PCGN writes ё as ë: Pëtr is Petr, not "ptr"
-    for pattern, replacement in _COMPILED_RULES:
-        out = pattern.sub(replacement, out)
+    # The first rule drops all but a-z: nothing to drop when the text is a-z only.
+    letters_only = out.isascii() and out.isalpha() and out.islower()
+    for pattern, replacement, needle in _SKELETON_STEPS[1:] if letters_only else _SKELETON_STEPS:
+        if needle is None or needle in out:
+            out = pattern.sub(replacement, out)
     return out.lower()
 
 
@@ -227,14 +247,19 @@ def _parse_name(name: str, location: str) -> tuple[NamePart, ...]:
     parts = [name_part(w, location) for w in words]
     if len(parts) < 3:
         # With two words, an -ovich word is a surname (Карпович), not a patronymic.
-        parts = [replace(p, patronymic=False) for p in parts]
+        parts = [replace(p, patronymic=False) if p.patronymic else p for p in parts]
     return tuple(parts)
 
 
 def name_keys(name: str) -> set[str]:
     """The canonical comparison keys of a name: part skeletons and given-name groups."""
+    return _name_keys(_parse_name(name, "name"))
+
+
+def _name_keys(parsed: Sequence[NamePart]) -> set[str]:
+    """`name_keys` of a parsed name."""
     keys: set[str] = set()
-    for part in parse_name(name):
+    for part in parsed:
         if part.initial or part.patronymic:  # patronymics have their own comparison
             continue
         keys |= part.skeletons
@@ -242,36 +267,56 @@ def name_keys(name: str) -> set[str]:
     return keys
 
 
-def _primary_parts(name: str) -> list[NamePart]:
+def _primary_parts(parsed: Sequence[NamePart]) -> Sequence[NamePart]:
     """The parts the primary key is made of: patronymics and initials left out (unless that
     leaves nothing)."""
-    parts = [p for p in parse_name(name) if not p.patronymic and not p.initial]
-    return parts or parse_name(name)
+    parts = _core_parts(parsed)
+    return parts or parsed
+
+
+def _core_parts(parsed: Sequence[NamePart]) -> list[NamePart]:
+    """The parts that are neither patronymics nor initials."""
+    return [p for p in parsed if not p.patronymic and not p.initial]
 
 
 def primary_name_key(name: str) -> str:
     """One order-free key for a whole name (parts' primary keys, patronymics left out, sorted)."""
-    return " ".join(sorted(p.primary for p in _primary_parts(name)))
+    return _primary_name_key(_parse_name(name, "name"))
+
+
+def _primary_name_key(parsed: Sequence[NamePart]) -> str:
+    """`primary_name_key` of a parsed name."""
+    return " ".join(sorted(p.primary for p in _primary_parts(parsed)))
 
 
 def name_part_keys(name: str) -> list[str]:
     """Each part of the primary key with all its keys, "primary,key,key…" (primary first): so a
     comparison can tell which parts of a name the other record holds under any spelling, even
     where the two records' primary keys for that part differ (Gororuschkin / Gororouchkin)."""
+    return _name_part_keys(_parse_name(name, "name"))
+
+
+def _name_part_keys(parsed: Sequence[NamePart]) -> list[str]:
+    """`name_part_keys` of a parsed name."""
     return sorted(
-        ",".join([p.primary, *sorted(_part_keys(p) - {p.primary})]) for p in _primary_parts(name)
+        ",".join([p.primary, *sorted(_part_keys(p) - {p.primary})]) for p in _primary_parts(parsed)
     )
 
 
 def name_pair_keys(name: str) -> set[str]:
     """Keys for every pair of name parts, so two records sharing two parts meet on one key."""
-    parts = [p for p in parse_name(name) if not p.patronymic and not p.initial]
+    return _name_pair_keys(_core_parts(_parse_name(name, "name")))
+
+
+def _name_pair_keys(parts: Sequence[NamePart]) -> set[str]:
+    """`name_pair_keys` of a name's parts that are neither patronymics nor initials."""
+    part_keys = [_part_keys(p) for p in parts]
     keys: set[str] = set()
-    for i, left in enumerate(parts):
-        for right in parts[i + 1 :]:
-            for a in _part_keys(left):
-                for b in _part_keys(right):
-                    keys.add(" ".join(sorted((a, b))))
+    for i, left in enumerate(part_keys):
+        for right in part_keys[i + 1 :]:
+            for a in left:
+                for b in right:
+                    keys.add(f"{a} {b}" if a <= b else f"{b} {a}")
     return keys
 
 
@@ -280,31 +325,46 @@ def name_pair_keys(name: str) -> set[str]:
 MIN_FUZZY_KEY_LENGTH = 5
 
 
-def _deletions(key: str) -> set[str]:
+@lru_cache(maxsize=200_000)
+def _deletions(key: str) -> frozenset[str]:
     """The key and every form of it with one letter deleted (two keys one typo apart share one)."""
     if len(key) < MIN_FUZZY_KEY_LENGTH or key.startswith("g:"):
-        return {key}
-    return {key} | {key[:i] + key[i + 1 :] for i in range(len(key))}
+        return frozenset((key,))
+    return frozenset({key} | {key[:i] + key[i + 1 :] for i in range(len(key))})
 
 
 def name_fuzzy_pair_keys(name: str) -> set[str]:
     """Pair keys allowing a typo in one part: one part's primary key with the other's deletions."""
-    parts = [p for p in parse_name(name) if not p.patronymic and not p.initial]
+    return _name_fuzzy_pair_keys(_core_parts(_parse_name(name, "name")))
+
+
+def _name_fuzzy_pair_keys(parts: Sequence[NamePart]) -> set[str]:
+    """`name_fuzzy_pair_keys` of a name's parts that are neither patronymics nor initials."""
     keys: set[str] = set()
     for i, left in enumerate(parts):
         for right in parts[i + 1 :]:
             for exact, fuzzy in ((left, right), (right, left)):
+                primary = exact.primary
                 for skeleton_key in fuzzy.skeletons:
                     for deleted in _deletions(skeleton_key):
-                        keys.add(" ".join(sorted((exact.primary, deleted))) + "~")
+                        keys.add(
+                            f"{primary} {deleted}~"
+                            if primary <= deleted
+                            else f"{deleted} {primary}~"
+                        )
     return keys
 
 
 def surname_keys(name: str) -> set[str]:
     """Skeletons of the parts that are not given names, patronymics or initials."""
+    return _surname_keys(_parse_name(name, "name"))
+
+
+def _surname_keys(parsed: Sequence[NamePart]) -> set[str]:
+    """`surname_keys` of a parsed name."""
     return {
         key
-        for part in parse_name(name)
+        for part in parsed
         if not part.groups and not part.patronymic and not part.initial
         for key in part.skeletons
     }
@@ -329,30 +389,43 @@ class NameAnalysis:
 def _interned(values: Iterable[str]) -> tuple[str, ...]:
     """A sorted tuple of interned strings: the many records whose names share a key share one
     string (interned once per distinct name, not once per record)."""
-    return tuple(sorted(sys.intern(v) for v in values))
+    return tuple(sorted(map(sys.intern, values)))
 
 
 @lru_cache(maxsize=500_000)
 def analyse_name(name: str) -> NameAnalysis:
     """All comparison and blocking keys of a name (cached: names repeat across records)."""
-    pairs = name_pair_keys(name)
-    fuzzy = name_fuzzy_pair_keys(name)
+    parsed = _parse_name(name, "name")
+    core = _core_parts(parsed)
+    pairs = _name_pair_keys(core)
+    fuzzy = _name_fuzzy_pair_keys(core)
+    pair_keys = _interned(pairs)
+    fuzzy_keys = _interned(fuzzy)
     return NameAnalysis(
-        primary=sys.intern(primary_name_key(name)),
-        keys=_interned(name_keys(name)),
-        pair_keys=_interned(pairs),
-        fuzzy_keys=_interned(fuzzy),
-        patronymics=_interned(patronymic_keys(name)),
-        surname_keys=_interned(surname_keys(name)),
-        part_keys=tuple(sys.intern(p) for p in name_part_keys(name)),
-        block_keys=_interned([*(f"p|{k}" for k in pairs), *(f"f|{k}" for k in fuzzy)]),
-        unisex=any(p.unisex for p in parse_name(name) if p.groups and not p.patronymic),
+        primary=sys.intern(_primary_name_key(parsed)),
+        keys=_interned(_name_keys(parsed)),
+        pair_keys=pair_keys,
+        fuzzy_keys=fuzzy_keys,
+        patronymics=_interned(_patronymic_keys(parsed)),
+        surname_keys=_interned(_surname_keys(parsed)),
+        part_keys=tuple(map(sys.intern, _name_part_keys(parsed))),
+        # Sorted as one list: every "f|" key sorts before every "p|" key.
+        block_keys=(
+            *(sys.intern(f"f|{k}") for k in fuzzy_keys),
+            *(sys.intern(f"p|{k}") for k in pair_keys),
+        ),
+        unisex=any(p.unisex for p in parsed if p.groups and not p.patronymic),
     )
 
 
 def patronymic_keys(name: str) -> set[str]:
     """Skeletons of the name's patronymic, if it has one."""
-    for part in parse_name(name):
+    return _patronymic_keys(_parse_name(name, "name"))
+
+
+def _patronymic_keys(parsed: Sequence[NamePart]) -> set[str]:
+    """`patronymic_keys` of a parsed name."""
+    for part in parsed:
         if part.patronymic:
             return set(part.skeletons)
     return set()

@@ -112,8 +112,13 @@ def parse_date_of_birth(
 ) -> BirthDate:
     """Read a date of birth in ISO, compact or day-first form, a year and month, or a bare year;
     a date after `today` (default: the system date) is refused."""
+    return _parse_date(text, location, today or dt.date.today())
+
+
+@lru_cache(maxsize=100_000)
+def _parse_date(text: str, location: str, today: dt.date) -> BirthDate:
+    """Cached body of `parse_date_of_birth` (dates recur; a refusal is raised anew each time)."""
     value = text.strip()
-    today = today or dt.date.today()
     year_only = _YEAR.match(value)
     if year_only:
         year = int(year_only.group(1))
@@ -186,10 +191,18 @@ def normalise_sex(value: str | None) -> str | None:
     return _SEXES[key]
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def _plain(values: tuple[str, ...]) -> tuple[str, ...]:
     """Lower-case ASCII forms of free-text values, blanks removed."""
-    out = {re.sub(r"\s+", " ", anyascii(v).lower()).strip() for v in values}
+    out = {_plain_one(v) for v in values}
     return tuple(sorted(v for v in out if v))
+
+
+def _plain_one(value: str) -> str:
+    """One value as `_plain` writes it (blank: "")."""
+    return _SPACES.sub(" ", anyascii(value).lower()).strip()
 
 
 @lru_cache(maxsize=100_000)
@@ -209,13 +222,16 @@ def _places(values: tuple[str, ...]) -> tuple[str, ...]:
 @lru_cache(maxsize=100_000)
 def _place(value: str) -> str:
     """One place as `_places` writes it (towns and postcodes recur: each is worked out once)."""
-    (plain,) = _plain((value,)) or ("",)
+    plain = _plain_one(value)
     return " ".join(_place_word(w) for w in plain.split())
+
+
+_IDENTIFIER_PUNCTUATION = re.compile(r"[\s\-./]")
 
 
 def _identifier(values: tuple[str, ...]) -> tuple[str, ...]:
     """Identifiers compared without spaces, dashes or case."""
-    out = {re.sub(r"[\s\-./]", "", v).upper() for v in values}
+    out = {_IDENTIFIER_PUNCTUATION.sub("", v).upper() for v in values}
     return tuple(sorted(v for v in out if v))
 
 
@@ -231,6 +247,74 @@ def _union(tuples: Sequence[tuple[str, ...]]) -> tuple[str, ...]:
 SURNAME_PREFIX = 4
 
 
+@dataclass(frozen=True)
+class _NameFeatures:
+    """What a record's names alone give its features (the same names, the same features)."""
+
+    primary: str
+    keys: tuple[str, ...]
+    pair_keys: tuple[str, ...]
+    fuzzy_keys: tuple[str, ...]
+    patronymics: tuple[str, ...]
+    surnames: tuple[str, ...]
+    block_keys: tuple[str, ...]
+    part_keys: tuple[str, ...]
+    unisex: bool
+    # First letters of the name keys that are not given-name groups (for the date keys).
+    initials: frozenset[str]
+    given_surname_blocks: frozenset[str]
+
+
+@lru_cache(maxsize=200_000)
+def _name_features(names: tuple[str, ...]) -> _NameFeatures:
+    """The name features of a record's names (cached: names repeat across records); a name
+    that cannot be read is refused at "names[i]"."""
+    analyses = []
+    for i, name in enumerate(names):
+        try:
+            analyses.append(analyse_name(name))
+        except InvalidInput as err:
+            raise InvalidInput(err.detail, location=f"names[{i}]") from err
+    first = analyses[0]
+    if len(analyses) == 1:  # the common case: the analysis's own tuples (see `_union`)
+        keys, pair_keys, fuzzy_keys = first.keys, first.pair_keys, first.fuzzy_keys
+        patronymics, surnames, name_blocks = first.patronymics, first.surname_keys, first.block_keys
+    else:
+        keys, pair_keys, fuzzy_keys, patronymics, surnames, name_blocks = (
+            _union([getattr(a, column) for a in analyses])
+            for column in (
+                "keys",
+                "pair_keys",
+                "fuzzy_keys",
+                "patronymics",
+                "surname_keys",
+                "block_keys",
+            )
+        )
+    # A known given name with the surname's first letters, and with its first two and last
+    # three: catches a surname two edits away (a typo on top of another scheme: "Papaaakis" vs
+    # "Παπαδάκης", "Чеенанов" vs "Cherenanov"), which no pair key meets.
+    given = [g for g in keys if g.startswith("g:")]
+    long_surnames = [s for s in surnames if len(s) > SURNAME_PREFIX]
+    blocking: set[str] = set()
+    if given and long_surnames:
+        blocking.update([f"gs|{g}|{s[:SURNAME_PREFIX]}" for s in long_surnames for g in given])
+        blocking.update([f"ge|{g}|{s[:2]}|{s[-3:]}" for s in long_surnames for g in given])
+    return _NameFeatures(
+        primary=first.primary,
+        keys=keys,
+        pair_keys=pair_keys,
+        fuzzy_keys=fuzzy_keys,
+        patronymics=patronymics,
+        surnames=surnames,
+        block_keys=name_blocks,
+        part_keys=first.part_keys,
+        unisex=any(a.unisex for a in analyses),
+        initials=frozenset(k[:1] for k in keys if not k.startswith("g:")),
+        given_surname_blocks=frozenset(blocking),
+    )
+
+
 def person_features(record: PersonRecord) -> PersonFeatures:
     """Check one record and compute the features the linkage model compares."""
     if not record.record_id:
@@ -238,25 +322,11 @@ def person_features(record: PersonRecord) -> PersonFeatures:
     names = [n for n in record.names if n is not None]
     if not names or not any(n.strip() for n in names):
         raise InvalidInput("record has no name", location=f"{record.record_id}.names")
-    analyses = []
-    for i, name in enumerate(names):
-        try:
-            analyses.append(analyse_name(name))
-        except InvalidInput as err:
-            raise InvalidInput(err.detail, location=f"{record.record_id}.names[{i}]") from err
-    first = analyses[0]
-    keys, pair_keys, fuzzy_keys, patronymics, surnames, name_blocks = (
-        _union([getattr(a, column) for a in analyses])
-        for column in (
-            "keys",
-            "pair_keys",
-            "fuzzy_keys",
-            "patronymics",
-            "surname_keys",
-            "block_keys",
-        )
-    )
-    primary = first.primary
+    try:
+        named = _name_features(tuple(names))
+    except InvalidInput as err:
+        raise InvalidInput(err.detail, location=f"{record.record_id}.{err.location}") from err
+    keys, surnames = named.keys, named.surnames
     born = birth_years(record)
     dob = born.date.isoformat() if born and born.date else None
     month = f"{born.year_min:04d}-{born.month:02d}" if born and born.month else None
@@ -265,31 +335,24 @@ def person_features(record: PersonRecord) -> PersonFeatures:
     # Blocking keys: two name parts agreeing (one may carry a typo: SymSpell-style deletions;
     # `names.NameAnalysis.block_keys`), a surname with the birth year, the date of birth (day
     # and month in either order) with a name initial, two shared places.
-    blocking: set[str] = set()
+    # The given name + surname keys (`_name_features`) are the names' own.
+    blocking: set[str] = set(named.given_surname_blocks)
     if year_min is not None and year_min == year_max:
-        blocking |= {f"s|{k}|{year_min}" for k in surnames}
+        blocking.update([f"s|{k}|{year_min}" for k in surnames])
     if dob:
         # Day and month in either order, so a date written month-first still meets its record.
         day_month = "|".join(sorted((dob[5:7], dob[8:10])))
-        blocking |= {f"d|{dob[:4]}|{day_month}|{k[:1]}" for k in keys if not k.startswith("g:")}
-    # A known given name with the surname's first letters, and with its first two and last
-    # three: catches a surname two edits away (a typo on top of another scheme: "Papaaakis" vs
-    # "Παπαδάκης", "Чеенанов" vs "Cherenanov"), which no pair key meets.
-    given = [g for g in keys if g.startswith("g:")]
-    for s in surnames:
-        if len(s) > SURNAME_PREFIX:
-            blocking |= {f"gs|{g}|{s[:SURNAME_PREFIX]}" for g in given}
-            blocking |= {f"ge|{g}|{s[:2]}|{s[-3:]}" for g in given}
+        blocking.update([f"d|{dob[:4]}|{day_month}|{i}" for i in named.initials])
     places = _places(record.places)
     blocking |= {f"pl|{a}|{b}" for i, a in enumerate(places) for b in places[i + 1 :]}
     identifiers = _identifier(record.identifiers)
     return PersonFeatures(
         unique_id=record.record_id,
-        name_primary=primary,
+        name_primary=named.primary,
         name_keys=keys,
-        name_pair_keys=pair_keys,
-        name_fuzzy_keys=fuzzy_keys,
-        patronymics=patronymics,
+        name_pair_keys=named.pair_keys,
+        name_fuzzy_keys=named.fuzzy_keys,
+        patronymics=named.patronymics,
         dob=dob,
         birth_month=month,
         birth_year_min=year_min,
@@ -301,9 +364,9 @@ def person_features(record: PersonRecord) -> PersonFeatures:
         selectors=_plain(record.selectors),
         places_text=" ".join(places),
         identifier_text=" ".join(identifiers),
-        blocking_keys=name_blocks + tuple(sorted(blocking)),
-        name_parts=first.part_keys,
-        unisex_name=1 if any(a.unisex for a in analyses) else None,
+        blocking_keys=named.block_keys + tuple(sorted(blocking)),
+        name_parts=named.part_keys,
+        unisex_name=1 if named.unisex else None,
     )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
+from functools import lru_cache
 
 from anyascii import anyascii
 from rigour.text.translit import maybe_ascii
@@ -63,7 +64,10 @@ _GREEK_PHONETIC_DIGRAPHS = [("ου", "ou"), ("αι", "e"), ("ει", "i"), ("οι
                             ("ευ", "ev"), ("^μπ", "b"), ("^ντ", "d"), ("^γκ", "g"), ("γγ", "ng"),
                             ("μπ", "mb"), ("ντ", "nd"), ("γκ", "ng")]  # fmt: skip
 
+_EMOJI_NAME = re.compile(r":[a-z0-9_]+:")
+_LATIN_LETTER = re.compile(r"[a-z]")
 _VOWELS_RU = "аеёиоуыэюяіїєaeiouy"
+_AFTER_VOWEL = _VOWELS_RU + "ъь"
 _PATRONYMIC_CYR = re.compile(r"(вич|вна|ична|ьич|ич)$")
 # -ович/-евич, -овна/-евна/-івна and -ична as the schemes above write them (French -evitch,
 # German -ewitsch and -owna/-ewna/-iwna included).
@@ -76,9 +80,9 @@ def _bgn_context(word: str) -> str:
     """BGN/PCGN writes е as ye at the start of a word and after a vowel, ъ or ь."""
     out = []
     for i, ch in enumerate(word):
-        if ch == "е" and (i == 0 or word[i - 1] in _VOWELS_RU + "ъь"):
+        if ch == "е" and (i == 0 or word[i - 1] in _AFTER_VOWEL):
             out.append("ye")
-        elif ch == "ё" and (i == 0 or word[i - 1] in _VOWELS_RU + "ъь"):
+        elif ch == "ё" and (i == 0 or word[i - 1] in _AFTER_VOWEL):
             out.append("yo")
         else:
             out.append(ch)
@@ -92,30 +96,44 @@ def _ending(word: str, cyrillic: str, latin: str) -> str:
     return word
 
 
-def _map_letters(word: str, table: Mapping[str, str]) -> str:
-    """Replace each letter found in the table; leave the others untouched."""
-    return "".join(table.get(ch, ch) for ch in word)
+def _translation(table: Mapping[str, str]) -> dict[int, str]:
+    """A letter table as `str.translate` takes it (by code point): each letter found in the
+    table is replaced, the others left untouched."""
+    if any(len(letter) != 1 for letter in table):
+        raise ValueError("a letter table maps single letters")
+    return {ord(k): v for k, v in table.items()}
 
 
-def _digraphs(word: str, pairs: list[tuple[str, str]]) -> str:
+def _digraphs(word: str, pairs: list[tuple[re.Pattern[str], str]]) -> str:
     """Apply ordered digraph rules (a leading ^ anchors the rule at the start of the word)."""
     for pattern, latin in pairs:
-        word = re.sub(pattern, latin, word)
+        word = pattern.sub(latin, word)
     return word
+
+
+def _compiled(pairs: list[tuple[str, str]]) -> list[tuple[re.Pattern[str], str]]:
+    """Digraph rules with their patterns compiled once."""
+    return [(re.compile(pattern), latin) for pattern, latin in pairs]
 
 
 def _scheme(
     table: Mapping[str, str], prepare: Callable[[str], str] | None = None
 ) -> Callable[[str], str]:
     """Build one word-level transliterator from a letter table and an optional context step."""
+    translation = _translation(table)
 
     def apply(word: str) -> str:
         if prepare is not None:
             word = prepare(word)
-        return _map_letters(word, table)
+        return word.translate(translation)
 
     return apply
 
+
+_ELOT_RULES = _compiled(_GREEK_ELOT_DIGRAPHS)
+_PHONETIC_RULES = _compiled(_GREEK_PHONETIC_DIGRAPHS)
+_ELOT_LETTERS = _translation(_GREEK_ELOT)
+_PHONETIC_LETTERS = _translation(_GREEK_PHONETIC)
 
 _CYRILLIC_SCHEMES: dict[str, Callable[[str], str]] = {
     "icao9303": _scheme(_ICAO),
@@ -134,21 +152,27 @@ _CYRILLIC_SCHEMES: dict[str, Callable[[str], str]] = {
     ),
 }
 _GREEK_SCHEMES: dict[str, Callable[[str], str]] = {
-    "elot743": lambda w: _map_letters(_digraphs(w, _GREEK_ELOT_DIGRAPHS), _GREEK_ELOT),
-    "greek_phonetic": lambda w: _map_letters(
-        _digraphs(w, _GREEK_PHONETIC_DIGRAPHS), _GREEK_PHONETIC
-    ),
+    "elot743": lambda w: _digraphs(w, _ELOT_RULES).translate(_ELOT_LETTERS),
+    "greek_phonetic": lambda w: _digraphs(w, _PHONETIC_RULES).translate(_PHONETIC_LETTERS),
 }
+
+
+_KEEP_ACCENTED = frozenset("йёїЙЁЇ")
 
 
 def strip_accents(text: str) -> str:
     """Remove combining accents (Greek tonos, Latin diacritics) but keep й, ё, ї as letters."""
     if text.isascii():
         return text
-    keep = {"й", "ё", "ї", "Й", "Ё", "Ї"}
+    return _strip_accents(text)
+
+
+@lru_cache(maxsize=200_000)
+def _strip_accents(text: str) -> str:
+    """`strip_accents` of a non-ASCII text (cached: name words and their spellings recur)."""
     out = []
     for ch in text:
-        if ch in keep:
+        if ch in _KEEP_ACCENTED:
             out.append(ch)
             continue
         decomposed = unicodedata.normalize("NFD", ch)
@@ -156,6 +180,7 @@ def strip_accents(text: str) -> str:
     return unicodedata.normalize("NFC", "".join(out))
 
 
+@lru_cache(maxsize=200_000)
 def script_of(word: str) -> str:
     """Name the script a word is written in: latin, cyrillic, greek or other."""
     scripts = set()
@@ -188,6 +213,12 @@ def is_patronymic(word: str) -> bool:
 
 def transliterations(word: str, *, location: str = "name") -> dict[str, str]:
     """Spell one word in lower-case Latin under every scheme that applies to its script."""
+    return dict(_transliterations(word, location))
+
+
+@lru_cache(maxsize=200_000)
+def _transliterations(word: str, location: str) -> dict[str, str]:
+    """Cached body of `transliterations` (the caller gets a copy; this one is never changed)."""
     lower = strip_accents(word.strip().lower())
     if not lower:
         raise InvalidInput("empty name part", location=location)
@@ -204,7 +235,7 @@ def transliterations(word: str, *, location: str = "name") -> dict[str, str]:
     if script == "none":
         raise InvalidInput(f"{word!r} contains no letters", location=location)
     fallback = anyascii(lower).lower()
-    fallback = re.sub(r":[a-z0-9_]+:", "", fallback)  # anyascii spells emoji as :name:
-    if not re.search(r"[a-z]", fallback):
+    fallback = _EMOJI_NAME.sub("", fallback)  # anyascii spells emoji as :name:
+    if not _LATIN_LETTER.search(fallback):
         raise InvalidInput(f"{word!r} has no Latin transliteration", location=location)
     return {"anyascii": fallback}
