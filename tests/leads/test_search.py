@@ -267,3 +267,28 @@ def test_hidden_cases_and_report_text_are_hits_silent_reports_tell(
         )
     ).all()
     assert len(told) == 1 and "lighthouse" in told[0].subject
+
+
+def test_a_hidden_childs_name_neither_finds_the_case_nor_says_it_exists(
+    db: Session, setting: Setting
+) -> None:
+    # ru's case is shared with all; its missing child is RED (ru's investigators only).
+    ru = records_of(db, setting.ru_user)
+    case = ru.add(
+        Case(
+            reference="WH-2026-0C0DE1",
+            title="Girl, 9, missing from the park",
+            kind=CaseKind.MISSING_CHILD,
+            marking=Marking.AMBER,
+            scope=Scope.ALL,
+        )
+    )
+    _person(ru, "Алиса Ветрогонова", PersonRole.MISSING_CHILD, Marking.RED, Scope.OWNER, case)
+    db.flush()
+    de = records_of(db, setting.de_user)
+    found = search(de, "Vetrogonova")
+    assert _refs(found, "cases") == [] and _hits(found, "cases") == {}
+    assert found.total == 0 and found.hits == []
+    # ru's own investigator still finds the case by the child's name.
+    own = search(ru, "Vetrogonova")
+    assert own.group("cases").items[0].why == "the missing child's name"

@@ -311,10 +311,16 @@ def _cases(records: Records, query: str, wanted: Sequence[frozenset[str]]) -> Gr
     session = records.session
     child_rank: dict[uuid.UUID, int] = {}
     if wanted:
+        # Only children the caller may see: a hidden (RED) child's name must neither make a
+        # visible case match nor a hidden one a hit (the persons group judges the child).
         rows = session.execute(
             select(Person.case_id, PersonName.full_name)
             .join(PersonName, PersonName.person_id == Person.id)
-            .where(Person.role == PersonRole.MISSING_CHILD, Person.case_id.is_not(None))
+            .where(
+                Person.role == PersonRole.MISSING_CHILD,
+                Person.case_id.is_not(None),
+                records.visibility.clause(Person),
+            )
         )
         child_rank = _matching_names(rows, wanted)
     like = _like(query.casefold())
