@@ -9,6 +9,7 @@ import uuid
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.access.test_authentication import _sign_in as sign_in
@@ -17,6 +18,7 @@ from tests.linking.linking_world import fresh_indices, records_of
 from tests.linking.test_graph import build_chain
 from wayhome.access.markings import Marking, Scope
 from wayhome.access.models import Role
+from wayhome.agencies.models import Agency
 from wayhome.errors import InvalidInput, NotFound
 from wayhome.leads import entities
 from wayhome.linking.wording import evidence_words, step_words
@@ -86,6 +88,22 @@ def test_what_the_user_types_is_resolved_to_an_entity(db: Session, world: World)
     assert empty.value.location == "query.to"
     with pytest.raises(NotFound):
         entities.resolve_entity(viewer, "Qwertyuiopasd", "query.to")
+
+
+def test_a_selector_held_only_out_of_sight_reads_as_one_nobody_holds(
+    db: Session, world: World
+) -> None:
+    # us holds the e-mail address in a RED report of its own: ru may not learn it exists.
+    chain = build_chain(db, world, Marking.RED, Scope.OWNER)
+    viewer = records_of(db, world.user(chain.ru, Role.ANALYST))
+    for text in ("kolokol.77@mailbox.example", "nobody.holds.this@mailbox.example"):
+        with pytest.raises(NotFound) as refused:
+            entities.resolve_entity(viewer, text, "query.to")
+        assert refused.value.detail == f"nothing you may see matches {text!r}; try the search"
+    # us itself resolves its own value to the selector.
+    us = db.scalars(select(Agency).where(Agency.code == "us")).one()
+    own = records_of(db, world.user(us, Role.SUPERVISOR))
+    assert entities.resolve_entity(own, "kolokol.77@mailbox.example", "q").startswith("selector:")
 
 
 def test_the_pages_over_http_and_a_404_keeps_the_navigation(

@@ -20,7 +20,7 @@ from wayhome.access.records import Records
 from wayhome.agencies.models import Agency
 from wayhome.cases.models import Case, Person
 from wayhome.errors import InvalidInput, NotFound
-from wayhome.intake.models import Persona, Report, SelectorValue
+from wayhome.intake.models import Persona, Report, Selector, SelectorValue
 from wayhome.intake.search import recognise_selectors
 from wayhome.leads.search import search
 from wayhome.linking import services as linking
@@ -286,11 +286,17 @@ def resolve_entity(records: Records, text: str, location: str) -> str:
         else:
             return text
     for selector in recognise_selectors(text):
+        # Only a value the viewer sees an occurrence of: one held only where he may not see
+        # it (silent or RED included) must read as one nobody holds, not as a different 404.
         value_id = records.session.scalar(
-            select(SelectorValue.id).where(
+            select(SelectorValue.id)
+            .join(Selector, Selector.value_id == SelectorValue.id)
+            .where(
                 SelectorValue.kind == selector.type.value,
                 SelectorValue.canonical == selector.value,
+                records.visibility.clause(Selector),
             )
+            .limit(1)
         )
         if value_id is not None:
             return f"selector:{value_id}"
