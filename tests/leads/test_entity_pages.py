@@ -21,6 +21,7 @@ from wayhome.access.models import Role
 from wayhome.agencies.models import Agency
 from wayhome.errors import InvalidInput, NotFound
 from wayhome.leads import entities
+from wayhome.linking import services as linking
 from wayhome.linking.wording import evidence_words, step_words
 
 __all__ = ["fresh_indices"]
@@ -88,6 +89,26 @@ def test_what_the_user_types_is_resolved_to_an_entity(db: Session, world: World)
     assert empty.value.location == "query.to"
     with pytest.raises(NotFound):
         entities.resolve_entity(viewer, "Qwertyuiopasd", "query.to")
+
+
+def test_the_history_leaves_out_links_to_an_end_the_viewer_may_not_see(
+    db: Session, world: World
+) -> None:
+    # us links its own account (AMBER, owner) to ru's register record, the link shared with
+    # all: ru sees the link row but not its other end, so neither its reason nor its decisions.
+    chain = build_chain(db, world, Marking.AMBER, Scope.OWNER)
+    us = db.scalars(select(Agency).where(Agency.code == "us")).one()
+    linking.assert_link(
+        records_of(db, world.user(us, Role.SUPERVISOR)),
+        linking.NewAssertion(chain.quietmail, chain.register, 0.8, "informant Ф. says so",
+                             Marking.AMBER, Scope.ALL),
+    )  # fmt: skip
+    db.flush()
+    viewer = records_of(db, world.user(chain.ru, Role.ANALYST))
+    page = entities.register_person_page(viewer, _id(chain.register))
+    assert page.history  # the visible link to de's person is still told
+    assert all(h.other != chain.quietmail for h in page.history)
+    assert not any("informant" in h.reason for h in page.history)
 
 
 def test_a_selector_held_only_out_of_sight_reads_as_one_nobody_holds(

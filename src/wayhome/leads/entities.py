@@ -26,6 +26,7 @@ from wayhome.leads.search import search
 from wayhome.linking import services as linking
 from wayhome.linking.graph import ENTITY_KINDS
 from wayhome.linking.models import IdentityAssertion, LinkDecision
+from wayhome.linking.reading import ends_visible
 from wayhome.linking.wording import NameReading, node_words, read_name, step_words
 from wayhome.locate.models import RegisterPersonRecord
 
@@ -140,7 +141,10 @@ def _surroundings(records: Records, page: EntityPage) -> None:
 
 
 def _history(records: Records, page: EntityPage) -> None:
-    """Decisions on the entity's links the viewer may see, newest first."""
+    """Decisions on the entity's links the viewer may see, newest first: a link shows only
+    where he may see it and both its ends (reading.ends_visible), as everywhere else; one to
+    an end he may not see is named by the links' holders alone (`_surroundings`)."""
+    both = ends_visible(records)
     stmt = (
         select(LinkDecision, IdentityAssertion, Agency.code)
         .join(IdentityAssertion, IdentityAssertion.id == LinkDecision.assertion_id)
@@ -148,6 +152,7 @@ def _history(records: Records, page: EntityPage) -> None:
         .where(
             or_(IdentityAssertion.left_ref == page.ref, IdentityAssertion.right_ref == page.ref),
             records.visibility.clause(IdentityAssertion),
+            both,
         )
         .order_by(LinkDecision.at.desc())
         .limit(50)
@@ -164,6 +169,7 @@ def _history(records: Records, page: EntityPage) -> None:
         .where(
             or_(IdentityAssertion.left_ref == page.ref, IdentityAssertion.right_ref == page.ref),
             records.visibility.clause(IdentityAssertion),
+            both,
         )
         .order_by(IdentityAssertion.created_at.desc())
         .limit(50)
