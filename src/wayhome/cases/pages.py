@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
@@ -298,14 +298,17 @@ def change_status(
 @router.post("/cases/{case_id}/tasks", dependencies=[CsrfChecked])
 def add_task(
     records: PageRecords,
+    user: PageUser,
     case_id: uuid.UUID,
     title: Annotated[str, Form()],
     kind: Annotated[TaskKind, Form()] = TaskKind.TASK,
     assignee_agency_id: Annotated[str, Form()] = "",
     due_at: Annotated[str, Form()] = "",
 ) -> Response:
-    """Add a task or an operation."""
-    due = datetime.fromisoformat(due_at).replace(tzinfo=UTC) if due_at else None
+    """Add a task or an operation; its due time is typed in the user's own zone."""
+    due = datetime.fromisoformat(due_at) if due_at else None
+    if due is not None and due.tzinfo is None:
+        due = due.replace(tzinfo=zone(user.time_zone))
     agency = uuid.UUID(assignee_agency_id) if assignee_agency_id else None
     data = _checked(lambda: TaskIn(title=title, kind=kind, assignee_agency_id=agency, due_at=due))
     workflow.add_task(records, case_id, data)

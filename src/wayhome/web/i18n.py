@@ -77,6 +77,19 @@ SHOWN_MESSAGES = (
     N_("analyst"),
     N_("supervisor"),
     N_("admin"),
+    # a link's review state (linking/models.py), as the review queue shows it
+    N_("proposed"),
+    N_("accepted"),
+    N_("rejected"),
+    # what a watch follows (watches/pages.py:WATCH_KINDS) and a delivery's state (watches/models.py)
+    N_("selector"),
+    N_("persona"),
+    N_("person"),
+    N_("bank series"),
+    N_("case"),
+    N_("pending"),
+    N_("sent"),
+    N_("failed"),
 )
 
 
