@@ -8,7 +8,6 @@ own insert path, which the rest of tests/intake covers.
 from __future__ import annotations
 
 import threading
-import uuid
 from collections.abc import Iterator
 
 import pytest
@@ -64,8 +63,9 @@ def test_copy_path_stores_every_occurrence_value_and_holder(db: Session, world: 
     ("column", "value"),
     [
         ("value_id", "-1"),
-        ("report_id", f"'{uuid.uuid4()}'::uuid"),
-        ("agency_id", f"'{uuid.uuid4()}'::uuid"),
+        # Fixed ids: pytest-xdist's workers must collect the same test names.
+        ("report_id", "'00000000-0000-4000-8000-00000000dead'::uuid"),
+        ("agency_id", "'00000000-0000-4000-8000-00000000beef'::uuid"),
     ],
 )
 def test_a_selector_naming_a_missing_row_is_refused(
