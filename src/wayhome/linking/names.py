@@ -325,9 +325,10 @@ def _name_pair_keys(parts: Sequence[NamePart]) -> set[str]:
 MIN_FUZZY_KEY_LENGTH = 5
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=32_768)
 def _deletions(key: str) -> frozenset[str]:
-    """The key and every form of it with one letter deleted (two keys one typo apart share one)."""
+    """The key and every form of it with one letter deleted (two keys one typo apart share one;
+    cached for the keys that recur: at most 32,768 sets, each of a key's length + 1 strings)."""
     if len(key) < MIN_FUZZY_KEY_LENGTH or key.startswith("g:"):
         return frozenset((key,))
     return frozenset({key} | {key[:i] + key[i + 1 :] for i in range(len(key))})

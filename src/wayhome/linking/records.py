@@ -265,10 +265,10 @@ class _NameFeatures:
     given_surname_blocks: frozenset[str]
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=65_536)
 def _name_features(names: tuple[str, ...]) -> _NameFeatures:
-    """The name features of a record's names (cached: names repeat across records); a name
-    that cannot be read is refused at "names[i]"."""
+    """The name features of a record's names (cached, fewer than the names' analyses: the
+    entries hold sets of their own); a name that cannot be read is refused at "names[i]"."""
     analyses = []
     for i, name in enumerate(names):
         try:

@@ -216,9 +216,11 @@ def transliterations(word: str, *, location: str = "name") -> dict[str, str]:
     return dict(_transliterations(word, location))
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=4_096)
 def _transliterations(word: str, location: str) -> dict[str, str]:
-    """Cached body of `transliterations` (the caller gets a copy; this one is never changed)."""
+    """Cached body of `transliterations` (the caller gets a copy; this one is never changed):
+    a name part's skeletons and its main skeleton ask for the same word one after the other, so
+    a small cache serves them (a dict per word is too big to keep for every word seen)."""
     lower = strip_accents(word.strip().lower())
     if not lower:
         raise InvalidInput("empty name part", location=location)
