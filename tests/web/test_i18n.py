@@ -156,3 +156,34 @@ def test_case_list_in_german(client: TestClient, world: World, db: Session) -> N
     assert "Gespeicherte Ansichten" in page and "Seite 1 von 1" in page
     alerts = client.get("/alerts", headers={"Accept-Language": "nl"}).text
     assert "<h1>Alerts</h1>" in alerts and "Geen ontvangen alerts komen overeen." in alerts
+
+
+def test_search_report_watches_and_review_pages_in_russian(
+    client: TestClient, world: World, db: Session
+) -> None:
+    user = world.user(world.agency("i18n-sr", "RU"), Role.INVESTIGATOR)
+    created = client.post(
+        "/api/v1/reports",
+        headers=world.headers(user),
+        json={
+            "title": "Forum scrape",
+            "source": "OSINT",
+            "marking": "AMBER",
+            "scope": "owner",
+            "body": "user dozor_85 wrote to lantern.fox@example.org",
+        },
+    )
+    assert created.status_code == 201, created.text
+    db.commit()
+    assert _sign_in(client, user.username) == 303
+    russian = {"Accept-Language": "ru"}
+    search = client.get("/search?q=lantern.fox%40example.org", headers=russian).text
+    assert "<h1>Поиск</h1>" in search and '<html lang="ru">' in search
+    report = client.get(f"/reports/{created.json()['id']}", headers=russian).text
+    assert "<h2>Селекторы и сопоставление</h2>" in report and "<h2>Текст</h2>" in report
+    watches = client.get("/watches", headers=russian).text
+    assert "<h1>Мои наблюдения</h1>" in watches and "Пока нет наблюдений." in watches
+    queue = client.get("/links/queue", headers=russian).text
+    assert "Связи на проверку" in queue and "Подтвердить выбранные" in queue
+    english = client.get("/watches", headers={"Accept-Language": "en"}).text
+    assert "<h1>My watches</h1>" in english

@@ -19,6 +19,7 @@ from sqlalchemy import or_, select
 from wayhome.access.records import Records
 from wayhome.agencies.models import Agency
 from wayhome.cases.models import Case, Person
+from wayhome.cases.vocabularies import N_
 from wayhome.errors import InvalidInput, NotFound
 from wayhome.intake.models import Persona, Report, Selector, SelectorValue
 from wayhome.intake.search import recognise_selectors
@@ -207,19 +208,19 @@ def person_page(records: Records, person_id: uuid.UUID) -> EntityPage:
     born = person.date_of_birth.isoformat() if person.date_of_birth else None
     ages = f"{person.age_min}–{person.age_max}" if person.age_min or person.age_max else None
     details = [
-        ("Role", person.role.value.replace("_", " ")),
-        ("Born", born),
-        ("Age", ages),
-        ("Sex", person.sex.value if person.sex.value != "unknown" else None),
-        ("Nationalities", ", ".join(person.nationalities) or None),
-        ("Languages", ", ".join(person.languages) or None),
-        ("Height", f"{person.height_cm} cm" if person.height_cm else None),
-        ("Identifiers", ", ".join(person.identifiers) or None),
-        ("Description", person.description or None),
-        ("Distinguishing marks", person.distinguishing_marks or None),
+        (N_("Role"), person.role.value.replace("_", " ")),
+        (N_("Born"), born),
+        (N_("Age"), ages),
+        (N_("Sex"), person.sex.value if person.sex.value != "unknown" else None),
+        (N_("Nationalities"), ", ".join(person.nationalities) or None),
+        (N_("Languages"), ", ".join(person.languages) or None),
+        (N_("Height"), f"{person.height_cm} cm" if person.height_cm else None),
+        (N_("Identifiers"), ", ".join(person.identifiers) or None),
+        (N_("Description"), person.description or None),
+        (N_("Distinguishing marks"), person.distinguishing_marks or None),
     ]
     places = [str(p.get("name") or p.get("place") or "") for p in person.places or []]
-    details.append(("Places", ", ".join(p for p in places if p) or None))
+    details.append((N_("Places"), ", ".join(p for p in places if p) or None))
     page.details = [(label, value) for label, value in details if value]
     case = _visible_title(records, Case, person.case_id)
     if case is not None:
@@ -242,11 +243,11 @@ def register_person_page(records: Records, record_id: uuid.UUID) -> EntityPage:
         [read_name(row.full_name)],
     )
     details = [
-        ("Born", row.birth_date.isoformat()),
-        ("Sex", {"m": "male", "f": "female"}.get(row.sex.lower(), row.sex)),
-        ("Registered in", row.residence),
-        ("Identifiers", ", ".join(row.identifiers or []) or None),
-        ("Register reference", row.person_ref),
+        (N_("Born"), row.birth_date.isoformat()),
+        (N_("Sex"), {"m": "male", "f": "female"}.get(row.sex.lower(), row.sex)),
+        (N_("Registered in"), row.residence),
+        (N_("Identifiers"), ", ".join(row.identifiers or []) or None),
+        (N_("Register reference"), row.person_ref),
     ]
     page.details = [(label, value) for label, value in details if value]
     return _finish(records, page)
@@ -264,9 +265,9 @@ def persona_page(records: Records, persona_id: uuid.UUID) -> EntityPage:
         [read_name(persona.display_name)] if persona.display_name else [],
     )
     details = [
-        ("Platform", persona.platform),
-        ("Handle", persona.handle),
-        ("Display name", persona.display_name),
+        (N_("Platform"), persona.platform),
+        (N_("Handle"), persona.handle),
+        (N_("Display name"), persona.display_name),
     ]
     page.details = [(label, value) for label, value in details if value]
     report = _visible_title(records, Report, persona.report_id)

@@ -36,6 +36,7 @@ from wayhome.access.visibility import READING_ROLES
 from wayhome.agencies.models import Agency
 from wayhome.audit import services as audit
 from wayhome.cases.models import Case, Person, PersonName, PersonRole
+from wayhome.cases.vocabularies import N_
 from wayhome.errors import InvalidInput
 from wayhome.intake import correlation
 from wayhome.intake.models import Persona, Report
@@ -48,13 +49,13 @@ from wayhome.locate.models import RegisterPersonRecord
 
 # The groups, in the order a page shows them, and what each is called.
 GROUPS = {
-    "selectors": "Selectors",
-    "cases": "Cases",
-    "persons": "Persons",
-    "register": "Register records",
-    "personas": "Accounts",
-    "places": "Places",
-    "reports": "Reports",
+    "selectors": N_("Selectors"),
+    "cases": N_("Cases"),
+    "persons": N_("Persons"),
+    "register": N_("Register records"),
+    "personas": N_("Accounts"),
+    "places": N_("Places"),
+    "reports": N_("Reports"),
 }
 SHOWN = 20  # rows per group on the page
 REPORTS_SHOWN = 20

@@ -90,6 +90,8 @@ SHOWN_MESSAGES = (
     N_("pending"),
     N_("sent"),
     N_("failed"),
+    # where an entity page says a record appears (leads/entities.py)
+    N_("report"),
 )
 
 
