@@ -187,3 +187,28 @@ def test_search_report_watches_and_review_pages_in_russian(
     assert "Связи на проверку" in queue and "Подтвердить выбранные" in queue
     english = client.get("/watches", headers={"Accept-Language": "en"}).text
     assert "<h1>My watches</h1>" in english
+
+
+def test_a_task_is_due_in_the_users_zone(client: TestClient, world: World, db: Session) -> None:
+    from tests.cases.helpers import open_child
+
+    user = world.user(world.agency("i18n-td", "RU"), Role.INVESTIGATOR)
+    case = open_child(client, world.headers(user))
+    user.time_zone = "Europe/Moscow"
+    db.commit()
+    assert _sign_in(client, user.username) == 303
+    path = f"/cases/{case['id']}"
+    assert "Due (Europe/Moscow, MSK)" in client.get(path).text
+    added = client.post(
+        f"{path}/tasks",
+        data={
+            "csrf_token": _csrf(client, path),
+            "title": "Check the station",
+            "due_at": "2026-12-10T12:00",
+        },
+        follow_redirects=False,
+    )
+    assert added.status_code == 303
+    page = client.get(path).text
+    assert ">2026-12-10 12:00 MSK</time>" in page  # typed in Moscow, stored as 09:00 UTC
+    assert "Срок (Europe/Moscow, MSK)" in client.get(path, headers={"Accept-Language": "ru"}).text

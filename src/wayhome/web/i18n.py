@@ -92,6 +92,17 @@ SHOWN_MESSAGES = (
     N_("failed"),
     # where an entity page says a record appears (leads/entities.py)
     N_("report"),
+    # a yellow notice's visibility (cases/models.py), as the case page shows it
+    N_("restricted"),
+    N_("public"),
+    N_("withdrawn"),
+    # how a case ended (cases/models.py:Outcome), as the case page shows it
+    N_("found safe in care"),
+    N_("returned voluntarily"),
+    N_("found deceased"),
+    N_("false report"),
+    N_("transferred"),
+    N_("other"),
 )
 
 
