@@ -103,6 +103,13 @@ SHOWN_MESSAGES = (
     N_("false report"),
     N_("transferred"),
     N_("other"),
+    # a person's part in a case (cases/models.py:PersonRole), as the case page shows it
+    N_("missing child"),
+    N_("suspect"),
+    N_("guardian"),
+    N_("witness"),
+    N_("victim"),
+    N_("register"),
 )
 
 
