@@ -110,6 +110,15 @@ SHOWN_MESSAGES = (
     N_("witness"),
     N_("victim"),
     N_("register"),
+    # a case's kind and a task's kind and state (cases/models.py), as the case page shows them
+    N_("exploitation"),
+    N_("task"),
+    N_("operation"),
+    N_("support"),
+    N_("open"),
+    N_("in progress"),
+    N_("done"),
+    N_("cancelled"),
 )
 
 
