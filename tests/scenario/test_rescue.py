@@ -71,10 +71,12 @@ def _check(leads: CaseLeads, offender_ref: str, truth: dict[str, object]) -> Non
     # Latin name, the register record, each step naming the agency whose record supports it.
     labels = [(step["to"]["kind"], step["to"]["label"], step["edge"]["agency"]) for step in steps]
     handle, pgp = truth["offender"]["handle"], truth["offender"]["pgp"]  # type: ignore[index]
+    wallet = truth["offender"]["wallet"]  # type: ignore[index]
     platform, account = truth["offender"]["clearnet"]  # type: ignore[index]
     wanted = [
         ("persona", f"forum:{handle}"),
-        ("selector", f"pgp_fingerprint {pgp.upper()}"),
+        # the key or the wallet both accounts carry: two equally believable links
+        ("selector", (f"pgp_fingerprint {pgp.upper()}", f"btc {wallet}")),
         ("persona", f"{platform}:{account}"),
         ("person", "Latin"),
         ("register_person", truth["offender"]["full_name"]),  # type: ignore[index]

@@ -147,7 +147,9 @@ def best_chains(
 ) -> dict[str, tuple[float, list[Edge]]]:
     """Dijkstra on −log(weight) from `start`: each reached node's confidence and chain."""
     adjacent: dict[str, list[Edge]] = {}
-    for edge in edges:
+    # In a stable order, so that of equally believable chains the same one is chosen whatever
+    # order the database returned the rows in.
+    for edge in sorted(edges, key=lambda e: (e.left, e.right, e.kind, e.carrier)):
         adjacent.setdefault(edge.left, []).append(edge)
         adjacent.setdefault(edge.right, []).append(edge)
     best: dict[str, float] = {start: 0.0}
@@ -155,15 +157,18 @@ def best_chains(
     queue: list[tuple[float, str]] = [(0.0, start)]
     while queue:
         cost, node = heapq.heappop(queue)
-        if cost > best.get(node, math.inf):
+        if cost > best.get(node, math.inf) + 1e-12:
             continue
         if node in blocked and node != start:
             continue  # reached, but never passed through
         for edge in adjacent.get(node, []):
             other = edge.other(node)
             total = cost - math.log(edge_weight(edge, kinds, node))
-            if total < best.get(other, math.inf) - 1e-12:
-                best[other] = total
+            known = best.get(other, math.inf)
+            # Of two equally believable chains, the one with fewer steps is told.
+            shorter = abs(total - known) <= 1e-12 and len(chain[node]) + 1 < len(chain[other])
+            if total < known - 1e-12 or shorter:
+                best[other] = min(total, known)
                 chain[other] = [*chain[node], edge]
                 heapq.heappush(queue, (total, other))
     return {node: (math.exp(-cost), chain[node]) for node, cost in best.items()}

@@ -512,6 +512,7 @@ class _Builder:
             "handle": self.handle,
             "email": self.email,
             "pgp": self.pgp,
+            "wallet": self.wallet,
             "clearnet": list(self.clearnet),
         }
         self.truth["register"] = {"size": len(people), "decoy_person_ids": decoy_ids}
