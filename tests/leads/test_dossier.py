@@ -208,3 +208,17 @@ def test_the_renderer_fetches_nothing_a_page_names() -> None:
         server.shutdown()
         server.server_close()
     assert asked == [] and "Матвей Кирулищев" in text
+
+
+def test_rendering_leaves_pillow_refusing_truncated_images(tmp_path: Path) -> None:
+    # WeasyPrint turns Pillow's process-wide LOAD_TRUNCATED_IMAGES on when imported; the
+    # server's other decoders (portraits, hashing) must still refuse a truncated file.
+    from tests.hashing.synthetic import encoded, scene
+    from wayhome.hashing.local import hash_paths
+
+    to_pdf("<html><body><p>dossier</p></body></html>")
+    whole = encoded(scene(5), "JPEG", quality=90)
+    (tmp_path / "truncated.jpg").write_bytes(whole[: len(whole) // 2])
+    run = hash_paths([tmp_path], workers=1)
+    assert not run.records
+    assert [u.reason[:20] for u in run.unreadable] == ["corrupt or truncated"]

@@ -401,6 +401,12 @@ def to_pdf(html: str) -> bytes:
     """Render the dossier's HTML (with its own stylesheet) to PDF with WeasyPrint, offline,
     in the system's fonts (DejaVu: Latin, Cyrillic, Greek)."""
     import weasyprint  # imported on first use: it costs ~0.5 s, and only this route needs it
+    from PIL import ImageFile
+
+    # Importing WeasyPrint sets Pillow's process-wide LOAD_TRUNCATED_IMAGES; left on, every
+    # later decode in this process (portraits, `wayhome hash`) would take a truncated file as
+    # an image. The dossier draws no images, so the flag goes back to Pillow's default.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
 
     # No protocol allowed: the page is self-contained, and a URL in a record's text must never
     # make the server reach out (WeasyPrint leaves a refused resource out and goes on).
