@@ -33,6 +33,10 @@ WATCHES = "wayhome_watches"  # watches added or removed: {"op", "kind", "key"}
 PROCESS = uuid.uuid4().hex  # this process, so that it skips its own messages
 # PostgreSQL refuses a NOTIFY payload of 8,000 bytes or more; messages are packed below this.
 PAYLOAD_LIMIT = 7_500
+# While the listener hears the other processes, the table reads that catch up on them are
+# only safety nets, at these periods (without it: `pages.POLL_SECONDS`, `index.TOP_UP_SECONDS`).
+LISTENING_POLL_SECONDS = 30.0  # the streams' catch-up poll (`Broker.poll_due`)
+LISTENING_TOP_UP_SECONDS = 60.0  # the watch index's top-up (`index.WatchIndex.ensure`)
 log = logging.getLogger("wayhome.broker")
 
 
@@ -94,7 +98,9 @@ class Broker:
                 except RuntimeError:  # the stream's loop has closed
                     continue
 
-    def poll_due(self, last: float, fallback: float, listening: float = 30.0) -> bool:
+    def poll_due(
+        self, last: float, fallback: float, listening: float = LISTENING_POLL_SECONDS
+    ) -> bool:
         """Whether the catch-up poll should read the table now, `last` being its previous
         read (`time.monotonic`): every `fallback` seconds without a listener (SQLite, a
         reconnecting one) and at once when messages may have been missed; with one, only

@@ -16,12 +16,10 @@ from sqlalchemy import Connection, event, func, select
 from sqlalchemy.orm import Session
 
 from wayhome.signals import Subject, SubjectKind
-from wayhome.watches.broker import LISTENER, WATCHES, announce
+from wayhome.watches.broker import LISTENER, LISTENING_TOP_UP_SECONDS, WATCHES, announce
 from wayhome.watches.models import Watch
 
-TOP_UP_SECONDS = 5.0
-# While this process hears the others' watch changes (PostgreSQL), the top-up is a safety net.
-LISTENING_TOP_UP_SECONDS = 60.0
+TOP_UP_SECONDS = 5.0  # while the listener hears the others: broker.LISTENING_TOP_UP_SECONDS
 # A watch is stamped before its transaction commits: each top-up reads back this far before
 # the previous check, so a watch committed a little after its stamp is not missed.
 OVERLAP = timedelta(seconds=30)
