@@ -52,10 +52,7 @@ T = TypeVar("T")
 def dashboard(request: Request, records: PageRecords) -> Response:
     """What needs attention: the most urgent open cases, the alerts awaiting the user's
     agency, and the newest intelligence the user may see."""
-    urgent = services.search_cases(
-        records, services.CaseQuery(open_only=True, sort="urgency"), limit=10, offset=0
-    )
-    counts = services.open_case_counts(records)
+    urgent, counts = services.most_urgent_open(records, limit=10)
     reports = intake.list_reports(records, None, limit=10, offset=0)
     pending = alerts.pending_for(records)
     return render(

@@ -27,6 +27,7 @@ from wayhome.cases.models import (
 )
 from wayhome.cases.schemas import CaseIn, EventIn, NameIn, PersonIn
 from wayhome.cases.urgency import RANK, Urgency, assess
+from wayhome.errors import InvalidInput
 
 SCRIPT_CODES = {
     "LATIN": "Latn",
@@ -226,12 +227,9 @@ def search_cases(records: Records, query: CaseQuery, limit: int, offset: int) ->
     if limit < 1 or offset < 0:
         records.find(Case, limit=limit, offset=offset)  # the gate's own error
     if query.sort not in CASE_SORTS:
-        from wayhome.errors import InvalidInput
-
         raise InvalidInput(f"sort by one of {', '.join(CASE_SORTS)}", location="query.sort")
     now = clock.now()
     where = _case_filters(records, query)
-    visible = records.visibility.clause(Case)
     if query.sort != "urgency" and query.urgency is None:
         column = _COLUMNS[query.sort]
         order = [column.desc() if query.descending else column.asc(), Case.id]
@@ -239,15 +237,35 @@ def search_cases(records: Records, query: CaseQuery, limit: int, offset: int) ->
         levels = _urgencies(records, [_light(c) for c in found.items], now)
         items = [CaseRow(c, levels[c.id]) for c in found.items]
         return Page(items, found.total, limit, offset)
+    rows, levels = _assessed(records, where, now)
+    return _ranked_page(records, query, rows, levels, limit, offset)
+
+
+def _assessed(
+    records: Records, where: list[ColumnElement[bool]], now: datetime
+) -> tuple[list[Any], dict[uuid.UUID, Urgency]]:
+    """Every visible case matching `where` as a light row, and the urgency of each now."""
     stmt = select(
         Case.id, Case.priority, Case.suspected_abduction, Case.online_link, Case.last_seen_at,
         Case.status, Case.opened_at, Case.reference, Case.title,
-    ).where(visible, *where)  # fmt: skip
+    ).where(records.visibility.clause(Case), *where)  # fmt: skip
     rows = list(records.session.execute(stmt))
-    levels = _urgencies(records, rows, now)
+    return rows, _urgencies(records, rows, now)
+
+
+def _ranked_page(
+    records: Records,
+    query: CaseQuery,
+    rows: list[Any],
+    levels: dict[uuid.UUID, Urgency],
+    limit: int,
+    offset: int,
+) -> Page[CaseRow]:
+    """The page of assessed rows that `query` asks for (urgency filter, sort), loaded and
+    audited as listed."""
     if query.urgency is not None:
         rows = [row for row in rows if levels[row[0]].priority is query.urgency]
-    rows.sort(key=lambda row: _sort_key(query.sort, row, levels[row[0]]), reverse=True)
+    rows = sorted(rows, key=lambda row: _sort_key(query.sort, row, levels[row[0]]), reverse=True)
     if not query.descending:
         rows.reverse()
     chosen = [row[0] for row in rows[offset : offset + limit]]
@@ -270,16 +288,30 @@ def _sort_key(sort: str, row: Any, urgency: Urgency) -> tuple[Any, ...]:
     return (str(row[column]), str(row[0]))
 
 
-def open_case_counts(records: Records) -> CaseCounts:
-    """The visible open cases, counted per urgency level now."""
-    stmt = select(
-        Case.id, Case.priority, Case.suspected_abduction, Case.online_link, Case.last_seen_at
-    ).where(records.visibility.clause(Case), Case.status.in_(OPEN_STATUSES))
-    rows = list(records.session.execute(stmt))
-    counts = CaseCounts(open=len(rows))
-    for urgency in _urgencies(records, rows, clock.now()).values():
+def _counted(levels: dict[uuid.UUID, Urgency]) -> CaseCounts:
+    counts = CaseCounts(open=len(levels))
+    for urgency in levels.values():
         counts.by_urgency[urgency.priority] = counts.by_urgency.get(urgency.priority, 0) + 1
     return counts
+
+
+_OPEN_BY_URGENCY = CaseQuery(open_only=True, sort="urgency")
+
+
+def open_case_counts(records: Records) -> CaseCounts:
+    """The visible open cases, counted per urgency level now."""
+    where = _case_filters(records, _OPEN_BY_URGENCY)
+    _, levels = _assessed(records, where, clock.now())
+    return _counted(levels)
+
+
+def most_urgent_open(records: Records, limit: int) -> tuple[Page[CaseRow], CaseCounts]:
+    """The dashboard's cases: the `limit` most urgent open cases and the open cases counted
+    per urgency level — from one reading of the open cases and one assessment of each
+    (`search_cases` with open_only and `open_case_counts` in one pass)."""
+    where = _case_filters(records, _OPEN_BY_URGENCY)
+    rows, levels = _assessed(records, where, clock.now())
+    return _ranked_page(records, _OPEN_BY_URGENCY, rows, levels, limit, 0), _counted(levels)
 
 
 def get_case(records: Records, case_id: uuid.UUID) -> Case:
