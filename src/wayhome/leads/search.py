@@ -479,17 +479,22 @@ def _places(records: Records, query: str) -> Group:
     found = places.find(query)
     # A name as written, else its inflected readings (the few most populous): «в Сынтуле».
     found = [m for m in found if not m.inflected] or found[:PLACES_INFLECTED]
-    items = []
-    for match in found:
-        place = places.place(match.index)
-        residents = records.session.scalar(
-            select(func.count())
-            .select_from(RegisterPersonRecord)
-            .where(
-                RegisterPersonRecord.geonameid == place.geonameid,
-                records.visibility.clause(RegisterPersonRecord),
-            )
+    matched = [(match, places.place(match.index)) for match in found]
+    if not matched:
+        return group
+    # The register records the caller may see in each place, in one query.
+    counted = records.session.execute(
+        select(RegisterPersonRecord.geonameid, func.count())
+        .where(
+            RegisterPersonRecord.geonameid.in_({place.geonameid for _, place in matched}),
+            records.visibility.clause(RegisterPersonRecord),
         )
+        .group_by(RegisterPersonRecord.geonameid)
+    )
+    by_place: dict[int | None, int] = dict(counted.all())
+    items = []
+    for match, place in matched:
+        residents = by_place.get(place.geonameid, 0)
         registered = f"; {residents} register record{'s' if residents != 1 else ''} you may see"
         items.append(
             Item(
