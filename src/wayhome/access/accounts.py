@@ -196,7 +196,8 @@ INTERFACE_LANGUAGES = ("en", "ru", "de", "nl")
 
 
 @functools.cache
-def _zone_names() -> frozenset[str]:
+def time_zone_names() -> frozenset[str]:
+    """The IANA zone names a user may choose (this system's zoneinfo)."""
     return frozenset(available_timezones())
 
 
@@ -208,7 +209,7 @@ def set_preferences(session: Session, user: User, locale: str, time_zone: str) -
         raise InvalidInput(
             f"{locale!r} is not one of {', '.join(INTERFACE_LANGUAGES)}", location="locale"
         )
-    if time_zone and time_zone not in _zone_names():
+    if time_zone and time_zone not in time_zone_names():
         raise InvalidInput(f"{time_zone!r} is not an IANA time zone", location="time_zone")
     user.locale = locale or None
     user.time_zone = time_zone or None

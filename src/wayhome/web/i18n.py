@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.dates import format_datetime
 from babel.messages.mofile import write_mo
@@ -26,7 +26,7 @@ from babel.support import NullTranslations, Translations
 from fastapi import Request
 from sqlalchemy import inspect
 
-from wayhome.access.accounts import INTERFACE_LANGUAGES
+from wayhome.access.accounts import INTERFACE_LANGUAGES, time_zone_names
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 DEFAULT_LOCALE = "en"
@@ -167,8 +167,8 @@ def negotiate(chosen: str | None, accept_language: str) -> str:
 
 @functools.cache
 def time_zones() -> list[str]:
-    """The IANA zone names a user may choose, sorted."""
-    return sorted(available_timezones())
+    """The IANA zone names a user may choose (accounts.py checks a choice against them), sorted."""
+    return sorted(time_zone_names())
 
 
 def zone(name: str | None) -> tzinfo:
