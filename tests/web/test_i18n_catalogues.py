@@ -75,3 +75,35 @@ def test_catalogue_is_complete_and_current(lang: str) -> None:
     }
     assert not any(problems.values()), {k: v for k, v in problems.items() if v}
     assert have.keys() == wanted.keys()
+
+
+def test_the_shown_enum_values_are_marked() -> None:
+    """The pages translate these enums' values (underscores as spaces) with `_()`, so each is
+    marked in i18n.SHOWN_MESSAGES: a value added to one of them must be marked there too."""
+    from wayhome.access.models import Role
+    from wayhome.cases.models import (
+        CaseKind,
+        CaseStatus,
+        NoticeVisibility,
+        Outcome,
+        PersonRole,
+        Priority,
+        TaskKind,
+        TaskState,
+    )
+    from wayhome.linking.models import AssertionState
+
+    shown = (
+        Role,
+        CaseKind,
+        CaseStatus,
+        NoticeVisibility,
+        Outcome,
+        PersonRole,
+        Priority,
+        TaskKind,
+        TaskState,
+        AssertionState,
+    )
+    values = {str(member.value).replace("_", " ") for kind in shown for member in kind}
+    assert values <= set(i18n.SHOWN_MESSAGES), sorted(values - set(i18n.SHOWN_MESSAGES))
