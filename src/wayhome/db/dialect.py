@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, cast
 
 from sqlalchemy import ColumnClause, ColumnElement, Table, Uuid, case, event, func
@@ -408,13 +408,17 @@ def insert_absent(
 
 
 def copy_rows(
-    session: Session, table_name: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]
+    session: Session, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]
 ) -> None:
-    """PostgreSQL: stream driver-ready tuples into a table with COPY (psycopg 3's `copy`): one
-    round trip and no statement to parse or plan, however many rows."""
+    """Append driver-ready tuples to a table: on PostgreSQL streamed with COPY (psycopg 3's
+    `copy`), one round trip and no statement to parse or plan, however many rows; on SQLite
+    `insert_rows`' one executemany."""
+    if not _is_postgresql(session):
+        insert_rows(session, table, columns, rows)
+        return
     cursor = cast(Any, session.connection().connection.cursor())
     try:
-        with cursor.copy(f"COPY {table_name} ({', '.join(columns)}) FROM STDIN") as copy:
+        with cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
     finally:

@@ -382,10 +382,7 @@ def _store_parts(records: Records, new: list[_NewReport], placement: Placement) 
                     scope,
                 )
             )
-    if is_sqlite(session.get_bind().dialect.name):
-        insert_rows(session, selectors, SELECTOR_COLUMNS, rows)
-    else:
-        copy_rows(session, selectors.name, SELECTOR_COLUMNS, rows)
+    copy_rows(session, selectors, SELECTOR_COLUMNS, rows)
     insert_rows(
         session,
         cast(Table, SelectorHolder.__table__),
