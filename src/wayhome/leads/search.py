@@ -360,7 +360,9 @@ def _cases(records: Records, query: str, wanted: Sequence[frozenset[str]]) -> Gr
     return group
 
 
-def _persons(records: Records, query: str, wanted: Sequence[frozenset[str]]) -> Group:
+def _persons(
+    records: Records, query: str, wanted: Sequence[frozenset[str]], codes: dict[uuid.UUID, str]
+) -> Group:
     group = Group("persons", GROUPS["persons"])
     if not wanted:
         return group
@@ -371,7 +373,6 @@ def _persons(records: Records, query: str, wanted: Sequence[frozenset[str]]) -> 
         return group
     where = Person.id.in_(list(ranks))
     page = records.find(Person, where, limit=1000)
-    codes = _codes(records)
     items = []
     for person in page.items:
         readings = tuple(read_name(n.full_name) for n in person.names)
@@ -400,7 +401,9 @@ def _persons(records: Records, query: str, wanted: Sequence[frozenset[str]]) -> 
     return group
 
 
-def _register(records: Records, query: str, wanted: Sequence[frozenset[str]]) -> Group:
+def _register(
+    records: Records, query: str, wanted: Sequence[frozenset[str]], codes: dict[uuid.UUID, str]
+) -> Group:
     group = Group("register", GROUPS["register"])
     if not wanted:
         return group
@@ -410,7 +413,6 @@ def _register(records: Records, query: str, wanted: Sequence[frozenset[str]]) ->
         return group
     where = RegisterPersonRecord.id.in_(list(ranks))
     page = records.find(RegisterPersonRecord, where, limit=1000)
-    codes = _codes(records)
     items = [
         Item(
             "register_person",
@@ -432,7 +434,7 @@ def _register(records: Records, query: str, wanted: Sequence[frozenset[str]]) ->
     return group
 
 
-def _personas(records: Records, query: str) -> Group:
+def _personas(records: Records, query: str, codes: dict[uuid.UUID, str]) -> Group:
     group = Group("personas", GROUPS["personas"])
     handle = query.strip().lstrip("@").casefold()
     if len(handle) < 3 or " " in handle:
@@ -442,7 +444,6 @@ def _personas(records: Records, query: str) -> Group:
         func.lower(Persona.display_name).like(_like(handle), escape="\\"),
     )
     page = records.find(Persona, where, order_by=[Persona.handle_canonical], limit=SHOWN)
-    codes = _codes(records)
     group.items = [
         Item(
             "persona",
@@ -546,10 +547,11 @@ def _selectors(
     return group, readings
 
 
-def _reports(records: Records, query: str, offset: int) -> tuple[Group, SearchResult]:
+def _reports(
+    records: Records, query: str, offset: int, codes: dict[uuid.UUID, str]
+) -> tuple[Group, SearchResult]:
     group = Group("reports", GROUPS["reports"])
     result = search_reports(records, query, REPORTS_SHOWN, offset)
-    codes = _codes(records)
     group.items = [
         Item(
             "report",
@@ -597,11 +599,12 @@ def search(
     selectors, readings = _selectors(records, query, overcommon_threshold)
     groups.append(selectors)
     groups.append(_cases(records, query, wanted))
-    groups.append(_persons(records, query, wanted))
-    groups.append(_register(records, query, wanted))
-    groups.append(_personas(records, query))
+    codes = _codes(records)  # the holders' codes the groups name, read once
+    groups.append(_persons(records, query, wanted, codes))
+    groups.append(_register(records, query, wanted, codes))
+    groups.append(_personas(records, query, codes))
     groups.append(_places(records, query))
-    reports, result = _reports(records, query, offset)
+    reports, result = _reports(records, query, offset, codes)
     groups.append(reports)
     # Exact answers first: a case by its reference, a name in full, then the rest as listed.
     kept = [g for g in groups if g.items or g.hits]
