@@ -215,6 +215,12 @@ def _preferences(request: Request) -> tuple[str | None, str | None]:
     return loaded.get("locale"), loaded.get("time_zone")
 
 
+def _language(request: Request) -> tuple[str, str | None]:
+    """The request's interface language (negotiated) and the user's stored zone name."""
+    chosen, zone_name = _preferences(request)
+    return negotiate(chosen, request.headers.get("accept-language", "")), zone_name
+
+
 @dataclass(frozen=True)
 class Reader:
     """Who the page being drawn is for: the language, its catalogue and the time zone."""
@@ -237,8 +243,7 @@ def _reader() -> Reader:
 
 def page_context(request: Request) -> dict[str, Any]:
     """What every template gets: the language (`lang`), its catalogue and the time zone."""
-    chosen, zone_name = _preferences(request)
-    lang = negotiate(chosen, request.headers.get("accept-language", ""))
+    lang, zone_name = _language(request)
     time_zone = zone(zone_name)
     catalogue = translations(lang)
     _READER.set(Reader(lang, catalogue, time_zone))
@@ -255,8 +260,7 @@ def page_context(request: Request) -> dict[str, Any]:
 
 def request_translations(request: Request) -> NullTranslations:
     """The catalogue for a request, for messages put together in Python."""
-    chosen, _ = _preferences(request)
-    return translations(negotiate(chosen, request.headers.get("accept-language", "")))
+    return translations(_language(request)[0])
 
 
 def _gettext(message: str) -> str:
