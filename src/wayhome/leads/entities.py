@@ -185,16 +185,40 @@ def _history(records: Records, page: EntityPage) -> None:
     page.history.sort(key=lambda line: line.at, reverse=True)
 
 
-def _finish(records: Records, page: EntityPage) -> EntityPage:
-    _surroundings(records, page)
-    _history(records, page)
-    return page
-
-
 def _visible_title(records: Records, model: Any, record_id: uuid.UUID | None) -> Any:
     if record_id is None or not records.visible_ids(model, [record_id]):
         return None
     return records.session.get(model, record_id)
+
+
+def _page(
+    records: Records, kind: str, record: Any, title: str, names: list[NameReading]
+) -> EntityPage:
+    """The page of a record already read through the gate, before its details."""
+    return EntityPage(
+        f"{kind}:{record.id}", kind, title, record, _code(records, record.agency_id), names
+    )
+
+
+def _finish(
+    records: Records,
+    page: EntityPage,
+    details: list[tuple[str, str | None]],
+    case_id: uuid.UUID | None = None,
+    report_id: uuid.UUID | None = None,
+) -> EntityPage:
+    """The details given, the case and report the record is in (where the viewer may see
+    them), then its links, holders and history."""
+    page.details = [(label, value) for label, value in details if value]
+    case = _visible_title(records, Case, case_id)
+    if case is not None:
+        page.appears_in.append(("case", f"{case.reference} · {case.title}", f"/cases/{case.id}"))
+    report = _visible_title(records, Report, report_id)
+    if report is not None:
+        page.appears_in.append(("report", report.title, f"/reports/{report.id}"))
+    _surroundings(records, page)
+    _history(records, page)
+    return page
 
 
 def person_page(records: Records, person_id: uuid.UUID) -> EntityPage:
@@ -202,11 +226,10 @@ def person_page(records: Records, person_id: uuid.UUID) -> EntityPage:
     person = records.get(Person, person_id)
     names = [read_name(n.full_name) for n in person.names]
     title = " / ".join(n.full_name for n in person.names) or "unnamed person"
-    page = EntityPage(
-        f"person:{person.id}", "person", title, person, _code(records, person.agency_id), names
-    )
+    page = _page(records, "person", person, title, names)
     born = person.date_of_birth.isoformat() if person.date_of_birth else None
     ages = f"{person.age_min}–{person.age_max}" if person.age_min or person.age_max else None
+    places = [str(p.get("name") or p.get("place") or "") for p in person.places or []]
     details = [
         (N_("Role"), person.role.value.replace("_", " ")),
         (N_("Born"), born),
@@ -218,30 +241,15 @@ def person_page(records: Records, person_id: uuid.UUID) -> EntityPage:
         (N_("Identifiers"), ", ".join(person.identifiers) or None),
         (N_("Description"), person.description or None),
         (N_("Distinguishing marks"), person.distinguishing_marks or None),
+        (N_("Places"), ", ".join(p for p in places if p) or None),
     ]
-    places = [str(p.get("name") or p.get("place") or "") for p in person.places or []]
-    details.append((N_("Places"), ", ".join(p for p in places if p) or None))
-    page.details = [(label, value) for label, value in details if value]
-    case = _visible_title(records, Case, person.case_id)
-    if case is not None:
-        page.appears_in.append(("case", f"{case.reference} · {case.title}", f"/cases/{case.id}"))
-    report = _visible_title(records, Report, person.report_id)
-    if report is not None:
-        page.appears_in.append(("report", report.title, f"/reports/{report.id}"))
-    return _finish(records, page)
+    return _finish(records, page, details, person.case_id, person.report_id)
 
 
 def register_person_page(records: Records, record_id: uuid.UUID) -> EntityPage:
     """A register record (404 when hidden or absent)."""
     row = records.get(RegisterPersonRecord, record_id)
-    page = EntityPage(
-        f"register_person:{row.id}",
-        "register_person",
-        row.full_name,
-        row,
-        _code(records, row.agency_id),
-        [read_name(row.full_name)],
-    )
+    page = _page(records, "register_person", row, row.full_name, [read_name(row.full_name)])
     details = [
         (N_("Born"), row.birth_date.isoformat()),
         (N_("Sex"), {"m": "male", "f": "female"}.get(row.sex.lower(), row.sex)),
@@ -249,31 +257,20 @@ def register_person_page(records: Records, record_id: uuid.UUID) -> EntityPage:
         (N_("Identifiers"), ", ".join(row.identifiers or []) or None),
         (N_("Register reference"), row.person_ref),
     ]
-    page.details = [(label, value) for label, value in details if value]
-    return _finish(records, page)
+    return _finish(records, page, details)
 
 
 def persona_page(records: Records, persona_id: uuid.UUID) -> EntityPage:
     """An online account (404 when hidden or absent)."""
     persona = records.get(Persona, persona_id)
-    page = EntityPage(
-        f"persona:{persona.id}",
-        "persona",
-        f"{persona.platform}:{persona.handle}",
-        persona,
-        _code(records, persona.agency_id),
-        [read_name(persona.display_name)] if persona.display_name else [],
-    )
+    names = [read_name(persona.display_name)] if persona.display_name else []
+    page = _page(records, "persona", persona, f"{persona.platform}:{persona.handle}", names)
     details = [
         (N_("Platform"), persona.platform),
         (N_("Handle"), persona.handle),
         (N_("Display name"), persona.display_name),
     ]
-    page.details = [(label, value) for label, value in details if value]
-    report = _visible_title(records, Report, persona.report_id)
-    if report is not None:
-        page.appears_in.append(("report", report.title, f"/reports/{report.id}"))
-    return _finish(records, page)
+    return _finish(records, page, details, report_id=persona.report_id)
 
 
 # -- what a user types where an entity is wanted -------------------------------------------------
