@@ -1,4 +1,4 @@
-"""Report, selector and import pages (the search box is leads/entity_pages.py: it searches
+"""Report, selector and import pages (the search box is leads/pages.py: it searches
 every engine)."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Pages of identity resolution: the review queue, where links are decided one at a time or
-many at once (the link graph's page is leads/entity_pages.py: its path is the case page's)."""
+many at once (the link graph's page is leads/pages.py: its path is the case page's)."""
 
 from __future__ import annotations
 
