@@ -37,7 +37,6 @@ def search_page(
     """One search box: cases, persons, register records, accounts, places, selectors and
     reports the user may see, grouped with their counts; hidden matches as the rule allows."""
     found = None
-    warm_names(records)  # the names parsed while the first query is typed
     if q.strip():
         found = search(
             records,
@@ -46,6 +45,10 @@ def search_page(
             offset=offset,
             overcommon_threshold=settings.overcommon_threshold,
         )
+    else:
+        # An empty box: the names parsed while the first query is typed (a search parses
+        # what it reads itself; warming beside it would parse every name twice at once).
+        warm_names(records)
     context = {"q": q, "found": found, "kind": kind, "offset": offset, "groups": GROUPS}
     return render(request, "search.html", context)
 
