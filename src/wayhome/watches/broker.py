@@ -138,28 +138,25 @@ def _packed(messages: list[dict[str, Any]]) -> list[str]:
     """The messages as few payloads under the limit: `{"from", "items": [...]}` each. A
     message too long alone travels as `{"from", "items": [], "missed": [its "user"]}`: the
     listening processes' catch-up polls then read the table at once."""
+    head = f'{{"from":"{PROCESS}","items":['
+    room = PAYLOAD_LIMIT - len(head) - 2  # for the items, their commas and the closing "]}"
     payloads: list[str] = []
     items: list[str] = []
-    size = 0
-    head = f'{{"from":"{PROCESS}","items":['
-
-    def flush() -> None:
-        nonlocal items, size
-        if items:
-            payloads.append(head + ",".join(items) + "]}")
-        items, size = [], 0
-
+    size = 0  # of the items so far, a comma after each
     for message in messages:
         text = json.dumps(message, separators=(",", ":"), default=str)
-        if len(head) + len(text.encode()) + 2 > PAYLOAD_LIMIT:
+        length = len(text.encode())
+        if length > room:
             missed = json.dumps([str(message.get("user"))])
             payloads.append(f'{{"from":"{PROCESS}","items":[],"missed":{missed}}}')
             continue
-        if len(head) + size + len(text.encode()) + 2 > PAYLOAD_LIMIT:
-            flush()
+        if items and size + length > room:
+            payloads.append(head + ",".join(items) + "]}")
+            items, size = [], 0
         items.append(text)
-        size += len(text.encode()) + 1
-    flush()
+        size += length + 1
+    if items:
+        payloads.append(head + ",".join(items) + "]}")
     return payloads
 
 
