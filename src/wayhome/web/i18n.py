@@ -248,13 +248,15 @@ def page_context(request: Request) -> dict[str, Any]:
     catalogue = translations(lang)
     _READER.set(Reader(lang, catalogue, time_zone))
     now = datetime.now(UTC)
+    label = zone_label(now.astimezone(time_zone))
+    # How a form names the zone its times are typed in: "Europe/Moscow, MSK", else "UTC".
+    caption = f"{zone_name}, {label}" if zone_name not in (None, "", "UTC") else "UTC"
     return {
         "now_utc": now,
         "lang": lang,
         "i18n": catalogue,
-        "time_zone": time_zone,
-        "time_zone_label": zone_label(now.astimezone(time_zone)),
-        "time_zone_name": zone_name or "UTC",
+        "time_zone_label": label,
+        "time_zone_caption": caption,
     }
 
 
