@@ -286,11 +286,10 @@ def received(
         stmt = stmt.where(AlertRecipient.acknowledged_at.is_(None))
     words = text.strip()
     if words:
-        pattern = "%" + words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         stmt = stmt.where(
-            Case.title.ilike(pattern, escape="\\")
-            | Case.reference.ilike(pattern, escape="\\")
-            | Alert.message.ilike(pattern, escape="\\")
+            Case.title.icontains(words, autoescape=True)
+            | Case.reference.icontains(words, autoescape=True)
+            | Alert.message.icontains(words, autoescape=True)
         )
     total = records.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     column = Case.title if sort == "case" else AlertRecipient.notified_at

@@ -144,11 +144,6 @@ class CaseCounts:
     by_urgency: dict[Priority, int] = field(default_factory=dict)
 
 
-def _like(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def _case_filters(records: Records, query: CaseQuery) -> list[ColumnElement[bool]]:
     """The SQL conditions of a query (visibility is added by the caller's select)."""
     where: list[ColumnElement[bool]] = []
@@ -170,7 +165,6 @@ def _case_filters(records: Records, query: CaseQuery) -> list[ColumnElement[bool
         where.append(Case.opened_at < end)
     text = query.text.strip()
     if text:
-        pattern = _like(text)
         # A child's name counts only where the caller may see that person: a hidden record
         # must not make a case match.
         named = (
@@ -179,13 +173,13 @@ def _case_filters(records: Records, query: CaseQuery) -> list[ColumnElement[bool
             .where(
                 records.visibility.clause(Person),
                 Person.role == PersonRole.MISSING_CHILD,
-                PersonName.full_name.ilike(pattern, escape="\\"),
+                PersonName.full_name.icontains(text, autoescape=True),
             )
         )
         where.append(
             or_(
-                Case.reference.ilike(pattern, escape="\\"),
-                Case.title.ilike(pattern, escape="\\"),
+                Case.reference.icontains(text, autoescape=True),
+                Case.title.icontains(text, autoescape=True),
                 Case.id.in_(named),
             )
         )

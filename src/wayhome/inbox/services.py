@@ -135,8 +135,7 @@ def page_for_viewer(
     if unread_only:
         stmt = stmt.where(Notification.read_at.is_(None))
     if text.strip():
-        words = text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        stmt = stmt.where(Notification.subject.ilike(f"%{words}%", escape="\\"))
+        stmt = stmt.where(Notification.subject.icontains(text.strip(), autoescape=True))
     if since is not None:
         stmt = stmt.where(Notification.created_at >= since)
     if until is not None:
