@@ -5,6 +5,8 @@ a prosecutor (PDF)."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from functools import cache
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -15,7 +17,7 @@ from wayhome.errors import InvalidInput, WayhomeError
 from wayhome.leads import entities
 from wayhome.leads.dossier import case_dossier, to_pdf
 from wayhome.leads.search import GROUPS, name_rank, query_name_keys, search, warm_names
-from wayhome.leads.services import case_leads
+from wayhome.leads.services import SuspectLead, case_leads
 from wayhome.linking import services as linking
 from wayhome.linking.wording import step_words
 from wayhome.web.deps import SettingsDep
@@ -79,12 +81,13 @@ def persona_page(request: Request, records: PageRecords, persona_id: uuid.UUID) 
     )
 
 
-def graph_path(records: Records, start: str, goal: str) -> dict[str, Any]:
+def graph_path(
+    records: Records, start: str, goal: str, suspects: Callable[[], list[SuspectLead]]
+) -> dict[str, Any]:
     """The evidence path from start to goal; from a case to one of its ranked suspects, the
     very path the case page shows (case leads), else the link graph's most believable one."""
     if start.startswith("case:"):
-        leads = case_leads(records, uuid.UUID(start.partition(":")[2]))
-        for suspect in leads.suspects:
+        for suspect in suspects():
             if suspect.ref == goal:
                 return {**suspect.path, "aliases": suspect.aliases, "suspect": suspect.name}
     path = linking.evidence_path(records, start, goal)
@@ -92,12 +95,12 @@ def graph_path(records: Records, start: str, goal: str) -> dict[str, Any]:
     return {**path, "aliases": []}
 
 
-def _suspect_named(records: Records, start: str, text: str) -> str | None:
+def _suspect_named(start: str, text: str, suspects: Callable[[], list[SuspectLead]]) -> str | None:
     """From a case, a name typed means the case's ranked suspect of that name, if any."""
     wanted = query_name_keys(text)
     if not start.startswith("case:") or not wanted:
         return None
-    for suspect in case_leads(records, uuid.UUID(start.partition(":")[2])).suspects:
+    for suspect in suspects():
         if not suspect.hidden and name_rank(wanted, suspect.name.split("(")[0]) is not None:
             return suspect.ref
     return None
@@ -115,14 +118,16 @@ def graph_page(
     start = entities.resolve_entity(records, ref, "query.ref")
     root = linking.neighbourhood(records, start, 1)
     path, problem = None, None
+    # A case's ranked suspects, worked out once (the name typed and the path both ask).
+    suspects = cache(lambda: case_leads(records, uuid.UUID(start.partition(":")[2])).suspects)
     if to and to.strip():
         try:
-            goal = _suspect_named(records, start, to) or entities.resolve_entity(
+            goal = _suspect_named(start, to, suspects) or entities.resolve_entity(
                 records, to, "query.to"
             )
             if goal == start:
                 raise InvalidInput("the two ends are the same entity", location="query.to")
-            path = graph_path(records, start, goal)
+            path = graph_path(records, start, goal, suspects)
         except WayhomeError as error:
             problem = error
     context = {
