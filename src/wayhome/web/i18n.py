@@ -27,6 +27,7 @@ from fastapi import Request
 from sqlalchemy import inspect
 
 from wayhome.access.accounts import INTERFACE_LANGUAGES, time_zone_names
+from wayhome.cases.vocabularies import N_  # the one mark for extraction
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 DEFAULT_LOCALE = "en"
@@ -35,11 +36,6 @@ LANGUAGES = dict(
     zip(INTERFACE_LANGUAGES, ("English", "Русский", "Deutsch", "Nederlands"), strict=True)
 )
 DOMAIN = "messages"
-
-
-def N_(message: str) -> str:
-    """Mark a message for extraction; it is translated where it is shown."""
-    return message
 
 
 # Words said below the web layer (wayhome/errors.py's titles, the sign-in's refusals), marked
