@@ -20,11 +20,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import statistics
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -35,7 +32,7 @@ from pathlib import Path
 import httpx2 as httpx
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
-from tests.serving import free_port
+from tests.loadgen import server
 
 from wayhome.access import services as access
 from wayhome.access.passwords import use_cheapest_parameters
@@ -135,43 +132,12 @@ class Streams:
 
 
 def start(stack: ExitStack, url: str, folder: Path, count: int) -> list[str]:
-    """`count` `wayhome serve` processes started at once; their base URLs once all answer."""
-    bases = []
-    for n in range(count):
-        port = free_port()
-        env = {
-            **os.environ,
-            "WAYHOME_DATABASE_URL": url,
-            "WAYHOME_DATA_DIR": str(folder / f"p{n}"),
-            "WAYHOME_ENVIRONMENT": "development",
-        }
-        command = [sys.executable, "-c", "from wayhome.cli.main import app; app()", "serve"]
-        command += ["--host", "127.0.0.1", "--port", str(port)]
-        log = (folder / f"p{n}.log").open("wb")
-        process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
-        stack.callback(_end, process)
-        bases.append(f"http://127.0.0.1:{port}")
-    deadline = time.monotonic() + 300
-    for base in bases:
-        while True:
-            try:
-                if httpx.get(f"{base}/readyz", timeout=5).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"{base} did not start")
-            time.sleep(0.5)
-    return bases
-
-
-def _end(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+    """`count` `wayhome serve` processes (tests/loadgen.py's `server`); their base URLs once
+    all answer."""
+    return [
+        stack.enter_context(server(url, folder / f"p{n}", folder / f"p{n}.log"))
+        for n in range(count)
+    ]
 
 
 def post(client: httpx.Client, base: str, token: str, body: str, emails: list[str]) -> str:
