@@ -102,21 +102,23 @@ def latin_readings(spelling: str) -> set[str]:
 @lru_cache(maxsize=200_000)
 def _part_skeletons(part: str) -> frozenset[str]:
     """All skeletons of one name part, across the transliteration schemes of its script."""
-    spellings = transliterations(part)
+    return _skeletons_of(transliterations(part))
+
+
+def _skeletons_of(spellings: dict[str, str]) -> frozenset[str]:
+    """All skeletons of a part's spellings (`translit.transliterations`)."""
     latin = spellings.get("latin")
     values = set(spellings.values()) | (latin_readings(latin) if latin else set())
     return frozenset(s for s in (skeleton(v) for v in values) if s)
 
 
-@lru_cache(maxsize=200_000)
-def _main_skeleton(part: str) -> str:
+def _main_skeleton(spellings: dict[str, str]) -> str:
     """The skeleton most schemes give a part (a Latin part: its own spelling's), ties shortest.
 
     The primary key must come out the same whichever script a name arrived in. The shortest of
     all skeletons did not: a lossy scheme (ISO 9 folds ш and щ to s, French writes ш as ch) made
     Шевченко "cevcenko" and Юлия "ula" while Shevchenko and Yuliya are "sevcenko" and "ulia".
     """
-    spellings = transliterations(part)
     written = [spellings["latin"]] if "latin" in spellings else list(spellings.values())
     votes = Counter(s for s in (skeleton(v) for v in written) if s)
     if not votes:
@@ -204,8 +206,10 @@ def _masculine_forms(skeletons: frozenset[str]) -> frozenset[str]:
 
 @lru_cache(maxsize=200_000)
 def name_part(word: str, location: str = "name") -> NamePart:
-    """Analyse one word of a name into its comparison keys."""
-    skeletons = _part_skeletons(word)
+    """Analyse one word of a name into its comparison keys (its spellings are worked out
+    once, for its skeletons and its main skeleton both)."""
+    spellings = transliterations(word)
+    skeletons = _skeletons_of(spellings)
     if not skeletons:
         raise InvalidInput(f"{word!r} has no usable letters", location=location)
     own: set[str] = set()
@@ -217,7 +221,7 @@ def name_part(word: str, location: str = "name") -> NamePart:
     if not own and not listed:
         skeletons |= _masculine_forms(skeletons)
     initial = len(word) == 1
-    main = _main_skeleton(word) or min(skeletons, key=lambda s: (len(s), s))
+    main = _main_skeleton(spellings) or min(skeletons, key=lambda s: (len(s), s))
     # The project's group names the primary key (stable whatever the spelling); a name only
     # the dictionary knows is named by its dictionary group.
     primary = "g:" + min(own or listed) if own or listed else main

@@ -213,14 +213,6 @@ def is_patronymic(word: str) -> bool:
 
 def transliterations(word: str, *, location: str = "name") -> dict[str, str]:
     """Spell one word in lower-case Latin under every scheme that applies to its script."""
-    return dict(_transliterations(word, location))
-
-
-@lru_cache(maxsize=4_096)
-def _transliterations(word: str, location: str) -> dict[str, str]:
-    """Cached body of `transliterations` (the caller gets a copy; this one is never changed):
-    a name part's skeletons and its main skeleton ask for the same word one after the other, so
-    a small cache serves them (a dict per word is too big to keep for every word seen)."""
     lower = strip_accents(word.strip().lower())
     if not lower:
         raise InvalidInput("empty name part", location=location)
