@@ -79,17 +79,21 @@ def open_case(records: Records, data: CaseIn) -> Case:
         scope=data.scope,
     )
     records.add(case, data.shared_with, {"title": case.title})
-    event = Event(
+    records.add(opening_entry(case, records.viewer.user_id), data.shared_with)
+    return case
+
+
+def opening_entry(case: Case, created_by: uuid.UUID) -> Event:
+    """A case's first timeline entry ("reported"), marked and shared as the case."""
+    return Event(
         case_id=case.id,
         at=case.opened_at,
         kind="reported",
         summary=f"Case opened: {case.title}",
         marking=case.marking,
         scope=case.scope,
-        created_by=records.viewer.user_id,
+        created_by=created_by,
     )
-    records.add(event, data.shared_with)
-    return case
 
 
 def list_cases(records: Records, limit: int, offset: int) -> Page[Case]:

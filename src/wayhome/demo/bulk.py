@@ -1,7 +1,9 @@
 """Many synthetic cases beside the demo world, so the lists can be shown working at scale
 (`wayhome demo --cases 1000`). Each case is opened by an investigator of a demo agency through
-the same services as the API (`cases.services.open_case`, `add_person`): the gate marks,
-shares and audits every row. The names, places and dates are drawn from a seed; no real
+the gate, a batch at a time (`Records.add_many`: it marks, shares and audits every row), with
+the missing child and the first timeline entry that `cases.services.open_case` writes
+(`opening_entry`); not through `open_case` itself, since a synthetic case has a past opening
+time and a status. The names, places and dates are drawn from a seed; no real
 person is named."""
 
 from __future__ import annotations
@@ -23,7 +25,6 @@ from wayhome.cases.models import (
     Case,
     CaseKind,
     CaseStatus,
-    Event,
     Person,
     PersonName,
     PersonRole,
@@ -109,18 +110,6 @@ def add_cases(session: Session, count: int, seed: int = 2026) -> BulkLoad:
         records.add_many(
             [child for _, child in rows], (), [{"case_id": str(c.id)} for c in opened_cases]
         )
-        events = [
-            Event(
-                case_id=case.id,
-                at=case.opened_at,
-                kind="reported",
-                summary=f"Case opened: {case.title}",
-                marking=case.marking,
-                scope=case.scope,
-                created_by=records.viewer.user_id,
-            )
-            for case in opened_cases
-        ]
-        records.add_many(events)
+        records.add_many([cases.opening_entry(c, records.viewer.user_id) for c in opened_cases])
     session.flush()
     return BulkLoad(count, len(planned))
