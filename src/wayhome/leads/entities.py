@@ -53,11 +53,6 @@ def entity_url(node: dict[str, Any]) -> str | None:
     return None
 
 
-def node_label(node: dict[str, Any]) -> str:
-    """A node's label as a reader says it (selectors by their kind in words)."""
-    return node_words(node)
-
-
 @dataclass(frozen=True)
 class LinkLine:
     """One link of the entity to another: the other end, its page, the link in words."""
@@ -129,7 +124,7 @@ def _surroundings(records: Records, page: EntityPage) -> None:
         words = step_words({"from": root, "to": other, "edge": edge})
         page.links.append(
             LinkLine(
-                {**other, "label": node_label(other)},
+                {**other, "label": node_words(other)},
                 url,
                 str(edge["kind"]),
                 edge.get("state"),

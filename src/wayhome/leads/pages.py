@@ -19,7 +19,7 @@ from wayhome.leads.dossier import case_dossier, to_pdf
 from wayhome.leads.search import GROUPS, name_rank, query_name_keys, search, warm_names
 from wayhome.leads.services import SuspectLead, case_leads
 from wayhome.linking import services as linking
-from wayhome.linking.wording import step_words
+from wayhome.linking.wording import node_words, step_words
 from wayhome.web.deps import SettingsDep
 from wayhome.web.pages import PageRecords, render
 from wayhome.web.paging import MAX_OFFSET
@@ -137,7 +137,7 @@ def graph_page(
         "path": path,
         "problem": problem,
         "entity_url": entities.entity_url,
-        "node_label": entities.node_label,
+        "node_label": node_words,
     }
     return render(request, "linking/graph.html", context)
 
