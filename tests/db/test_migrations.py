@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 from tests.conftest import DatabaseFactory
 from wayhome.cli.main import app as cli
 from wayhome.db import migrate
-from wayhome.db.dialect import include_in_diff, is_unmanaged_table
+from wayhome.db.dialect import diff_filters, is_unmanaged_table
 from wayhome.db.engine import make_engine
 from wayhome.db.models import Base
 from wayhome.settings import get_settings
@@ -61,16 +61,13 @@ def test_models_and_migrations_agree(database_url: str) -> None:
     engine = make_engine(database_url)
     try:
         with engine.connect() as connection:
+            include_name, include_object = diff_filters(connection.dialect.name)
             context = MigrationContext.configure(
                 connection,
                 opts={
                     "compare_type": True,
-                    "include_name": lambda name, kind, _p: (
-                        not (kind == "table" and is_unmanaged_table(name))
-                    ),
-                    "include_object": lambda obj, name, kind, _r, _o: include_in_diff(
-                        connection.dialect.name, obj, name, kind
-                    ),
+                    "include_name": include_name,
+                    "include_object": include_object,
                 },
             )
             diff = compare_metadata(context, Base.metadata)

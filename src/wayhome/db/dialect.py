@@ -226,16 +226,25 @@ SET_CHECKED_KEYS = frozenset(
 )
 
 
-def include_in_diff(dialect_name: str, obj: Any, name: str | None, kind: str) -> bool:
-    """Whether Alembic's model/database comparison looks at an object: not the unmanaged
-    tables (`is_unmanaged_table`), nor on PostgreSQL the set-checked foreign keys."""
-    if kind == "table" and is_unmanaged_table(name):
-        return False
-    return not (
-        kind == "foreign_key_constraint"
-        and dialect_name == "postgresql"
-        and name in SET_CHECKED_KEYS
-    )
+def diff_filters(dialect_name: str) -> tuple[Callable[..., bool], Callable[..., bool]]:
+    """Alembic's `include_name` and `include_object`, in that order, for the model/database
+    comparison (the migrations' environment and tests/db/test_migrations.py): not the
+    unmanaged tables (`is_unmanaged_table`), nor on PostgreSQL the set-checked foreign keys."""
+
+    def include_name(name: str | None, kind: str, _parent: Any = None) -> bool:
+        return not (kind == "table" and is_unmanaged_table(name))
+
+    def include_object(
+        _obj: Any, name: str | None, kind: str, _reflected: Any, _other: Any
+    ) -> bool:
+        set_checked = (
+            kind == "foreign_key_constraint"
+            and dialect_name == "postgresql"
+            and name in SET_CHECKED_KEYS
+        )
+        return include_name(name, kind) and not set_checked
+
+    return include_name, include_object
 
 
 def bind_processor(session: Session, column: ColumnClause[Any]) -> Callable[[Any], Any] | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from wayhome.db.dialect import include_in_diff, is_unmanaged_table
+from wayhome.db.dialect import diff_filters
 from wayhome.db.engine import make_engine
 from wayhome.db.models import Base
 
@@ -18,17 +18,14 @@ def run_migrations() -> None:
     assert url is not None
     engine = make_engine(url)
     with engine.connect() as connection:
+        include_name, include_object = diff_filters(connection.dialect.name)
         context.configure(
             connection=connection,
             target_metadata=target_metadata,
             render_as_batch=True,
             compare_type=True,
-            include_name=lambda name, kind, _parent: (
-                not (kind == "table" and is_unmanaged_table(name))
-            ),
-            include_object=lambda obj, name, kind, _reflected, _other: include_in_diff(
-                connection.dialect.name, obj, name, kind
-            ),
+            include_name=include_name,
+            include_object=include_object,
         )
         with context.begin_transaction():
             context.run_migrations()
