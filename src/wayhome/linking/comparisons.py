@@ -49,6 +49,12 @@ class ComparisonSpec:
                 return index
         return len(self.levels) - 1
 
+    def u_counted(self, index: int) -> tuple[int, ...]:
+        """The levels whose sampled pairs count toward level `index`'s u: the level itself and
+        those its `LevelSpec.u_also_counts` names."""
+        position = {level.label: i for i, level in enumerate(self.levels)}
+        return (index, *(position[label] for label in self.levels[index].u_also_counts))
+
 
 def _value(record: PersonFeatures, column: str) -> Any:
     """Read one feature by column name."""

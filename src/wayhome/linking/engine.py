@@ -691,15 +691,14 @@ def estimate_u(
         counts = Counter[int]()
         for row in result:
             counts[row[position]] += row[-1]
-        spec_levels = specs[comparison["output_column_name"]].levels
-        label_index = {level.label: i for i, level in enumerate(spec_levels)}
+        spec = specs[comparison["output_column_name"]]
         # A level with a stated u (`comparisons._family_patronymic`) keeps it.
         non_null = [i for i, level in enumerate(levels) if not level.get("is_null_level")]
         total = sum(counts[i] for i in non_null)
         for i in non_null:
             if levels[i].get("fix_u_probability"):
                 continue
-            seen = counts[i] + sum(counts[label_index[x]] for x in spec_levels[i].u_also_counts)
+            seen = sum(counts[j] for j in spec.u_counted(i))
             levels[i]["u_probability"] = seen / total if seen else LEVEL_NOT_OBSERVED_TEXT
 
 
