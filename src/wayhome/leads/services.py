@@ -247,6 +247,14 @@ def evidence_chain(
     return best
 
 
+def _step(graph: Graph, left: str, right: str, edge: Edge) -> dict[str, Any]:
+    """One step from `left` to `right` over `edge` as the graph gives it to the viewer, with
+    the step as a reader says it and its ends' labels in words."""
+    step = {"from": graph.node_out(left), "to": graph.node_out(right), "edge": graph.edge_out(edge)}
+    labels = [node_words(step["from"]), node_words(step["to"])]
+    return {**step, "words": step_words(step), "labels": labels}
+
+
 def path_out(
     graph: Graph, start: str, goal: str, confidence: float, chain: list[Edge]
 ) -> dict[str, Any]:
@@ -254,11 +262,7 @@ def path_out(
     steps, node = [], start
     for edge in chain:
         nxt = edge.other(node)
-        ends = {"from": graph.node_out(node), "to": graph.node_out(nxt)}
-        step = {**ends, "edge": graph.edge_out(edge)}
-        # The step as a reader says it, and its ends' labels in words.
-        said = {"words": step_words(step), "labels": [node_words(n) for n in ends.values()]}
-        steps.append({**step, **said})
+        steps.append(_step(graph, node, nxt, edge))
         node = nxt
     return {
         "from_ref": start,
@@ -285,18 +289,7 @@ def aliases_of(
             if kinds.get(other) == "persona" and other not in on_chain and better:
                 found[other] = (edge.score, persona, edge)
     ordered = sorted(found.items(), key=lambda item: (-item[1][0], item[0]))
-    said = [
-        {"from": graph.node_out(via), "to": graph.node_out(other), "edge": graph.edge_out(edge)}
-        for other, (_, via, edge) in ordered
-    ]
-    return [
-        {
-            **alias,
-            "words": step_words(alias),
-            "labels": [node_words(alias["from"]), node_words(alias["to"])],
-        }
-        for alias in said
-    ]
+    return [_step(graph, via, other, edge) for other, (_, via, edge) in ordered]
 
 
 def step_agencies(path: dict[str, Any], aliases: Sequence[dict[str, Any]] = ()) -> list[str]:
