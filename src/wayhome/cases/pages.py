@@ -88,7 +88,7 @@ def case_query(params: QueryParams) -> services.CaseQuery:
         opened_to=listing.date_param(params, "to"),
         text=listing.text_param(params, "q"),
         sort=listing.choice_param(params, "sort", services.CASE_SORTS, "urgency"),
-        descending=listing.choice_param(params, "dir", ("asc", "desc"), "desc") == "desc",
+        descending=listing.descending_param(params),
     )
 
 
@@ -354,7 +354,7 @@ def alerts_page(request: Request, records: PageRecords) -> Response:
     params = request.query_params
     state = listing.choice_param(params, "state", ("all", "pending"), "all")
     sort = listing.choice_param(params, "sort", alerts.ALERT_SORTS, "notified")
-    descending = listing.choice_param(params, "dir", ("asc", "desc"), "desc") == "desc"
+    descending = listing.descending_param(params)
     text = listing.text_param(params, "q")
     window = listing.window_param(params)
     page = alerts.received(

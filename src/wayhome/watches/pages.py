@@ -62,7 +62,7 @@ def _watches_context(request: Request, records: Records, user: User) -> dict[str
     kind = listing.choice_param(params, "kind", ("", *WATCH_KINDS), "")
     text = listing.text_param(params, "q")
     sort = listing.choice_param(params, "sort", services.WATCH_SORTS, "created")
-    descending = listing.choice_param(params, "dir", ("asc", "desc"), "desc") == "desc"
+    descending = listing.descending_param(params)
     window = listing.window_param(params)
     watches, total = services.page_watches(
         records.session,

@@ -90,6 +90,11 @@ def choice_param(params: QueryParams, name: str, choices: tuple[str, ...], defau
     return value
 
 
+def descending_param(params: QueryParams) -> bool:
+    """The list's sort direction (`dir`: asc or desc, desc when absent)."""
+    return choice_param(params, "dir", ("asc", "desc"), "desc") == "desc"
+
+
 @dataclass(frozen=True)
 class Window:
     """A page's size and start."""
