@@ -461,10 +461,13 @@ def main() -> None:
         out = run(gazetteer, cases, prior)
         seconds += out.seconds
         if title.startswith("Independent"):
-            out.scenario = 0
             for index, rank in enumerate(independent_ceiling(args.scenarios)):
                 out.scenario = index
-                out.add("ceiling: the generator's own law (sites + mentions)", rank)
+                out.add(
+                    "ceiling (an oracle, not a model; not tuned): "
+                    "the generator's own law (sites + mentions)",
+                    rank,
+                )
         table(f"{title}, prior exponent {prior}", out)
         if refused:
             print(f"Clues the library refused (not enterable): {refused}.")
