@@ -451,10 +451,9 @@ def merge_keys(
     names = ", ".join(columns)
     same = " AND ".join(f"t.{name} = k.{name}" for name in columns)
     keyed = ", ".join(f"k.{name}" for name in columns)
-    arrays = [list(values) for values in zip(*rows, strict=True)]
+    source, arrays = _values_source(session, table, columns, rows)
     sql = (
-        f"WITH k AS (SELECT * FROM unnest({', '.join(_array_casts(session, table, columns))}) "  # noqa: S608
-        f"AS k({names})), "
+        f"WITH k({names}) AS ({source}), "  # noqa: S608 - names and types from the model
         f"looked AS (SELECT {keyed}, t.id FROM k LEFT JOIN {table.name} t ON {same}), "
         f"added AS (INSERT INTO {table.name} ({names}) SELECT {names} FROM looked "
         f"WHERE id IS NULL ON CONFLICT DO NOTHING RETURNING {names}, id) "
