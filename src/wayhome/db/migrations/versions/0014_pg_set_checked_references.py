@@ -9,6 +9,14 @@ selector or holder row still names is refused the same way. The error is SQLSTAT
 (foreign_key_violation), as before. SQLite keeps its foreign keys (a row check there costs a
 B-tree probe in the same process).
 
+Unlike a foreign key, the checks take no lock on the rows they find (a foreign key's check
+holds FOR KEY SHARE on the referenced row to commit): a transaction deleting a report, value
+or agency and one inserting selectors or holders that name it, running at the same time, each
+check against a snapshot without the other's change, and both may commit, leaving rows that
+name nothing. Wayhome itself deletes none of these three; a purge added later must keep
+intake out first (`LOCK TABLE selectors, selector_holders IN SHARE ROW EXCLUSIVE MODE`, which
+waits for running imports to commit, then its delete's check sees their rows).
+
 Revision ID: 0014
 Revises: 0013
 Create Date: 2026-12-08 00:00:00.000000
