@@ -34,7 +34,7 @@ from wayhome.hashing.models import Bank, BankHash, HashMatch
 from wayhome.intake import services as intake
 from wayhome.intake.models import Report
 from wayhome.leads.services import CaseLeads, PlaceLead, SuspectLead, case_leads
-from wayhome.linking.wording import SUBJECTS, read_name, weighing
+from wayhome.linking.wording import evidence_subject, read_name, weighing
 
 # Enough for a court file, bounded so a long-running case stays a document, not a dump.
 TIMELINE_MAX = 500
@@ -181,8 +181,7 @@ def evidence_words(piece: str) -> str:
     if found is None:
         return piece
     kind = found["kind"]
-    subject = SUBJECTS.get(kind) or kind.split(":", 1)[-1].replace("_", " ").capitalize()
-    return f"{subject}: {found['detail']} — {weighing(float(found['bits']))}"
+    return f"{evidence_subject(kind)}: {found['detail']} — {weighing(float(found['bits']))}"
 
 
 def step_words(step: dict[str, Any]) -> Step:

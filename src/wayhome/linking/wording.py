@@ -89,12 +89,17 @@ def weighing(bits: float) -> str:
     return side
 
 
+def evidence_subject(kind: str) -> str:
+    """What a piece of evidence compared ("person_match:birth" → "Dates of birth")."""
+    return SUBJECTS.get(kind) or kind.split(":", 1)[-1].replace("_", " ").capitalize()
+
+
 def evidence_sentence(kind: str, detail: str, contribution: float) -> str:
     """One piece of evidence as a sentence: what was compared, what was found, how much it
     counts for or against the link."""
-    subject = SUBJECTS.get(kind) or kind.split(":", 1)[-1].replace("_", " ").capitalize()
+    compared = evidence_subject(kind)
     found = detail.strip() or "no detail"
-    return f"{subject}: {found} — {weighing(contribution)} ({contribution:+.1f} bits)."
+    return f"{compared}: {found} — {weighing(contribution)} ({contribution:+.1f} bits)."
 
 
 # -- a chain of evidence in words ---------------------------------------------------------------
@@ -158,8 +163,8 @@ def _piece_words(kind: str, detail: str) -> str:
         return "a report names this account and this person as its holder"
     if kind.startswith("person_match:") and detail.startswith("same "):
         return detail
-    subject = SUBJECTS.get(kind) or kind.split(":", 1)[-1].replace("_", " ").capitalize()
-    return f"{subject.lower()}: {detail}" if detail else subject.lower()
+    compared = evidence_subject(kind).lower()
+    return f"{compared}: {detail}" if detail else compared
 
 
 def evidence_words(piece: str) -> str:
