@@ -10,7 +10,6 @@ from fastapi import Depends, Query
 from wayhome.errors import InvalidInput
 from wayhome.web.deps import SettingsDep
 from wayhome.web.pagefacts import MAX_OFFSET as MAX_OFFSET
-from wayhome.web.pagefacts import Listing as Listing
 
 
 class Paging:
