@@ -96,11 +96,6 @@ def opening_entry(case: Case, created_by: uuid.UUID) -> Event:
     )
 
 
-def list_cases(records: Records, limit: int, offset: int) -> Page[Case]:
-    """Cases the caller may see, newest first."""
-    return records.find(Case, order_by=[Case.opened_at.desc()], limit=limit, offset=offset)
-
-
 # -- the case list: filters, sorting, paging ------------------------------------------------------
 # Statuses of a case still being worked ("open" in the list's status filter).
 OPEN_STATUSES = frozenset(
