@@ -143,9 +143,9 @@ def page_watches(
         stmt = stmt.where(Watch.subject_kind == kind)
     words = text.strip()
     if words:
-        pattern = "%" + words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         stmt = stmt.where(
-            Watch.subject_key.ilike(pattern, escape="\\") | Watch.label.ilike(pattern, escape="\\")
+            Watch.subject_key.icontains(words, autoescape=True)
+            | Watch.label.icontains(words, autoescape=True)
         )
     total = int(session.scalar(select(func.count()).select_from(stmt.subquery())) or 0)
     column = {"kind": Watch.subject_kind, "subject": Watch.subject_key}.get(sort, Watch.created_at)
