@@ -345,3 +345,33 @@ def test_cases_api_filters_sorts_and_counts_only_visible(
     assert client.get("/api/v1/cases?agency=api-de", headers=headers).json()["total"] == 0
     bad = client.get("/api/v1/cases?status=lost", headers=headers)
     assert bad.status_code == 422 and "status" in bad.text
+
+
+def test_inbox_audits_the_subjects_it_names(client: TestClient, world: World, db: Session) -> None:
+    """The inbox names a message's case by its reference and title, read from the case: that
+    read is audited as the gate audits any listing (the title is the case's content)."""
+    from sqlalchemy import select
+
+    from wayhome.audit.models import AuditEntry
+
+    owner, told = world.agency("ia-ru", "RU"), world.agency("ia-de", "DE")
+    records = _records(db, world.user(owner, Role.INVESTIGATOR))
+    case = _case(records, "Shared with the Germans", scope=Scope.ALL, marking=Marking.AMBER)
+    inbox.post_once(
+        db,
+        told.id,
+        "case_lead",
+        str(case.id),
+        f"Case {case.reference}: a suspect is ranked from your records",
+        {"case_id": str(case.id), "reference": case.reference},
+    )
+    reader = world.user(told, Role.INVESTIGATOR)
+    db.commit()
+    assert _sign_in(client, reader.username) == 303
+    assert "Shared with the Germans" in client.get("/inbox").text
+    shown = db.scalars(
+        select(AuditEntry).where(AuditEntry.user_id == reader.id, AuditEntry.object_kind == "case")
+    ).all()
+    assert [e.detail for e in shown if e.detail.get("view") == "inbox"] == [
+        {"ids": [str(case.id)], "view": "inbox"}
+    ]

@@ -139,8 +139,9 @@ SUBJECT_PAGES: dict[str, tuple[type[MarkedMixin], str]] = {
 
 def subjects_of(records: Records, notes: list[Notification]) -> dict[uuid.UUID, Subject]:
     """Each message's subject named and linked through the gate: a case by its reference and
-    title, a person by name, a report by title; a record the reader may not see keeps the
-    words its message already had (a case's reference) and no link."""
+    title, a person by name, a report by title, the records so named audited as listed; a
+    record the reader may not see keeps the words its message already had (a case's
+    reference) and no link."""
     wanted: dict[str, set[uuid.UUID]] = {}
     refs: dict[uuid.UUID, tuple[str, uuid.UUID]] = {}
     for note in notes:
@@ -158,11 +159,12 @@ def subjects_of(records: Records, notes: list[Notification]) -> dict[uuid.UUID, 
     labels: dict[tuple[str, uuid.UUID], str] = {}
     for kind, ids in wanted.items():
         model, _ = SUBJECT_PAGES[kind]
-        visible = records.visible_ids(model, ids)
-        if not visible:
-            continue
         key_column = model.id  # type: ignore[attr-defined]
-        for row in records.session.scalars(select(model).where(key_column.in_(visible))):
+        # The labels are the records' content: read through the rule and audited as shown.
+        stmt = select(model).where(records.visibility.clause(model), key_column.in_(ids))
+        rows = list(records.session.scalars(stmt))
+        records.audit_listing(model, rows, {"view": "inbox"})
+        for row in rows:
             labels[(kind, row.id)] = _label(row)  # type: ignore[attr-defined]
     found: dict[uuid.UUID, Subject] = {}
     for note in notes:
