@@ -118,6 +118,29 @@ def _in_common(column: str) -> Any:
     return InCommonLevel(column, 1)
 
 
+def _in_dialect(sql: dict[str, str], dialect: str) -> str:
+    """A level's SQL for the backend's dialect (DuckDB's where the table has none for it)."""
+    return sql.get(dialect, sql["duckdb"])
+
+
+def _dialect_level(label: str, sql_of: Callable[[str], str]) -> Any:
+    """A Splink level whose SQL depends on the backend's dialect ("duckdb", "spark")."""
+    from splink.internals.comparison_level_creator import ComparisonLevelCreator
+
+    class DialectLevel(ComparisonLevelCreator):
+        """A level written for each dialect."""
+
+        def create_sql(self, sql_dialect: Any) -> str:
+            """The level's SQL in the backend's dialect."""
+            return sql_of(sql_dialect.sql_dialect_str)
+
+        def create_label_for_charts(self) -> str:
+            """The level's label."""
+            return label
+
+    return DialectLevel()
+
+
 def _shared(
     column: str, label: str, at_least: int = 1, *, u_also_counts: tuple[str, ...] = ()
 ) -> LevelSpec:
@@ -353,22 +376,16 @@ def _one_part_other_similar(
             """The level's label."""
             return label
 
-    class SharedGivenNameLevel(ComparisonLevelCreator):
-        """The records share a known given name."""
-
-        def create_sql(self, sql_dialect: Any) -> str:
-            """The level's SQL in the backend's dialect."""
-            dialect = sql_dialect.sql_dialect_str
-            return _SHARED_GIVEN_NAME.get(dialect, _SHARED_GIVEN_NAME["duckdb"])
-
-        def create_label_for_charts(self) -> str:
-            """The level's label."""
-            return "a given name in common"
-
     compare = "<" if below else ">="
 
     def level() -> Any:
-        shared = SharedGivenNameLevel() if given_name_agrees else _in_common("name_keys")
+        shared = (
+            _dialect_level(
+                "a given name in common", lambda dialect: _in_dialect(_SHARED_GIVEN_NAME, dialect)
+            )
+            if given_name_agrees
+            else _in_common("name_keys")
+        )
         created = cll.And(shared, OtherPartSimilarLevel()).configure(label_for_charts=label)
         if fixed_m is None:
             return created
@@ -580,23 +597,15 @@ _PLACE_CONDITION = (
 
 def _places_agree(at_least: int, label: str) -> LevelSpec:
     """At least `at_least` places of one record found in the other, one exactly, others typos."""
-    from splink.internals.comparison_level_creator import ComparisonLevelCreator
 
-    class PlacesAgreeLevel(ComparisonLevelCreator):
-        """Count of places with a near-identical place on the other side (DuckDB and Spark)."""
-
-        def create_sql(self, sql_dialect: Any) -> str:
-            """The level's SQL in the backend's dialect."""
-            template = _PLACE_AGREES.get(sql_dialect.sql_dialect_str, _PLACE_AGREES["duckdb"])
-            return f"{template.format(cond=_PLACE_CONDITION)} >= {at_least}"
-
-        def create_label_for_charts(self) -> str:
-            """The level's label."""
-            return label
+    def agreeing_sql(dialect: str) -> str:
+        """Count of places with a near-identical place on the other side."""
+        template = _in_dialect(_PLACE_AGREES, dialect)
+        return f"{template.format(cond=_PLACE_CONDITION)} >= {at_least}"
 
     return LevelSpec(
         label=label,
-        splink=PlacesAgreeLevel,
+        splink=lambda: _dialect_level(label, agreeing_sql),
         test=lambda a, b: (
             bool(set(a.places) & set(b.places)) and _agreeing_places(a, b) >= at_least
         ),
@@ -635,22 +644,12 @@ def _family_patronymic() -> LevelSpec:
     says nothing for or against (m = u, 0 bits: the surname, birth date and town a family also
     shares must not be joined by it to link twins)."""
     from splink import comparison_level_library as cll
-    from splink.internals.comparison_level_creator import ComparisonLevelCreator
-
-    class OtherGivenNameLevel(ComparisonLevelCreator):
-        """Known given names on both sides, none shared."""
-
-        def create_sql(self, sql_dialect: Any) -> str:
-            """The level's SQL in the backend's dialect."""
-            dialect = sql_dialect.sql_dialect_str
-            return _OTHER_GIVEN_NAME.get(dialect, _OTHER_GIVEN_NAME["duckdb"])
-
-        def create_label_for_charts(self) -> str:
-            """The level's label."""
-            return "another given name"
 
     def level() -> Any:
-        both = cll.And(_in_common("patronymics"), OtherGivenNameLevel())
+        other = _dialect_level(
+            "another given name", lambda dialect: _in_dialect(_OTHER_GIVEN_NAME, dialect)
+        )
+        both = cll.And(_in_common("patronymics"), other)
         return both.configure(
             label_for_charts=_FAMILY_LABEL,
             m_probability=0.5,
@@ -682,24 +681,14 @@ def _twin_birth_date() -> LevelSpec:
     training seeds. Where both records carry identifiers, those tell twins apart and the date
     keeps its weight: FEBRL4 replaces a given name and the identifier of some true pairs
     (Michael / Benjamin Goldsworthy, same date and address) and links them on the rest."""
-    from splink.internals.comparison_level_creator import ComparisonLevelCreator
 
-    class TwinLevel(ComparisonLevelCreator):
+    def twin_sql(dialect: str) -> str:
         """Same full date, known given names on both sides and none shared, an identifier
         missing."""
-
-        def create_sql(self, sql_dialect: Any) -> str:
-            """The level's SQL in the backend's dialect."""
-            dialect = sql_dialect.sql_dialect_str
-            other = _OTHER_GIVEN_NAME.get(dialect, _OTHER_GIVEN_NAME["duckdb"])
-            return f"dob_l = dob_r AND {_NO_IDENTIFIERS} AND {other}"
-
-        def create_label_for_charts(self) -> str:
-            """The level's label."""
-            return _TWIN_LABEL
+        return f"dob_l = dob_r AND {_NO_IDENTIFIERS} AND {_in_dialect(_OTHER_GIVEN_NAME, dialect)}"
 
     def level() -> Any:
-        return TwinLevel().configure(
+        return _dialect_level(_TWIN_LABEL, twin_sql).configure(
             m_probability=0.5,
             u_probability=0.5,
             fix_m_probability=True,
