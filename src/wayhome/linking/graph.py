@@ -158,25 +158,29 @@ class Graph:
         self.load([ref])
         return self.nodes[ref]
 
-    def load(self, refs: Iterable[str]) -> None:
-        """Fetch what is not yet known about these entities (missing ones are simply absent)."""
+    def load(self, refs: Iterable[str]) -> dict[str, list[Any]]:
+        """Fetch what is not yet known about these entities (missing ones are simply absent);
+        return the rows read by kind, selectors apart (the review listing reads their names
+        from them rather than reading them again)."""
         wanted: dict[str, list[Any]] = {}
         for ref in refs:
             if ref not in self.nodes:
                 kind, key = parse_ref(ref, internal=True)
                 wanted.setdefault(kind, []).append(key)
         session = self.records.session
+        read: dict[str, list[Any]] = {}
         for kind, keys in wanted.items():
             if kind == "selector":
                 self._load_selectors(keys)
                 continue
             model = ENTITY_MODELS[kind]
             rows = list(session.scalars(select(model).where(model.id.in_(keys))))  # type: ignore[attr-defined]
-            self.add_rows(kind, rows)
+            self._add_rows(kind, rows)
+            read[kind] = rows
+        return read
 
-    def add_rows(self, kind: str, rows: list[Any]) -> None:
-        """Judge entities of one kind (not selectors) that the caller has already read, so
-        that they are not read again (the review listing reads them for their names)."""
+    def _add_rows(self, kind: str, rows: list[Any]) -> None:
+        """Judge entities of one kind (not selectors) read from the database."""
         model = ENTITY_MODELS[kind]
         visible = self.records.visible_ids(model, [r.id for r in rows])
         silent = self._silent_reports(rows)

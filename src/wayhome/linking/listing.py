@@ -23,7 +23,7 @@ from wayhome.access.models import User
 from wayhome.access.records import Page, Records
 from wayhome.cases.models import Person
 from wayhome.intake.models import Persona
-from wayhome.linking.graph import ENTITY_MODELS, Graph, parse_ref
+from wayhome.linking.graph import ENTITY_MODELS, Graph
 from wayhome.linking.models import IdentityAssertion
 from wayhome.linking.reading import LinkFilter, LinkState, find_links, link_state
 from wayhome.linking.wording import NameReading, evidence_sentence, read_name
@@ -94,9 +94,7 @@ def describe(records: Records, rows: Sequence[IdentityAssertion]) -> list[LinkVi
     of their records are audited as a listing of those records."""
     refs = {ref for row in rows for ref in (row.left_ref, row.right_ref)}
     graph = Graph(records)
-    loaded = _rows(records, refs)
-    for kind, kind_rows in loaded.items():
-        graph.add_rows(kind, kind_rows)
+    loaded = graph.load(refs)
     codes = graph.codes()
     names = _names(records, loaded)
     deciders = _deciders(records, [r.decided_by for r in rows if r.decided_by is not None])
@@ -160,24 +158,10 @@ def _deciders(records: Records, ids: list[uuid.UUID]) -> dict[uuid.UUID, tuple[s
     return {uid: (name, agency) for uid, name, agency in records.session.execute(stmt)}
 
 
-def _rows(records: Records, refs: set[str]) -> dict[str, list[Any]]:
-    """The records behind these references, read once per kind (the graph judges these same
-    rows, and their names are read from them)."""
-    wanted: dict[str, list[Any]] = {}
-    for ref in refs:
-        kind, key = parse_ref(ref)
-        wanted.setdefault(kind, []).append(key)
-    session = records.session
-    return {
-        kind: list(session.scalars(select(model).where(model.id.in_(keys))))  # type: ignore[attr-defined]
-        for kind, keys in wanted.items()
-        for model in (ENTITY_MODELS[kind],)
-    }
-
-
 def _names(records: Records, loaded: dict[str, list[Any]]) -> dict[str, tuple[NameReading, ...]]:
     """Each record's names as written (a person's every variant, a register person's name, a
-    persona's handle and display name), audited as a listing of those records."""
+    persona's handle and display name), from the rows the graph read, audited as a listing of
+    those records."""
     out: dict[str, tuple[NameReading, ...]] = {}
     for kind, rows in loaded.items():
         for row in rows:
