@@ -1,9 +1,10 @@
 """Accuracy of locating on held-out scenarios of two generators, against Rossmo and the centroid.
 
 The project's generator (wayhome.locate.scenarios) gives the training seeds, on which --tune
-chooses the sites' distance scale (median, sigma), the prior exponent and the calibration
-exponent; the figures are for held-out seeds of it and of an independent generator
-(bench/locate_scenarios_independent.py) that shares no code or parameters with the model.
+chooses the sites' distance scale (median, sigma), the commuter rule (city size, distance,
+error rate), the prior exponent and the calibration exponent; the figures are for held-out
+seeds of it and of an independent generator (bench/locate_scenarios_independent.py) that shares
+no code or parameters with the model.
 Ranks are of the true home among the study area's places (Russia's 5,309).
 
 --tune sets the chosen values in place for the rest of the run, so its held-out tables are
@@ -359,8 +360,9 @@ def _set_sites(median_km: float, sigma: float) -> None:
 
 
 def tune(gazetteer: Gazetteer, count: int) -> float:
-    """Choose the sites' scale, then the prior exponent, on training seeds of the project's
-    generator only (lowest mean log rank); the library's defaults are then set by hand."""
+    """Choose the sites' scale, then the commuter rule, then the prior exponent (lowest mean
+    log rank) and the calibration, on training seeds of the project's generator only; the
+    library's defaults are then set by hand."""
     cases = project_cases(gazetteer, TRAIN_SEED, count)
     print(f"### Tuning on {count} training scenarios (project generator, seed {TRAIN_SEED})")
     print()
