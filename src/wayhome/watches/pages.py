@@ -304,11 +304,7 @@ def _since(
     stream resuming)."""
     with factory() as session:
         notes = inbox.for_viewer(session, viewer, RESUME_LIMIT, after=after)
-        return [
-            Event(event_id(n), viewer.user_id, as_event_data(n))
-            for n in notes
-            if n.user_id in (None, viewer.user_id)
-        ]
+        return [Event(event_id(n), viewer.user_id, as_event_data(n)) for n in notes]
 
 
 def _recent(
