@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from wayhome import __version__
 from wayhome.access import api as access_api
 from wayhome.access import pages as access_pages
+from wayhome.access import passwords
 from wayhome.audit import api as audit_api
 from wayhome.audit import pages as audit_pages
 from wayhome.cases import api as cases_api
@@ -57,6 +58,9 @@ def create_app(
     if session_factory is None:
         session_factory = make_session_factory(server_engine(settings))
     install_engines()  # the engines' signal subscribers, one list (compose.py)
+    # The timing equaliser's hash is made now, not on the first unknown username's sign-in
+    # (which would then take one Argon2 hash longer than any later one).
+    passwords.dummy_hash()
     factory = session_factory
 
     @asynccontextmanager
