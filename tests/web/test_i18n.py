@@ -113,6 +113,22 @@ def test_error_pages_are_translated(client: TestClient, world: World, db: Sessio
     assert "Вернуться к обзору" in page.text and "следователь" in page.text
 
 
+def test_error_pages_follow_the_account_setting(
+    client: TestClient, world: World, db: Session
+) -> None:
+    # The 404 is drawn after the request's session rolled back: the account's language
+    # still wins over the browser's.
+    user = world.user(world.agency("i18n-de2", "DE"), Role.ANALYST)
+    user.locale, user.time_zone = "de", "Europe/Moscow"
+    db.commit()
+    assert _sign_in(client, user.username) == 303
+    page = client.get(
+        "/cases/00000000-0000-4000-8000-000000000000", headers={"Accept-Language": "ru"}
+    )
+    assert page.status_code == 404
+    assert '<html lang="de">' in page.text
+
+
 def test_dashboard_says_the_urgency_reasons_in_the_readers_language(
     client: TestClient, world: World, db: Session
 ) -> None:

@@ -204,6 +204,11 @@ def local_time(
 def _preferences(request: Request) -> tuple[str | None, str | None]:
     """The signed-in user's stored language and zone, read without touching the database
     (an error page may be drawn after the request's session was rolled back)."""
+    # The navigation's snapshot (web/pages.py nav_user) outlives a rollback; the caller's
+    # User row is expired by it.
+    shown = getattr(request.state, "nav_user", None)
+    if shown is not None:
+        return shown.locale, shown.time_zone
     caller = getattr(request.state, "caller", None)
     if caller is None:
         return None, None
