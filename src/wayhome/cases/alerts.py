@@ -331,6 +331,9 @@ def escalate_due(session: Session, now: datetime, settings: Settings) -> Escalat
             (AlertRecipient.renotified_at.is_(None)) | (AlertRecipient.escalated_at.is_(None)),
         )
         .order_by(AlertRecipient.notified_at)
+        # Every server process runs this pass: on PostgreSQL a row another pass holds is left
+        # to it, so no recipient is reminded or escalated twice (SQLite has one writer).
+        .with_for_update(of=AlertRecipient, skip_locked=True)
     ).all()
     renotified = escalated = 0
     for recipient, alert, case in rows:
